@@ -1,0 +1,37 @@
+# peacesim: `make demo` shows the product, `make test` proves it, `make bench` measures it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: demo test bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,bench,pandas,parquet]'
+	touch $@ $(STAMP_RUN)
+
+demo: $(STAMP_RUN)
+	$(BIN)/peacesim validate scenarios/*.yaml
+	$(BIN)/peacesim explain scenarios/baseline.yaml
+	$(BIN)/peacesim run scenarios/baseline.yaml --all-variants --replications 40 --report
+
+test: $(STAMP_TEST)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP_TEST)
+	$(BIN)/python -m benchmarks
+
+docs: $(STAMP_RUN)
+	$(BIN)/python -m peacesim.scenario.reference > docs/scenario-reference.md
+
+clean:
+	rm -rf $(VENV) reports/*.db reports/*/

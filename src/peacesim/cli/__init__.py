@@ -1,0 +1,103 @@
+"""The ``peacesim`` command: a thin face over the library.
+
+Sub-commands live in their own modules and are imported only when called, so ``peacesim
+validate`` never pays for matplotlib or Dask. Every module exposes a click command named
+``command``. Errors derived from :class:`peacesim.errors.PeacesimError` are printed as
+``error: message`` with exit code 2 (1 for internal failures); ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+#: command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("peacesim.cli.validate", "Check scenario files; one line per problem."),
+    "explain": ("peacesim.cli.explain", "Show a scenario as resolved, and where each value came from."),
+    "schema": ("peacesim.cli.schema", "Write the JSON Schema of the scenario language."),
+    "metrics": ("peacesim.cli.metrics", "List the metrics a run produces, with units."),
+    "run": ("peacesim.cli.run", "Run replications of a scenario (and variants); store and summarise."),
+    "runs": ("peacesim.cli.runs", "List the runs in the results store."),
+    "export": ("peacesim.cli.export", "Export a stored run as tidy CSV or Parquet tables."),
+    "compare": ("peacesim.cli.compare", "Compare runs or variants: paired differences with intervals."),
+    "sweep": ("peacesim.cli.sweep", "Sweep parameters (grid, Latin hypercube, one-at-a-time)."),
+    "report": ("peacesim.cli.report", "Write charts and a self-contained HTML report for stored runs."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a sub-command's module only when it is invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[cmd_name][0])
+        cmd: click.Command = module.command
+        return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="peacesim")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """peacesim: test security commitments for Ukraine as simulated scenarios."""
+    ctx.obj = {"debug": debug}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning expected errors into one line and an exit code."""
+    from peacesim.errors import PeacesimError
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="peacesim", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.exceptions.Exit as e:
+        return int(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        return 2
+    except PeacesimError as e:
+        if debug:
+            raise
+        click.echo(f"error: {e}", err=True)
+        return e.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, exit 1
+        if debug:
+            raise
+        click.echo(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

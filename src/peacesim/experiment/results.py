@@ -1,0 +1,94 @@
+"""The shapes results take between the experiment layer and the report layer.
+
+These are the contract: the model returns :class:`ReplicationResult`, the experiment layer turns
+many of them into a :class:`RunResult` (and :class:`Comparison`), and the report layer draws them.
+Everything is plain numpy so results travel cheaply between processes and into the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    """One metric over the replications of a run. ``n`` counts replications where it was defined."""
+
+    mean: float
+    std: float
+    ci_low: float
+    ci_high: float
+    p10: float
+    p50: float
+    p90: float
+    n: int
+
+
+@dataclass(frozen=True)
+class SeriesBand:
+    """A daily series over replications: mean and a band (the 10th and 90th percentiles)."""
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+@dataclass
+class RunResult:
+    """All replications of one scenario (or variant) run with one root seed.
+
+    ``metrics[name]`` holds one value per replication (NaN where undefined, e.g. no stock-out);
+    ``series[name]`` is the daily band; ``scenario_text`` is the resolved scenario as YAML.
+    """
+
+    scenario_name: str
+    variant: str | None
+    seed: int
+    replications: int
+    metrics: dict[str, np.ndarray]
+    summary: dict[str, MetricSummary]
+    series: dict[str, SeriesBand]
+    scenario_text: str = ""
+    scenario_hash: str = ""
+    run_id: str | None = None
+    confidence: float = 0.95
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.scenario_name}:{self.variant}" if self.variant else self.scenario_name
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Paired difference (other - reference) of one metric under common random numbers."""
+
+    metric: str
+    reference_mean: float
+    other_mean: float
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    @property
+    def distinguishable(self) -> bool:
+        """True when the interval excludes zero."""
+        return bool(self.n >= 2 and (self.ci_low > 0 or self.ci_high < 0))
+
+    @property
+    def relative(self) -> float:
+        """Difference as a share of the reference mean (NaN when the reference is zero)."""
+        return self.mean / self.reference_mean if self.reference_mean else float("nan")
+
+
+@dataclass
+class Comparison:
+    """Several runs against one reference run, metric by metric."""
+
+    reference: RunResult
+    others: list[RunResult]
+    differences: dict[str, list[Difference]]  # run label -> one Difference per metric
+    confidence: float = 0.95

@@ -1,0 +1,106 @@
+"""Zones to cover, the lift that moves units, and the national contingents that cover them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .base import ZONE_KINDS, Id, Probability, Spec, Traced
+from .distributions import Distribution, Fixed
+
+ZoneKind = Literal[ZONE_KINDS]  # type: ignore[valid-type]
+Task = Literal["guard", "patrol", "monitoring", "quick_reaction", "training", "engineering", "medical"]
+LiftMode = Literal["air", "sea", "rail", "road"]
+
+
+class Zone(Traced):
+    """A place or line the package must cover: a city, port, border segment, the ceasefire line, airspace."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=200, description="Human-readable name.")
+    kind: ZoneKind = Field(description="What sort of place this is; caveats refer to kinds.")
+    lat: float = Field(ge=-90, le=90, description="Latitude of the zone's centre, degrees north.")
+    lon: float = Field(ge=-180, le=180, description="Longitude of the zone's centre, degrees east.")
+    troops_required: int = Field(ge=0, le=1_000_000, description="Troops its tasks need for full coverage.")
+    priority: int = Field(default=1, ge=1, le=10, description="1 is served first when troops are short.")
+    weight: float = Field(default=1.0, gt=0, le=1000, description="Weight in the overall coverage average.")
+    length_km: float | None = Field(default=None, gt=0, le=5000, description="Length of a line zone, km.")
+    needs_air_defence: bool = Field(default=False, description="Raids may target it; air defence matters.")
+    needs_surveillance: bool = Field(default=False, description="Incidents here depend on ISR to be seen.")
+
+
+class LiftPool(Traced):
+    """Strategic lift of one mode: how many unit moves can be under way at once."""
+
+    mode: LiftMode
+    capacity_units: int = Field(ge=1, le=1000, description="Unit moves (deploy or return) served at the same time.")
+
+
+class Caveats(Spec):
+    """National restrictions on where and how a contingent may serve."""
+
+    excluded_zone_kinds: list[ZoneKind] = Field(
+        default_factory=list, description="Zone kinds this nation will not serve in."
+    )
+    non_lethal_only: bool = Field(
+        default=False, description="May not guard, patrol or act as quick reaction (lethal tasks)."
+    )
+
+
+class Force(Traced):
+    """A national contingent: units that rotate through theatre, recovery and training."""
+
+    id: Id
+    nation: str = Field(min_length=1, max_length=100)
+    troops_per_unit: int = Field(ge=1, le=200_000, description="Troops in one rotation (one unit), persons.")
+    rotation_depth: int = Field(
+        default=3, ge=1, le=12, description="Units in the cycle; one deployed at a time (rule of thirds = 3)."
+    )
+    units_deployed: int = Field(
+        default=1, ge=1, le=100, description="Units the contingent keeps in theatre at once."
+    )
+    tour_days: float = Field(gt=0, le=3650, description="Length of a tour in theatre, days.")
+    recovery_days: float = Field(default=0.0, ge=0, le=3650, description="Post-tour recovery, days.")
+    training_days: float = Field(default=0.0, ge=0, le=3650, description="Pre-deployment training, days.")
+    handover_days: float = Field(
+        default=0.0, ge=0, le=365, description="Overlap in theatre with the relieving unit, days."
+    )
+    readiness_day: float = Field(default=0.0, ge=0, le=36500, description="First day the first unit may move.")
+    deployment_delay_days: Distribution = Field(
+        default=Fixed(value=0.0), description="Time to move a unit into (or out of) theatre, days."
+    )
+    lift: LiftMode = Field(default="air", description="Lift pool the contingent's moves draw on.")
+    availability: Probability = Field(default=1.0, description="Share of troops fit for duty in theatre.")
+    tasks: list[Task] = Field(min_length=1, description="What its troops do in theatre.")
+    zones: list[Id] | None = Field(
+        default=None, description="Zones it is tasked to (ids); empty means any zone its caveats allow."
+    )
+    base_zone: Id | None = Field(default=None, description="Zone where its quick-reaction teams are based.")
+    qrf_teams: int = Field(
+        default=0, ge=0, le=100, description="Quick-reaction teams it provides while a unit is in theatre."
+    )
+    caveats: Caveats = Field(default_factory=Caveats)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Force":
+        if self.handover_days >= self.tour_days:
+            raise ValueError(
+                f"handover_days must be shorter than tour_days (got handover {self.handover_days}, tour {self.tour_days})"
+            )
+        if self.units_deployed > self.rotation_depth:
+            raise ValueError(
+                f"units_deployed cannot exceed rotation_depth (got {self.units_deployed} > {self.rotation_depth})"
+            )
+        if self.caveats.non_lethal_only:
+            lethal = sorted(set(self.tasks) & {"guard", "patrol", "quick_reaction"})
+            if lethal:
+                raise ValueError(f"a non_lethal_only contingent cannot take lethal tasks {lethal}")
+        if self.qrf_teams and "quick_reaction" not in self.tasks:
+            raise ValueError("qrf_teams needs 'quick_reaction' in tasks")
+        return self
+
+    @property
+    def cycle_days(self) -> float:
+        """Tour plus dwell: one full turn of a unit through the cycle (excluding moves)."""
+        return self.tour_days + self.recovery_days + self.training_days

@@ -1,0 +1,168 @@
+"""The root of the scenario language and its cross-reference rules.
+
+A :class:`Scenario` is what every other layer consumes. It is built only from plain data that the
+loader has already merged (``extends``) and patched (variant, ``--set``); see :mod:`.loader`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
+
+from .base import ClaimId, Id, Spec, Traced
+from .enablers import Enablers
+from .forces import Force, LiftPool, Zone
+from .threats import ScaleThreat, Threats, TimelineChange, Withdraw
+
+
+class Source(Spec):
+    """A public source that numbers in the scenario cite."""
+
+    title: str = Field(min_length=1, max_length=500)
+    publisher: str = Field(default="", max_length=200)
+    date: str = Field(default="", max_length=40, description="Publication date as published (YYYY-MM or YYYY-MM-DD).")
+    url: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=2000, description="Quote or how the figure was derived.")
+
+
+class Metadata(Spec):
+    """What the scenario is, how long it runs and where its content comes from."""
+
+    name: Id = Field(description="Short name; used in file names and the results store.")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20_000)
+    horizon_days: int = Field(ge=1, le=36_500, description="Length of one replication, days.")
+    replications: int = Field(default=30, ge=1, le=1_000_000, description="Default number of replications.")
+    seed: int = Field(default=20250819, ge=0, le=2**63 - 1, description="Root seed of all random streams.")
+    claims: list[ClaimId] = Field(default_factory=list, description="Claims the scenario as a whole encodes.")
+    sources: dict[Id, Source] = Field(default_factory=dict, description="Sources that elements cite by id.")
+    variant: str | None = Field(default=None, description="Set by the loader: the variant this scenario is.")
+
+
+class Variant(Spec):
+    """A named what-if: changes applied to the base before validation."""
+
+    description: str = Field(default="", max_length=5000)
+    claims: list[ClaimId] = Field(default_factory=list)
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="Key path -> new value, e.g. forces.uk.rotation_depth: 2."
+    )
+    remove: list[str] = Field(default_factory=list, description="Key paths of list items to delete.")
+    append: dict[str, list[Any]] = Field(default_factory=dict, description="List key path -> items to add.")
+
+
+class Scenario(Spec):
+    """A complete, validated scenario: the input of the model."""
+
+    extends: str | None = Field(default=None, description="Parent scenario file (relative path); merged by the loader.")
+    metadata: Metadata
+    zones: list[Zone] = Field(min_length=1)
+    lift: list[LiftPool] = Field(default_factory=list, description="Lift pools; a mode with no pool is unconstrained.")
+    forces: list[Force] = Field(default_factory=list)
+    enablers: Enablers = Field(default_factory=Enablers)
+    threats: Threats = Field(default_factory=Threats)
+    timeline: list[Annotated[TimelineChange, Field(discriminator="change")]] = Field(default_factory=list)
+    variants: dict[Id, Variant] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "Scenario":
+        problems = list(_reference_problems(self))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # Convenience look-ups used by the model and reports.
+    def zone(self, zone_id: str) -> Zone:
+        return next(z for z in self.zones if z.id == zone_id)
+
+    def traced_elements(self) -> list[tuple[str, Traced]]:
+        """Every element that carries claims and sources, with its key path."""
+        out: list[tuple[str, Traced]] = []
+        for name, items in (("zones", self.zones), ("lift", self.lift), ("forces", self.forces)):
+            out += [(f"{name}.{getattr(i, 'id', None) or getattr(i, 'mode')}", i) for i in items]
+        e = self.enablers
+        for name, items in (("isr", e.isr), ("air_defence", e.air_defence), ("armaments", e.armaments), ("non_lethal", e.non_lethal)):
+            out += [(f"enablers.{name}.{i.id}", i) for i in items]
+        out += [(f"threats.incidents.{i.id}", i) for i in self.threats.incidents]
+        out += [(f"threats.air_raids.{i.id}", i) for i in self.threats.air_raids]
+        out += [(f"timeline[{n}]", t) for n, t in enumerate(self.timeline)]
+        return out
+
+    def all_claims(self) -> set[str]:
+        """Every claim id the scenario (elements, metadata and variants) names."""
+        ids = set(self.metadata.claims)
+        for _, el in self.traced_elements():
+            ids.update(el.claims)
+        for v in self.variants.values():
+            ids.update(v.claims)
+        return ids
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
+
+
+def _reference_problems(s: Scenario) -> list[str]:
+    """Cross-reference rules pydantic's field checks cannot see."""
+    out: list[str] = []
+    zone_ids = {z.id for z in s.zones}
+    zone_kind = {z.id: z.kind for z in s.zones}
+    e, t = s.enablers, s.threats
+    element_ids = (
+        [f.id for f in s.forces] + [x.id for x in e.isr] + [x.id for x in e.air_defence]
+        + [x.id for x in e.armaments] + [x.id for x in e.non_lethal]
+    )
+    threat_ids = [x.id for x in t.incidents] + [x.id for x in t.air_raids]
+    for label, ids in (("zone", [z.id for z in s.zones]), ("element", element_ids + threat_ids)):
+        dup = _duplicates(ids)
+        if dup:
+            out.append(f"duplicate {label} id(s) {dup}")
+    dup = _duplicates([p.mode for p in s.lift])
+    if dup:
+        out.append(f"duplicate lift mode(s) {dup}")
+
+    def unknown_zones(where: str, refs: list[str]) -> None:
+        bad = sorted(set(refs) - zone_ids)
+        if bad:
+            out.append(f"{where} names unknown zone(s) {bad}; known zones: {sorted(zone_ids)}")
+
+    for f in s.forces:
+        unknown_zones(f"forces.{f.id}.zones", f.zones or [])
+        if f.base_zone:
+            unknown_zones(f"forces.{f.id}.base_zone", [f.base_zone])
+        allowed = [z for z in (f.zones or sorted(zone_ids)) if zone_kind.get(z) not in f.caveats.excluded_zone_kinds]
+        if (f.zones or zone_ids) and not allowed:
+            out.append(
+                f"forces.{f.id}.caveats excludes every zone the contingent is tasked to "
+                f"(excluded kinds {f.caveats.excluded_zone_kinds})"
+            )
+    for x in e.isr:
+        unknown_zones(f"enablers.isr.{x.id}.zones", x.zones)
+    for a in e.air_defence:
+        unknown_zones(f"enablers.air_defence.{a.id}.zones", a.zones)
+    ad_ids = {a.id for a in e.air_defence}
+    for d in e.armaments:
+        if d.into_system and d.into_system not in ad_ids:
+            out.append(f"enablers.armaments.{d.id}.into_system names unknown air-defence element {d.into_system!r}; known: {sorted(ad_ids)}")
+    for i in t.incidents:
+        unknown_zones(f"threats.incidents.{i.id}.zones", i.zones)
+    for r in t.air_raids:
+        unknown_zones(f"threats.air_raids.{r.id}.target_weights", list(r.target_weights))
+    for n, c in enumerate(s.timeline):
+        if isinstance(c, Withdraw) and c.target not in element_ids:
+            out.append(f"timeline[{n}].target names unknown force or enabler {c.target!r}; known: {sorted(element_ids)}")
+        if isinstance(c, ScaleThreat) and c.target != "all" and c.target not in threat_ids:
+            out.append(f"timeline[{n}].target names unknown threat {c.target!r}; known: {sorted(threat_ids)} or 'all'")
+        if c.day > s.metadata.horizon_days:
+            out.append(f"timeline[{n}].day {c.day} is after the horizon ({s.metadata.horizon_days} days)")
+    source_ids = set(s.metadata.sources)
+    for path, el in s.traced_elements():
+        fields = set(type(el).model_fields)
+        for key, ref in el.sources.items():
+            if key not in fields:
+                out.append(f"{path}.sources names {key!r}, which is not a field of this element")
+            if ref != "assumption" and ref not in source_ids:
+                out.append(f"{path}.sources.{key} cites unknown source {ref!r}; add it to metadata.sources or write 'assumption'")
+    return out
