@@ -1,0 +1,290 @@
+"""The shipped scenario library and claims register are valid, traceable and complete.
+
+Every scenario file in ``scenarios/`` and every variant it has (including variants inherited
+through ``extends``) must load; every claim id it names must exist in ``seeds/claims.yaml``; every
+claim in the register must be encoded somewhere; and every number an element sets must say where
+it comes from (a source in ``metadata.sources`` or the word ``assumption``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from peacesim.scenario.base import Traced
+from peacesim.scenario.claims import load_claims
+from peacesim.scenario.loader import list_variants, load_scenario
+from peacesim.scenario.schema import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_DIR = ROOT / "scenarios"
+CLAIMS_FILE = ROOT / "seeds" / "claims.yaml"
+SOURCE_ARTICLE = "000_a9a8202e79221d54.txt"
+SCHEMA_LINE = "# yaml-language-server: $schema=../schema/peacesim.schema.json"
+#: Files and variants the library documents (docs/scenario-library.md); a rename must update the docs.
+EXPECTED_FILES = {"baseline.yaml", "brigade.yaml", "division.yaml"}
+EXPECTED_VARIANTS = {
+    "no_us_air_defence", "us_isr_only", "five_supporting_nations", "rotation_two_deep",
+    "threat_escalation", "us_withdrawal_day_180", "japan_engineering_medical",
+}
+#: Fields of an element that hold bookkeeping, not numbers to be sourced.
+NOT_NUMBERS = {"claims", "sources"}
+
+FILES = sorted(SCENARIO_DIR.glob("*.yaml"))
+CASES = [(f, v) for f in FILES for v in [None, *list_variants(f)]]
+CASE_IDS = [f"{f.stem}:{v or 'base'}" for f, v in CASES]
+
+
+def _load(case: tuple[Path, str | None]) -> Scenario:
+    path, variant = case
+    return load_scenario(path, variant=variant)
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[tuple[Path, str | None], Scenario]:
+    return {case: _load(case) for case in CASES}
+
+
+@pytest.fixture(scope="module")
+def register_ids() -> set[str]:
+    return load_claims(CLAIMS_FILE).ids
+
+
+def _has_number(value: Any) -> bool:
+    """True when a field value holds a number: a scalar, a distribution, a map of numbers or a nested spec."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, Traced):  # a child element is checked on its own
+        return False
+    if isinstance(value, BaseModel):
+        return any(_has_number(getattr(value, name)) for name in type(value).model_fields)
+    if isinstance(value, dict):
+        return any(_has_number(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_number(v) for v in value)
+    return False
+
+
+def _unsourced(element: Traced) -> list[str]:
+    """Fields the scenario sets explicitly that hold numbers but name no source."""
+    return sorted(
+        name for name in element.model_fields_set - NOT_NUMBERS
+        if _has_number(getattr(element, name)) and name not in element.sources
+    )
+
+
+# --- the library is what the docs say it is -----------------------------------------------------
+
+
+def test_library_holds_the_documented_files_and_variants() -> None:
+    assert {f.name for f in FILES} == EXPECTED_FILES
+    assert set(list_variants(SCENARIO_DIR / "baseline.yaml")) == EXPECTED_VARIANTS
+
+
+def test_extends_is_exercised() -> None:
+    """At least two shipped files extend another, so the merge rule is used by real content."""
+    parents = [yaml.safe_load(f.read_text(encoding="utf-8")).get("extends") for f in FILES]
+    assert sum(p is not None for p in parents) >= 2
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_file_starts_with_the_schema_pointer(path: Path) -> None:
+    assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_LINE
+
+
+# --- every scenario and variant validates -------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_scenario_and_variant_validate(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    scenario = loaded[case]
+    assert scenario.metadata.variant == case[1]
+    assert scenario.metadata.horizon_days == 730
+    assert scenario.metadata.replications == 30
+
+
+def test_variants_change_what_they_say(loaded: dict[Any, Scenario]) -> None:
+    """Each baseline variant differs from the base in the element its name promises."""
+    base_file = SCENARIO_DIR / "baseline.yaml"
+    base = loaded[(base_file, None)]
+    v = {name: loaded[(base_file, name)] for name in EXPECTED_VARIANTS}
+    e = base.enablers
+    us_ids = {x.id for group in (e.isr, e.air_defence, e.armaments, e.non_lethal) for x in group
+              if x.provider == "United States"}
+    assert base.enablers.air_defence and not v["no_us_air_defence"].enablers.air_defence
+    only = v["us_isr_only"].enablers
+    assert [x.provider for x in only.isr] == ["United States"] and not only.air_defence
+    assert all(x.provider != "United States" for x in only.armaments)
+    assert len(base.forces) == 12 and len(v["five_supporting_nations"].forces) == 7
+    assert {f.rotation_depth for f in base.forces} == {3}
+    assert {f.rotation_depth for f in v["rotation_two_deep"].forces} == {2}
+    assert base.timeline == []
+    (esc,) = v["threat_escalation"].timeline
+    assert (esc.change, esc.day, esc.factor, esc.target) == ("scale_threat", 365, 2, "all")
+    withdrawn = {c.target for c in v["us_withdrawal_day_180"].timeline if c.change == "withdraw" and c.day == 180}
+    assert withdrawn == us_ids
+    kinds = {x.kind for x in v["japan_engineering_medical"].enablers.non_lethal if x.provider == "Japan"}
+    assert {"demining", "medical"} <= kinds
+
+
+@pytest.mark.parametrize(("name", "low", "high"), [("baseline", 600, 1000), ("brigade", 9000, 11000),
+                                                   ("division", 23000, 27000)])
+def test_force_sizes_match_their_sources(name: str, low: int, high: int, loaded: dict[Any, Scenario]) -> None:
+    """Baseline UK+FR are "hundreds" each; brigade ~10,000 and division ~25,000 deployed (IISS)."""
+    s = loaded[(SCENARIO_DIR / f"{name}.yaml", None)]
+    if name == "baseline":
+        total = sum(f.troops_per_unit * f.units_deployed for f in s.forces if f.id in ("uk", "france"))
+        assert all(100 <= f.troops_per_unit < 1000 for f in s.forces if f.id in ("uk", "france"))
+        assert sum(1 for f in s.forces if f.id.startswith("partner_")) == 10
+    else:
+        total = sum(f.troops_per_unit * f.units_deployed for f in s.forces)
+    assert low <= total <= high
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+def test_claims_register_is_valid_and_names_its_article() -> None:
+    register = load_claims(CLAIMS_FILE)
+    assert register.source.file == SOURCE_ARTICLE
+    assert len(register.ids) == len(register.claims)
+    assert {c.firmness for c in register.claims} == {"stated", "conditional", "potential"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_every_claim_named_exists(case: tuple[Path, str | None], loaded: dict[Any, Scenario],
+                                  register_ids: set[str]) -> None:
+    assert loaded[case].all_claims() <= register_ids
+
+
+def _raw_claim_ids(node: Any) -> set[str]:
+    """Every id under a ``claims:`` key anywhere in a raw YAML document (variants included)."""
+    out: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "claims" and isinstance(value, list):
+                out.update(str(v) for v in value)
+            else:
+                out |= _raw_claim_ids(value)
+    elif isinstance(node, list):
+        for item in node:
+            out |= _raw_claim_ids(item)
+    return out
+
+
+def test_every_claim_is_used_and_raw_ids_exist(loaded: dict[Any, Scenario], register_ids: set[str]) -> None:
+    used: set[str] = set()
+    for scenario in loaded.values():
+        used |= scenario.all_claims()
+    raw: set[str] = set()
+    for path in FILES:
+        raw |= _raw_claim_ids(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert raw <= register_ids, f"unknown claim ids in scenario files: {sorted(raw - register_ids)}"
+    assert used == register_ids, f"claims no shipped scenario encodes: {sorted(register_ids - used)}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_every_element_names_its_claims(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    bare = [path for path, el in loaded[case].traced_elements() if not el.claims]
+    assert bare == []
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_every_number_has_a_source(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    scenario = loaded[case]
+    containers: list[tuple[str, Traced]] = [("threats", scenario.threats), ("enablers", scenario.enablers)]
+    missing = {path: _unsourced(el) for path, el in scenario.traced_elements() + containers}
+    assert {p: m for p, m in missing.items() if m} == {}
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_every_cited_source_exists(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    scenario = loaded[case]
+    known = set(scenario.metadata.sources)
+    cited = {ref for _, el in scenario.traced_elements() for ref in el.sources.values()}
+    assert cited - known - {"assumption"} == set()
+    for sid, src in scenario.metadata.sources.items():
+        assert src.title and (src.url or src.note), f"source {sid} needs a url or a note/quote"
+
+
+def test_every_listed_source_is_cited_somewhere(loaded: dict[Any, Scenario]) -> None:
+    """A source in metadata.sources that no element cites is dead weight in the report."""
+    listed: set[str] = set()
+    cited: set[str] = set()
+    for scenario in loaded.values():
+        listed |= set(scenario.metadata.sources)
+        cited |= {ref for _, el in scenario.traced_elements() for ref in el.sources.values()}
+    assert listed - cited == set()
+
+
+def _raw_elements(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Mappings in a raw document that are traced elements (they carry ``claims`` or ``sources``)."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        traced = "claims" in node or "sources" in node
+        if traced and path not in ("", "metadata") and not re.fullmatch(r"variants\.[^.]+", path):
+            out.append((path, node))
+        for key, value in node.items():
+            if key not in ("sources", "set"):
+                out += _raw_elements(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for n, item in enumerate(node):
+            out += _raw_elements(item, f"{path}[{n}]")
+    return out
+
+
+def _raw_has_number(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    if isinstance(value, dict):
+        return any(_raw_has_number(v) for v in value.values())
+    return False  # lists hold ids or child elements, each checked on its own
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_raw_numbers_have_sources_in_the_file_that_writes_them(path: Path) -> None:
+    """Checked on the YAML as written, so a child file cannot lean on its parent's stale sources."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    elements = _raw_elements(raw)
+    assert elements, "no elements found: the walker is broken"
+    problems = []
+    for where, element in elements:
+        sources = element.get("sources") or {}
+        for key, value in element.items():
+            if key not in NOT_NUMBERS and _raw_has_number(value) and key not in sources:
+                problems.append(f"{where}.{key}")
+    assert problems == []
+
+
+# --- the library runs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_one_replication_runs_quickly(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    """The model engineer's budget: well under a second per replication; metrics come out finite."""
+    import time
+
+    from peacesim.model import simulate
+
+    scenario = loaded[case]
+    start = time.perf_counter()
+    result = simulate(scenario, np.random.SeedSequence(scenario.metadata.seed))
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0
+    for name in ("coverage_mean", "troops_deployed_mean", "incidents", "threats", "leakers"):
+        assert math.isfinite(result.metrics[name]), name
+    assert 0.0 <= result.metrics["coverage_mean"] <= 1.0
