@@ -1,8 +1,3 @@
-"""The package version, kept in one place and read without importing anything heavy."""
+"""The package version, in one place; read by the build (hatch) and at run time without importlib.metadata."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("peacesim")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from peacesim._version import __version__
+
 #: command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("peacesim.cli.validate", "Check scenario files; one line per problem."),
@@ -59,7 +61,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="peacesim")
+@click.version_option(version=__version__, prog_name="peacesim")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -74,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="peacesim", standalone_mode=False)
+        rc = cli.main(args=args, prog_name="peacesim", standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            return rc
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 130

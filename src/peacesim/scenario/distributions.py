@@ -7,12 +7,14 @@ A bare number in YAML means ``fixed``. Each spec can draw a block of values from
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
 from .base import Spec
+
+if TYPE_CHECKING:  # numpy is imported where draws are made, so `validate` starts fast
+    import numpy as np
 
 NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
@@ -24,6 +26,8 @@ class Fixed(Spec):
     value: NonNeg
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        import numpy as np
+
         return np.full(size, self.value, dtype=float)
 
     @property
@@ -82,6 +86,8 @@ class Triangular(Spec):
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         if self.low == self.high:
+            import numpy as np
+
             return np.full(size, self.low, dtype=float)
         return rng.triangular(self.low, self.mode, self.high, size)
 
@@ -98,6 +104,8 @@ class Normal(Spec):
     sd: NonNeg
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        import numpy as np
+
         return np.maximum(rng.normal(self.mean_value, self.sd, size), 0.0)
 
     @property
@@ -159,16 +167,22 @@ class Empirical(Spec):
         return self
 
     def _p(self) -> np.ndarray | None:
+        import numpy as np
+
         if self.weights is None:
             return None
         w = np.asarray(self.weights, dtype=float)
         return w / w.sum()
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        import numpy as np
+
         return rng.choice(np.asarray(self.values, dtype=float), size=size, p=self._p())
 
     @property
     def mean(self) -> float:
+        import numpy as np
+
         p = self._p()
         v = np.asarray(self.values, dtype=float)
         return float(v.mean() if p is None else (v * p).sum())

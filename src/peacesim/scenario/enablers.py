@@ -15,9 +15,9 @@ ThreatType = Literal[THREAT_TYPES]  # type: ignore[valid-type]
 class Active(Traced):
     """Something that starts and may stop inside a run."""
 
-    id: Id
+    id: Id = Field(description="Element id.")
     provider: str = Field(min_length=1, max_length=100, description="Nation or coalition providing it.")
-    start_day: Day = 0.0
+    start_day: Day = Field(default=0.0, description="Day it starts.")
     end_day: Day | None = Field(default=None, description="Day it stops; none means it lasts the whole run.")
 
     @model_validator(mode="after")
@@ -87,7 +87,7 @@ class Delivery(Active):
 class NonLethal(Active):
     """Non-lethal support: demining, medical care, reconstruction, humanitarian aid."""
 
-    kind: Literal["demining", "medical", "reconstruction", "humanitarian"]
+    kind: Literal["demining", "medical", "reconstruction", "humanitarian"] = Field(description="Kind of support.")
     capacity_per_day: float = Field(ge=0, le=1_000_000, description="Output per day at full capacity.")
     output_unit: str = Field(min_length=1, max_length=40, description="Unit of output (km2, patients, ...).")
     efficiency: Distribution = Field(
@@ -99,6 +99,6 @@ class Enablers(Traced):
     """Everything that supports the troops on the ground."""
 
     isr: list[Sensor] = Field(default_factory=list, description="Intelligence, surveillance, reconnaissance.")
-    air_defence: list[AirDefence] = Field(default_factory=list)
-    armaments: list[Delivery] = Field(default_factory=list)
-    non_lethal: list[NonLethal] = Field(default_factory=list)
+    air_defence: list[AirDefence] = Field(default_factory=list, description="Air-defence elements.")
+    armaments: list[Delivery] = Field(default_factory=list, description="Armaments delivery flows.")
+    non_lethal: list[NonLethal] = Field(default_factory=list, description="Non-lethal support elements.")

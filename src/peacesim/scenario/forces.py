@@ -17,7 +17,7 @@ LiftMode = Literal["air", "sea", "rail", "road"]
 class Zone(Traced):
     """A place or line the package must cover: a city, port, border segment, the ceasefire line, airspace."""
 
-    id: Id
+    id: Id = Field(description="Zone id, used by forces, sensors, threats.")
     name: str = Field(min_length=1, max_length=200, description="Human-readable name.")
     kind: ZoneKind = Field(description="What sort of place this is; caveats refer to kinds.")
     lat: float = Field(ge=-90, le=90, description="Latitude of the zone's centre, degrees north.")
@@ -33,7 +33,7 @@ class Zone(Traced):
 class LiftPool(Traced):
     """Strategic lift of one mode: how many unit moves can be under way at once."""
 
-    mode: LiftMode
+    mode: LiftMode = Field(description="Lift mode this pool serves (air, sea, rail, road).")
     capacity_units: int = Field(ge=1, le=1000, description="Unit moves (deploy or return) served at the same time.")
 
 
@@ -51,8 +51,8 @@ class Caveats(Spec):
 class Force(Traced):
     """A national contingent: units that rotate through theatre, recovery and training."""
 
-    id: Id
-    nation: str = Field(min_length=1, max_length=100)
+    id: Id = Field(description="Contingent id.")
+    nation: str = Field(min_length=1, max_length=100, description="Contributing nation (or group of nations).")
     troops_per_unit: int = Field(ge=1, le=200_000, description="Troops in one rotation (one unit), persons.")
     rotation_depth: int = Field(
         default=3, ge=1, le=12, description="Units in the cycle; one deployed at a time (rule of thirds = 3)."
@@ -80,7 +80,7 @@ class Force(Traced):
     qrf_teams: int = Field(
         default=0, ge=0, le=100, description="Quick-reaction teams it provides while a unit is in theatre."
     )
-    caveats: Caveats = Field(default_factory=Caveats)
+    caveats: Caveats = Field(default_factory=Caveats, description="National restrictions on zones and tasks.")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Force":

@@ -6,7 +6,6 @@ loader has already merged (``extends``) and patched (variant, ``--set``); see :m
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
@@ -20,10 +19,10 @@ from .threats import ScaleThreat, Threats, TimelineChange, Withdraw
 class Source(Spec):
     """A public source that numbers in the scenario cite."""
 
-    title: str = Field(min_length=1, max_length=500)
-    publisher: str = Field(default="", max_length=200)
+    title: str = Field(min_length=1, max_length=500, description="Title of the article, report or page.")
+    publisher: str = Field(default="", max_length=200, description="Outlet or author; say when it is a mirror.")
     date: str = Field(default="", max_length=40, description="Publication date as published (YYYY-MM or YYYY-MM-DD).")
-    url: str = Field(default="", max_length=500)
+    url: str = Field(default="", max_length=500, description="Address as published.")
     note: str = Field(default="", max_length=2000, description="Quote or how the figure was derived.")
 
 
@@ -31,8 +30,8 @@ class Metadata(Spec):
     """What the scenario is, how long it runs and where its content comes from."""
 
     name: Id = Field(description="Short name; used in file names and the results store.")
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=20_000)
+    title: str = Field(min_length=1, max_length=200, description="One-line title shown in reports.")
+    description: str = Field(default="", max_length=20_000, description="What the scenario represents, in plain words.")
     horizon_days: int = Field(ge=1, le=36_500, description="Length of one replication, days.")
     replications: int = Field(default=30, ge=1, le=1_000_000, description="Default number of replications.")
     seed: int = Field(default=20250819, ge=0, le=2**63 - 1, description="Root seed of all random streams.")
@@ -44,8 +43,8 @@ class Metadata(Spec):
 class Variant(Spec):
     """A named what-if: changes applied to the base before validation."""
 
-    description: str = Field(default="", max_length=5000)
-    claims: list[ClaimId] = Field(default_factory=list)
+    description: str = Field(default="", max_length=5000, description="What the what-if changes and why.")
+    claims: list[ClaimId] = Field(default_factory=list, description="Claims this variant encodes.")
     set: dict[str, Any] = Field(
         default_factory=dict, description="Key path -> new value, e.g. forces.uk.rotation_depth: 2."
     )
@@ -57,20 +56,22 @@ class Scenario(Spec):
     """A complete, validated scenario: the input of the model."""
 
     extends: str | None = Field(default=None, description="Parent scenario file (relative path); merged by the loader.")
-    metadata: Metadata
-    zones: list[Zone] = Field(min_length=1)
+    metadata: Metadata = Field(description="Name, horizon, replications, seed, claims and sources.")
+    zones: list[Zone] = Field(min_length=1, description="What must be covered.")
     lift: list[LiftPool] = Field(default_factory=list, description="Lift pools; a mode with no pool is unconstrained.")
-    forces: list[Force] = Field(default_factory=list)
-    enablers: Enablers = Field(default_factory=Enablers)
-    threats: Threats = Field(default_factory=Threats)
-    timeline: list[Annotated[TimelineChange, Field(discriminator="change")]] = Field(default_factory=list)
-    variants: dict[Id, Variant] = Field(default_factory=dict)
+    forces: list[Force] = Field(default_factory=list, description="National contingents.")
+    enablers: Enablers = Field(default_factory=Enablers, description="ISR, air defence, armaments, non-lethal support.")
+    threats: Threats = Field(default_factory=Threats, description="Incidents, air raids and how incidents are answered.")
+    timeline: list[Annotated[TimelineChange, Field(discriminator="change")]] = Field(
+        default_factory=list, description="Dated changes inside a run (withdrawals, escalation)."
+    )
+    variants: dict[Id, Variant] = Field(default_factory=dict, description="Named what-ifs, applied by the loader.")
 
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
-        problems = list(_reference_problems(self))
+        problems = _reference_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise CrossReferenceError(problems)
         return self
 
     # Convenience look-ups used by the model and reports.
@@ -100,33 +101,42 @@ class Scenario(Spec):
         return ids
 
 
-def _duplicates(ids: list[str]) -> list[str]:
-    return sorted(i for i, n in Counter(ids).items() if n > 1)
+class CrossReferenceError(ValueError):
+    """Cross-reference rules broken; ``problems`` holds (key path, message) pairs for the loader."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
 
 
-def _reference_problems(s: Scenario) -> list[str]:
-    """Cross-reference rules pydantic's field checks cannot see."""
-    out: list[str] = []
+def _reference_problems(s: Scenario) -> list[tuple[str, str]]:
+    """Cross-reference rules pydantic's field checks cannot see, as (key path, message) pairs."""
+    out: list[tuple[str, str]] = []
     zone_ids = {z.id for z in s.zones}
     zone_kind = {z.id: z.kind for z in s.zones}
     e, t = s.enablers, s.threats
-    element_ids = (
-        [f.id for f in s.forces] + [x.id for x in e.isr] + [x.id for x in e.air_defence]
-        + [x.id for x in e.armaments] + [x.id for x in e.non_lethal]
-    )
+    first_use: dict[str, str] = {}
+    named_lists: list[tuple[str, list[Any]]] = [
+        ("forces", s.forces), ("enablers.isr", e.isr), ("enablers.air_defence", e.air_defence),
+        ("enablers.armaments", e.armaments), ("enablers.non_lethal", e.non_lethal),
+        ("threats.incidents", t.incidents), ("threats.air_raids", t.air_raids),
+    ]
+    for label, items, key in [("zones", s.zones, "id"), ("lift", s.lift, "mode")]:
+        for n, name in _repeats([getattr(i, key) for i in items]):
+            out.append((f"{label}[{n}]", f"duplicate {'lift mode' if key == 'mode' else 'zone id'} {name!r}"))
+    for label, items in named_lists:
+        for n, item in enumerate(items):
+            if item.id in first_use:
+                out.append((f"{label}[{n}]", f"duplicate id {item.id!r} (also used at {first_use[item.id]})"))
+            else:
+                first_use[item.id] = f"{label}.{item.id}"
+    element_ids = [f.id for f in s.forces] + [x.id for x in e.isr + e.air_defence + e.armaments + e.non_lethal]  # type: ignore[operator]
     threat_ids = [x.id for x in t.incidents] + [x.id for x in t.air_raids]
-    for label, ids in (("zone", [z.id for z in s.zones]), ("element", element_ids + threat_ids)):
-        dup = _duplicates(ids)
-        if dup:
-            out.append(f"duplicate {label} id(s) {dup}")
-    dup = _duplicates([p.mode for p in s.lift])
-    if dup:
-        out.append(f"duplicate lift mode(s) {dup}")
 
     def unknown_zones(where: str, refs: list[str]) -> None:
         bad = sorted(set(refs) - zone_ids)
         if bad:
-            out.append(f"{where} names unknown zone(s) {bad}; known zones: {sorted(zone_ids)}")
+            out.append((where, f"names unknown zone(s) {bad}; known zones: {sorted(zone_ids)}"))
 
     for f in s.forces:
         unknown_zones(f"forces.{f.id}.zones", f.zones or [])
@@ -134,10 +144,10 @@ def _reference_problems(s: Scenario) -> list[str]:
             unknown_zones(f"forces.{f.id}.base_zone", [f.base_zone])
         allowed = [z for z in (f.zones or sorted(zone_ids)) if zone_kind.get(z) not in f.caveats.excluded_zone_kinds]
         if (f.zones or zone_ids) and not allowed:
-            out.append(
-                f"forces.{f.id}.caveats excludes every zone the contingent is tasked to "
-                f"(excluded kinds {f.caveats.excluded_zone_kinds})"
-            )
+            out.append((
+                f"forces.{f.id}.caveats",
+                f"excludes every zone the contingent is tasked to (excluded kinds {f.caveats.excluded_zone_kinds})",
+            ))
     for x in e.isr:
         unknown_zones(f"enablers.isr.{x.id}.zones", x.zones)
     for a in e.air_defence:
@@ -145,24 +155,35 @@ def _reference_problems(s: Scenario) -> list[str]:
     ad_ids = {a.id for a in e.air_defence}
     for d in e.armaments:
         if d.into_system and d.into_system not in ad_ids:
-            out.append(f"enablers.armaments.{d.id}.into_system names unknown air-defence element {d.into_system!r}; known: {sorted(ad_ids)}")
+            out.append((f"enablers.armaments.{d.id}.into_system", f"names unknown air-defence element {d.into_system!r}; known: {sorted(ad_ids)}"))
     for i in t.incidents:
         unknown_zones(f"threats.incidents.{i.id}.zones", i.zones)
     for r in t.air_raids:
         unknown_zones(f"threats.air_raids.{r.id}.target_weights", list(r.target_weights))
     for n, c in enumerate(s.timeline):
         if isinstance(c, Withdraw) and c.target not in element_ids:
-            out.append(f"timeline[{n}].target names unknown force or enabler {c.target!r}; known: {sorted(element_ids)}")
+            out.append((f"timeline[{n}].target", f"names unknown force or enabler {c.target!r}; known: {sorted(element_ids)}"))
         if isinstance(c, ScaleThreat) and c.target != "all" and c.target not in threat_ids:
-            out.append(f"timeline[{n}].target names unknown threat {c.target!r}; known: {sorted(threat_ids)} or 'all'")
+            out.append((f"timeline[{n}].target", f"names unknown threat {c.target!r}; known: {sorted(threat_ids)} or 'all'"))
         if c.day > s.metadata.horizon_days:
-            out.append(f"timeline[{n}].day {c.day} is after the horizon ({s.metadata.horizon_days} days)")
+            out.append((f"timeline[{n}].day", f"day {c.day} is after the horizon ({s.metadata.horizon_days} days)"))
     source_ids = set(s.metadata.sources)
     for path, el in s.traced_elements():
         fields = set(type(el).model_fields)
         for key, ref in el.sources.items():
             if key not in fields:
-                out.append(f"{path}.sources names {key!r}, which is not a field of this element")
+                out.append((f"{path}.sources.{key}", f"names {key!r}, which is not a field of this element"))
             if ref != "assumption" and ref not in source_ids:
-                out.append(f"{path}.sources.{key} cites unknown source {ref!r}; add it to metadata.sources or write 'assumption'")
+                out.append((f"{path}.sources.{key}", f"cites unknown source {ref!r}; add it to metadata.sources or write 'assumption'"))
+    return out
+
+
+def _repeats(names: list[str]) -> list[tuple[int, str]]:
+    """(index, name) of every item whose name already appeared earlier in the list."""
+    seen: set[str] = set()
+    out = []
+    for n, name in enumerate(names):
+        if name in seen:
+            out.append((n, name))
+        seen.add(name)
     return out

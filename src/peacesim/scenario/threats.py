@@ -14,8 +14,8 @@ from .enablers import ThreatType
 class IncidentStream(Traced):
     """Incidents of one kind arriving at random (Poisson) in each of some zones."""
 
-    id: Id
-    kind: Literal["ceasefire_violation", "incursion", "sabotage"]
+    id: Id = Field(description="Incident stream id.")
+    kind: Literal["ceasefire_violation", "incursion", "sabotage"] = Field(description="Kind of incident.")
     zones: list[Id] = Field(min_length=1, description="Zones where these incidents happen (ids).")
     rate_per_day: float = Field(ge=0, le=1000, description="Mean incidents per day in each listed zone.")
     on_scene_hours: Distribution = Field(
@@ -26,8 +26,8 @@ class IncidentStream(Traced):
 class AirRaid(Traced):
     """Raids of one threat type: time between raids, threats per raid, which zones they aim at."""
 
-    id: Id
-    threat_type: ThreatType
+    id: Id = Field(description="Raid stream id.")
+    threat_type: ThreatType = Field(description="drone, cruise or ballistic.")
     interval_days: Distribution = Field(description="Time between raids, days.")
     raid_size: Distribution = Field(description="Threats (drones or missiles) per raid.")
     target_weights: dict[Id, float] = Field(
@@ -52,24 +52,24 @@ class Response(Spec):
 class Threats(Traced):
     """All threats in the scenario."""
 
-    incidents: list[IncidentStream] = Field(default_factory=list)
-    air_raids: list[AirRaid] = Field(default_factory=list)
-    response: Response = Field(default_factory=Response)
+    incidents: list[IncidentStream] = Field(default_factory=list, description="Incident streams on the ground.")
+    air_raids: list[AirRaid] = Field(default_factory=list, description="Air-raid streams.")
+    response: Response = Field(default_factory=Response, description="Quick-reaction response settings.")
 
 
 class Withdraw(Traced):
     """A contingent or enabler leaves on a given day (units in theatre go home)."""
 
-    day: float = Field(ge=0, allow_inf_nan=False)
-    change: Literal["withdraw"]
+    day: float = Field(ge=0, allow_inf_nan=False, description="Day the change happens.")
+    change: Literal["withdraw"] = Field(description="Kind of change.")
     target: Id = Field(description="Id of a force or enabler.")
 
 
 class ScaleThreat(Traced):
     """Threat intensity changes from a given day (rates and raid frequency multiplied by factor)."""
 
-    day: float = Field(ge=0, allow_inf_nan=False)
-    change: Literal["scale_threat"]
+    day: float = Field(ge=0, allow_inf_nan=False, description="Day the change happens.")
+    change: Literal["scale_threat"] = Field(description="Kind of change.")
     target: Id | Literal["all"] = Field(default="all", description="Threat id, or 'all'.")
     factor: float = Field(ge=0, le=100, description="Multiplier on incident rates and raid frequency.")
 

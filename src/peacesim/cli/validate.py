@@ -1,0 +1,96 @@
+"""``peacesim validate FILE...``: check scenario files, every variant, and the claims they cite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[str]]:
+    """Check one file and all its variants: (number of variants, problem lines).
+
+    A problem the base scenario already has is reported once, not again for every variant;
+    when the base is broken, only problems the variant itself introduces are added.
+    """
+    from peacesim.errors import Problem, ScenarioError
+    from peacesim.scenario.claims import unknown_claims
+    from peacesim.scenario.loader import load_tree, resolve_tree, validate_tree
+
+    try:
+        base = load_tree(path)
+    except ScenarioError as e:
+        return 0, [p.render() for p in e.problems]
+    variants = base.get("variants")
+    names: list[str] = list(variants.value) if variants is not None and variants.is_map else []
+    problems: list[Problem] = []
+    seen: set[tuple[object, ...]] = set()
+    base_ok = True
+    trees = [base]
+
+    def add(found: list[Problem], own: bool) -> None:
+        for p in found:
+            key = (p.file, p.line, p.column, p.path, p.message)
+            if key not in seen and (own or base_ok or (p.hint or "").startswith("set by")):
+                seen.add(key)
+                problems.append(p)
+
+    try:
+        validate_tree(base)
+    except ScenarioError as e:
+        add(e.problems, own=True)
+        base_ok = False
+    for name in names:
+        try:
+            tree = resolve_tree(base, name)
+        except ScenarioError as e:  # a key path in the variant does not exist
+            add(e.problems, own=True)
+            continue
+        trees.append(tree)
+        try:
+            validate_tree(tree, name)
+        except ScenarioError as e:
+            add(e.problems, own=False)
+    if known_claims is not None:
+        for tree in trees:
+            add(unknown_claims(tree, known_claims), own=True)
+    return len(names), [p.render() for p in problems]
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--claims", "claims_path", type=click.Path(path_type=Path), default=None,
+              help="Claims register to check claim ids against (default: the nearest seeds/claims.yaml).")
+def command(files: tuple[Path, ...], claims_path: Path | None) -> None:
+    """Check scenario FILES: schema, cross-references, every variant, claim ids.
+
+    Prints "ok: FILE (N variants)" for each valid file; otherwise one line per problem,
+    FILE:LINE:COL: key.path: message (got VALUE), on stderr, and exits with status 2.
+    """
+    from peacesim.errors import ScenarioError
+    from peacesim.scenario.claims import find_claims_file, load_claims
+
+    count = 0
+    known: set[str] | None = None
+    register = claims_path or find_claims_file(files[0])
+    if register is not None:
+        try:
+            known = load_claims(register).ids
+        except ScenarioError as e:
+            for p in e.problems:
+                click.echo(p.render(), err=True)
+            count += len(e.problems)
+    else:
+        click.echo("warning: no claims register found (seeds/claims.yaml); claim ids not checked", err=True)
+    bad_files = 0
+    for path in files:
+        variants, problems = validate_file(path, known)
+        for line in problems:
+            click.echo(line, err=True)
+        if problems:
+            bad_files += 1
+            count += len(problems)
+        else:
+            click.echo(f"ok: {path} ({variants} variant{'s' if variants != 1 else ''})")
+    if count:
+        raise ScenarioError(f"{count} problem(s) found in {bad_files} of {len(files)} file(s)")

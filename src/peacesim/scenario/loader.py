@@ -1,0 +1,231 @@
+"""Load a scenario: read YAML safely, merge ``extends`` parents, apply a variant and overrides, validate.
+
+    load_scenario("scenarios/baseline.yaml", variant="no_us_air_defence",
+                  overrides={"forces.uk.rotation_depth": 2})
+
+Order: parents are merged first (see :mod:`.merge`); then the variant's ``remove:``, ``append:``
+and ``set:`` in that order (so ``set`` can reach items just appended); then the overrides. Every
+error is a :class:`~peacesim.errors.ScenarioError` whose problems point at the file, line and
+column that supplied the offending value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from pydantic import ValidationError
+
+from ..errors import Problem, ScenarioError
+from . import yamlsafe
+from .locate import problems_from, show
+from .merge import merge
+from .paths import append_nodes, parse_path, remove_node, set_node
+from .schema import Scenario, Variant
+from .tracked import Node, Origin, clone, from_plain, to_plain
+
+#: Longest chain of ``extends`` followed before giving up.
+MAX_EXTENDS_DEPTH = 20
+
+Overrides = Mapping[str, Any] | Iterable[str]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A validated scenario together with the tree that says where each value came from."""
+
+    scenario: Scenario
+    tree: Node
+    file: str
+
+
+def load_scenario(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Scenario:
+    """Load, merge, patch and validate a scenario file.
+
+    Args:
+        path: The scenario YAML file.
+        variant: Name of one of its variants (including variants inherited through ``extends``).
+        overrides: ``{key path: value}`` or ``["key.path=VALUE", ...]`` as typed after ``--set``.
+
+    Raises:
+        ScenarioError: with one located problem per thing wrong.
+    """
+    return load_resolved(path, variant, overrides).scenario
+
+
+def load_resolved(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Resolved:
+    """Like :func:`load_scenario`, also returning the provenance tree (used by ``explain``)."""
+    base = load_tree(path)
+    tree = resolve_tree(base, variant, overrides)
+    return Resolved(validate_tree(tree, variant), tree, str(path))
+
+
+def list_variants(path: Path | str) -> list[str]:
+    """Names of the variants a scenario file defines or inherits, in file order."""
+    variants = load_tree(path).get("variants")
+    return list(variants.value) if variants is not None and variants.is_map else []
+
+
+def load_tree(path: Path | str, _chain: tuple[Path, ...] = ()) -> Node:
+    """The file's data merged over its ``extends`` parents, recursively (not yet validated)."""
+    path = Path(path)
+    tree = yamlsafe.load_file(_shown(path))
+    ext = tree.value.pop("extends", None)
+    if ext is None:
+        return tree
+    where = ext.key_origin or ext.origin
+    located = {"file": where.file, "line": where.line, "column": where.column, "path": "extends"}
+    if not isinstance(ext.value, str) or not ext.value.strip():
+        raise ScenarioError(Problem("extends must name a scenario file (a relative path)", got=show(to_plain(ext)), **located))
+    parent = (path.parent / ext.value).resolve()
+    chain = (*_chain, path.resolve())
+    if parent in chain:
+        names = " -> ".join(str(p.name) for p in (*chain[chain.index(parent):], parent))
+        raise ScenarioError(Problem(f"cycle of extends: {names}", **located))
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise ScenarioError(Problem(f"extends chain longer than {MAX_EXTENDS_DEPTH} files", **located))
+    if not parent.is_file():
+        what = "is a directory" if parent.is_dir() else "not found"
+        raise ScenarioError(Problem(f"parent scenario {what}: {_shown(parent)}", **located))
+    return merge(load_tree(parent, chain), tree)
+
+
+def _shown(path: Path) -> Path:
+    """The path as a person would write it: relative to the working directory when inside it."""
+    if not path.is_absolute():
+        return path
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = ()) -> Node:
+    """A copy of ``base`` with the variant (if any) and the overrides applied."""
+    tree = clone(base)
+    if variant is not None:
+        _apply_variant(tree, variant)
+    for text, value in _override_nodes(overrides):
+        try:
+            set_node(tree, parse_path(text), value, Scenario)
+        except ScenarioError as e:
+            raise ScenarioError([Problem(p.message, file="--set", path=p.path or text) for p in e.problems]) from None
+    return tree
+
+
+def validate_tree(tree: Node, variant: str | None = None) -> Scenario:
+    """Validate a resolved tree as a :class:`Scenario`; problems are located through the tree."""
+    try:
+        return Scenario.model_validate(to_plain(tree))
+    except ValidationError as err:
+        problems = problems_from(err, tree, Scenario)
+        if variant is not None:
+            problems = [_in_variant(p, variant) for p in problems]
+        raise ScenarioError(sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))) from None
+
+
+def _in_variant(p: Problem, variant: str) -> Problem:
+    """Say which variant a problem was found in (values set by the variant already say so)."""
+    return p if p.hint else Problem(p.message, p.file, p.line, p.column, p.path, p.got, f"in variant {variant!r}")
+
+
+def _apply_variant(tree: Node, name: str) -> None:
+    variants = tree.get("variants")
+    known = list(variants.value) if variants is not None and variants.is_map else []
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        listed = ", ".join(known) if known else "none"
+        raise ScenarioError(Problem(f"no variant {name!r} (variants: {listed})", path="variants", hint=hint))
+    assert variants is not None
+    node = variants.value[name]
+    try:
+        Variant.model_validate(to_plain(node))
+    except ValidationError as err:
+        raise ScenarioError(problems_from(err, tree, Scenario, prefix=("variants", name))) from None
+    via = f"variant {name}"
+    for item in (node.get("remove").value if node.get("remove") else []):
+        _edit(item, name, lambda: remove_node(tree, parse_path(item.value), Scenario))
+    for key, items in (node.get("append").value.items() if node.get("append") else []):
+        new = [clone(i, via) for i in items.value]
+        _edit(items, name, lambda: append_nodes(tree, parse_path(key), new, Scenario), key)
+    for key, value in (node.get("set").value.items() if node.get("set") else []):
+        _edit(value, name, lambda: set_node(tree, parse_path(key), clone(value, via), Scenario), key)
+    where = node.key_origin or node.origin
+    metadata = tree.value.setdefault("metadata", Node({}, where))
+    if metadata.is_map:
+        origin = Origin(where.file, where.line, where.column, via)
+        metadata.value["variant"] = Node(name, origin, origin)
+        _add_claims(metadata, node.get("claims"), via)
+        desc = node.get("description")
+        if desc is not None and isinstance(desc.value, str) and desc.value.strip():
+            old = metadata.get("description")
+            text = (old.value + "\n\n" if old is not None and isinstance(old.value, str) and old.value else "")
+            metadata.value["description"] = Node(f"{text}Variant {name}: {desc.value.strip()}", clone(desc, via).origin)
+    del tree.value["variants"]
+
+
+def _edit(item: Node, variant: str, action: Any, key: str | None = None) -> None:
+    """Run one variant edit, locating any path error at the variant entry that asked for it."""
+    try:
+        action()
+    except ScenarioError as e:
+        where = item.key_origin or item.origin
+        raise ScenarioError([
+            Problem(p.message, where.file, where.line, where.column, p.path or key, hint=f"in variant {variant!r}")
+            for p in e.problems
+        ]) from None
+
+
+def _add_claims(metadata: Node, claims: Node | None, via: str) -> None:
+    if claims is None or not claims.is_list:
+        return
+    current = metadata.get("claims")
+    if current is None or not current.is_list:
+        current = Node([], claims.origin, claims.key_origin)
+        metadata.value["claims"] = current
+    have = {c.value for c in current.value}
+    current.value.extend(clone(c, via) for c in claims.value if c.value not in have)
+
+
+def _override_nodes(overrides: Overrides) -> list[tuple[str, Node]]:
+    """``(key path, value node)`` pairs from a mapping or from ``KEY.PATH=VALUE`` strings."""
+    origin = Origin("--set", via="--set")
+    if isinstance(overrides, Mapping):
+        return [(str(k), from_plain(v, origin)) for k, v in overrides.items()]
+    out = []
+    for text in overrides:
+        key, eq, raw = str(text).partition("=")
+        if not eq or not key.strip():
+            raise ScenarioError(Problem("expected KEY.PATH=VALUE", file="--set", got=repr(text)))
+        try:
+            parsed = yamlsafe.parse(raw, "--set")
+        except ScenarioError as e:
+            raise ScenarioError([Problem(p.message, file="--set", path=key.strip()) for p in e.problems]) from None
+        value = to_plain(parsed) if parsed is not None else None
+        out.append((key.strip(), from_plain(value, origin)))
+    return out
+
+
+def canonical_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain JSON-compatible data, with defaults filled in."""
+    data: dict[str, Any] = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return data
+
+
+def resolved_text(scenario: Scenario) -> str:
+    """Canonical YAML of a resolved scenario: loads back to an equal scenario."""
+    import yaml
+
+    text: str = yaml.safe_dump(canonical_data(scenario), sort_keys=False, allow_unicode=True, width=100)
+    return text
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """sha256 (hex) of the canonical JSON of a scenario: equal scenarios, equal hashes."""
+    text = json.dumps(canonical_data(scenario), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,199 @@
+"""Key paths (``forces.uk.rotation_depth``, ``timeline[0].day``) and the edits made with them.
+
+A key path is dotted. In a mapping a segment is a key; in a list of elements a segment is the
+element's ``id`` (``mode`` for ``lift``), and ``[n]`` picks the n-th item of any list. Paths are
+used by ``--set``, by a variant's ``set:``/``remove:``/``append:`` and by sweeps. Setting a key the
+file leaves at its default is allowed when the schema knows the key; anything else that does not
+exist is an error naming the path, the segment that failed and what is available there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Mapping
+
+from ..errors import Problem, ScenarioError
+from . import fields
+from .tracked import Node, Origin, from_plain, item_key_field, item_name, to_plain
+
+Segment = str | int
+_TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)|(\.)")
+
+
+def parse_path(text: str) -> list[Segment]:
+    """Split ``a.b[2].c`` into ``["a", "b", 2, "c"]``; raises ScenarioError on a malformed path."""
+    out: list[Segment] = []
+    pos, expect_name = 0, True
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise ScenarioError(Problem(f"malformed key path {text!r} at character {pos + 1}", path=text))
+        index, name, dot = m.groups()
+        if dot:
+            if expect_name:
+                raise ScenarioError(Problem(f"malformed key path {text!r}: empty segment", path=text))
+            expect_name = True
+        elif index is not None:
+            if not out:
+                raise ScenarioError(Problem(f"malformed key path {text!r}: starts with an index", path=text))
+            out.append(int(index))
+            expect_name = False
+        else:
+            if not expect_name:
+                raise ScenarioError(Problem(f"malformed key path {text!r}: missing '.' before {name!r}", path=text))
+            out.append(name.strip())
+            expect_name = False
+        pos = m.end()
+    if not out or expect_name:
+        raise ScenarioError(Problem(f"malformed key path {text!r}", path=text))
+    return out
+
+
+def format_path(segments: list[Segment]) -> str:
+    """Inverse of :func:`parse_path`."""
+    text = ""
+    for seg in segments:
+        text += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if text else seg)
+    return text
+
+
+def _fail(segments: list[Segment], failed_at: int, what: str, available: list[str]) -> ScenarioError:
+    full = format_path(segments)
+    where = format_path(segments[:failed_at]) or "the top level"
+    seg = segments[failed_at]
+    message = f"no {what} {seg!r} under {where}"
+    close = difflib.get_close_matches(str(seg), available, n=1) if isinstance(seg, str) else []
+    if close:
+        return ScenarioError(Problem(message + f"; did you mean {close[0]!r}?", path=full))
+    if available:
+        shown = ", ".join(available[:15]) + (", ..." if len(available) > 15 else "")
+        message += f" (available: {shown})"
+    return ScenarioError(Problem(message, path=full))
+
+
+def _child(node: Node, segments: list[Segment], i: int, schema: Any) -> Node | None:
+    """Child for ``segments[i]`` or None if absent; raises if the segment cannot apply here."""
+    seg = segments[i]
+    if node.is_map:
+        if isinstance(seg, int):
+            raise _fail(segments, i, "index", [])
+        return node.value.get(seg)
+    if node.is_list:
+        items: list[Node] = node.value
+        if isinstance(seg, int):
+            if seg >= len(items):
+                raise ScenarioError(Problem(f"index [{seg}] is out of range: the list has {len(items)} item(s)", path=format_path(segments)))
+            return items[seg]
+        key = item_key_field(tuple(segments[:i]))
+        for item in items:
+            if item_name(item, key) == seg:
+                return item
+        names = [n for n in (item_name(it, key) for it in items) if n]
+        raise _fail(segments, i, f"item with {key}", names)
+    raise ScenarioError(
+        Problem(f"{format_path(segments[:i])} is a single value, so it has no {seg!r}", path=format_path(segments))
+    )
+
+
+def _missing_key(node: Node, segments: list[Segment], i: int, schema: Any) -> ScenarioError:
+    allowed = fields.keys_at(schema, segments[:i]) or []
+    present = list(node.value)
+    return _fail(segments, i, "key", present + [k for k in allowed if k not in present])
+
+
+def get_node(root: Node, segments: list[Segment], schema: Any = None) -> Node:
+    """The node at a path; raises ScenarioError naming the first segment that is not there."""
+    node = root
+    for i in range(len(segments)):
+        nxt = _child(node, segments, i, schema)
+        if nxt is None:
+            raise _missing_key(node, segments, i, schema)
+        node = nxt
+    return node
+
+
+def set_node(root: Node, segments: list[Segment], value: Node, schema: Any = None) -> None:
+    """Put ``value`` at the path, creating mappings the schema expects but the file left out."""
+    node = root
+    for i in range(len(segments) - 1):
+        nxt = _child(node, segments, i, schema)
+        if nxt is None:
+            if schema is None or not fields.holds_mapping(schema, segments[: i + 1]):
+                raise _missing_key(node, segments, i, schema)
+            nxt = Node({}, value.origin, value.origin)
+            node.value[segments[i]] = nxt
+        node = nxt
+    last = segments[-1]
+    if node.is_map:
+        if isinstance(last, int):
+            raise _fail(segments, len(segments) - 1, "index", [])
+        if last not in node.value and schema is not None:
+            allowed = fields.keys_at(schema, segments[:-1])
+            if allowed is not None and last not in allowed:
+                raise _missing_key(node, segments, len(segments) - 1, schema)
+        old = node.value.get(last)
+        value.key_origin = old.key_origin if old is not None and value.key_origin is None else value.key_origin or value.origin
+        node.value[last] = value
+        return
+    target = _child(node, segments, len(segments) - 1, schema)
+    index = next(n for n, item in enumerate(node.value) if item is target)
+    node.value[index] = value
+
+
+def remove_node(root: Node, segments: list[Segment], schema: Any = None) -> None:
+    """Delete the list item or key at the path."""
+    parent = get_node(root, segments[:-1], schema) if len(segments) > 1 else root
+    target = _child(parent, segments, len(segments) - 1, schema)
+    if target is None:
+        raise _missing_key(parent, segments, len(segments) - 1, schema)
+    if parent.is_map:
+        del parent.value[segments[-1]]
+    else:
+        parent.value[:] = [item for item in parent.value if item is not target]
+
+
+def append_nodes(root: Node, segments: list[Segment], items: list[Node], schema: Any = None) -> None:
+    """Add items at the end of the list at the path (created if the schema expects a list there)."""
+    try:
+        target = get_node(root, segments, schema)
+    except ScenarioError:
+        if schema is None or not fields.holds_list(schema, segments):
+            raise
+        origin = items[0].origin if items else Origin()
+        target = Node([], origin)
+        set_node(root, segments, target, schema)
+    if not target.is_list:
+        raise ScenarioError(Problem(f"append needs a list, but {format_path(segments)} is not a list", path=format_path(segments)))
+    target.value.extend(items)
+
+
+def apply_overrides(raw: dict[str, Any], overrides: Mapping[str, Any], schema: Any = None) -> dict[str, Any]:
+    """Return a copy of plain scenario data with each ``{key path: value}`` set.
+
+    Args:
+        raw: Plain scenario data (already merged with its ``extends`` parents).
+        overrides: Key path -> new value (plain Python data).
+        schema: Model class that says which absent keys may be created; by default the Scenario.
+
+    Raises:
+        ScenarioError: a path that does not exist, located at ``--set``.
+    """
+    if schema is None:
+        from .schema import Scenario
+
+        schema = Scenario
+    origin = Origin("--set", via="--set")
+    root = from_plain(raw, Origin())
+    for path, value in overrides.items():
+        try:
+            set_node(root, parse_path(path), from_plain(value, origin), schema)
+        except ScenarioError as e:
+            raise ScenarioError([_at_set(p, path) for p in e.problems]) from None
+    result: dict[str, Any] = to_plain(root)
+    return result
+
+
+def _at_set(problem: Problem, path: str) -> Problem:
+    return Problem(problem.message, file="--set", path=problem.path or path, got=problem.got, hint=problem.hint)
