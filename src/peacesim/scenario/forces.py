@@ -98,6 +98,8 @@ class Force(Traced):
                 raise ValueError(f"a non_lethal_only contingent cannot take lethal tasks {lethal}")
         if self.qrf_teams and "quick_reaction" not in self.tasks:
             raise ValueError("qrf_teams needs 'quick_reaction' in tasks")
+        if self.qrf_teams and self.base_zone is None:
+            raise ValueError("qrf_teams needs base_zone (the zone its teams travel from)")
         return self
 
     @property

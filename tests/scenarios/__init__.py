@@ -1,0 +1,1 @@
+"""Small purpose-built scenarios for the model's theory and trace tests."""
