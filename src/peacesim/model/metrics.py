@@ -63,6 +63,12 @@ METRICS: dict[str, MetricDoc] = {
     "response_within_target_share": MetricDoc(
         "share 0-1", "Share of noticed incidents answered within response.target_hours.", "higher"
     ),
+    "incidents_answered_on_target_share": MetricDoc(
+        "share 0-1",
+        "Share of all incidents, noticed or not, answered within response.target_hours "
+        "(detection x response: an unseen incident counts as a miss).",
+        "higher",
+    ),
     "threats": MetricDoc("count", "Drones and missiles in all air raids.", "lower"),
     "intercept_rate": MetricDoc("share 0-1", "Share of threats killed (NaN if no threats).", "higher"),
     "intercept_rate.<threat_type>": MetricDoc("share 0-1", "Share of threats of this type killed.", "higher"),
@@ -155,6 +161,7 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     decided = seen & (np.isfinite(responses) | (waited > target))
     on_target = np.isfinite(responses) & (responses <= target)
     m["response_within_target_share"] = _ratio(float((on_target & decided).sum()), float(decided.sum()))
+    m["incidents_answered_on_target_share"] = _ratio(float((on_target & seen).sum()), float(times.size))
 
     threats = sum(air.threats.values())
     m["threats"] = float(threats)
