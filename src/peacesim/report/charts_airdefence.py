@@ -1,0 +1,90 @@
+"""Air-defence charts: interceptor stocks draining, and the threats that get through.
+
+Stocks show whether deliveries keep up with raids (and the day a system runs dry); cumulative
+leakers by zone show what that costs on the ground. Timeline changes (a system withdrawn) are
+marked, because they usually explain a kink.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from peacesim.errors import ReportError
+from peacesim.experiment.results import RunResult
+
+from .context import scenario_of, suffixed, zone_names
+from .style import REFERENCE_COLOUR, band, colour, new_figure, note, styled
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+BAND = "Lines: mean over {n} replications; shaded: 10th-90th percentile."
+
+
+def _mark_withdrawals(ax: Axes, result: RunResult, ids: set[str]) -> None:
+    """Dashed vertical line at each timeline withdrawal of one of ``ids``."""
+    scenario = scenario_of(result)
+    if scenario is None:
+        return
+    for change in scenario.timeline:
+        target = getattr(change, "target", None)
+        if getattr(change, "change", "") == "withdraw" and target in ids:
+            ax.axvline(change.day, color=REFERENCE_COLOUR, linestyle="--", linewidth=1)
+            ax.annotate(f"{target} withdrawn", (change.day, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -3), textcoords="offset points", fontsize=7.5, va="top", color=REFERENCE_COLOUR)
+
+
+@styled
+def plot_interceptor_stocks(result: RunResult) -> Figure:
+    """Interceptors left in each system's stock over time."""
+    systems = suffixed(result.series, "stock")
+    if not systems:
+        raise ReportError(f"run {result.run_id or result.label} has no interceptor stock series (stock.<system>)")
+    scenario = scenario_of(result)
+    names = {a.id: f"{a.system} ({a.provider})" for a in scenario.enablers.air_defence} if scenario else {}
+    fig = new_figure(7.5, 3.6)
+    ax = fig.add_subplot()
+    for i, sys_id in enumerate(systems):
+        s = result.series[f"stock.{sys_id}"]
+        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=names.get(sys_id, sys_id))
+    _mark_withdrawals(ax, result, set(systems))
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Day of the operation")
+    ax.set_ylabel("Interceptors in stock (missiles)")
+    ax.set_title(f"Interceptor stocks by system: {result.label}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    note(fig, BAND.format(n=result.replications))
+    return fig
+
+
+@styled
+def plot_leakers(result: RunResult) -> Figure:
+    """Cumulative threats not intercepted, by zone, with the total."""
+    zones = suffixed(result.series, "leakers_cumulative")
+    if not zones and "leakers_cumulative" not in result.series:
+        raise ReportError(f"run {result.run_id or result.label} has no leaker series (leakers_cumulative[.<zone>])")
+    names = zone_names(result)
+    fig = new_figure(7.5, 3.6)
+    ax = fig.add_subplot()
+    for i, zone in enumerate(zones):
+        s = result.series[f"leakers_cumulative.{zone}"]
+        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=names.get(zone, zone))
+    if "leakers_cumulative" in result.series:
+        s = result.series["leakers_cumulative"]
+        days = np.arange(len(s.mean))
+        ax.fill_between(days, s.low, s.high, color="black", alpha=0.08, linewidth=0)
+        ax.plot(days, s.mean, color="black", linestyle="--", linewidth=1.4, label="All zones")
+    scenario = scenario_of(result)
+    _mark_withdrawals(ax, result, {a.id for a in scenario.enablers.air_defence} if scenario else set())
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Day of the operation")
+    ax.set_ylabel("Cumulative leakers (threats)")
+    ax.set_title(f"Threats that got through, by zone: {result.label}")
+    ax.legend(loc="upper left")
+    note(fig, BAND.format(n=result.replications))
+    return fig

@@ -1,0 +1,209 @@
+"""The self-contained HTML report: findings, claims, assumptions, metrics, charts, reproduction.
+
+One file a reader can mail or archive: charts are embedded as base64 PNG, styles are inline, and
+nothing is fetched from the network. The same charts are written beside it as PNG and SVG for
+briefs. Every text that comes from a scenario file goes through jinja2 autoescaping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from peacesim._version import __version__
+from peacesim.errors import PeacesimError, ReportError
+from peacesim.experiment.results import Comparison, RunResult
+
+from .assumptions import assumptions_table, changed_rows
+from .context import scenario_of
+from .findings import findings
+from .gallery import extra_charts, overview_charts, run_charts
+from .labels import fmt, fmt_interval, metric_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+REPORT_NAME = "report.html"
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim the scenario names, as the register states it, and the elements that encode it."""
+
+    id: str
+    actor: str
+    commitment: str
+    quantity: str
+    firmness: str
+    encoded_by: list[str]
+    known: bool
+
+
+def _register_index(register: Any) -> dict[str, Any]:
+    """Claim id -> entry, from a ClaimsRegister (``.claims``) or a plain mapping/list."""
+    if register is None:
+        return {}
+    items = getattr(register, "claims", register)
+    if isinstance(items, Mapping):
+        return dict(items)
+    return {getattr(c, "id", None) or c["id"]: c for c in items}
+
+
+def _field(entry: Any, name: str) -> str:
+    value = entry.get(name) if isinstance(entry, Mapping) else getattr(entry, name, None)
+    return "" if value is None else str(value)
+
+
+def claim_rows(results: Sequence[RunResult], register: Any) -> list[ClaimRow]:
+    """Every claim any run's scenario names, looked up in the register (ids only without one)."""
+    encoders: dict[str, list[str]] = {}
+    for run in results:
+        scenario = scenario_of(run)
+        if scenario is None:
+            continue
+        for cid in scenario.metadata.claims:
+            encoders.setdefault(cid, []).append("the scenario as a whole")
+        for path, el in scenario.traced_elements():
+            for cid in el.claims:
+                encoders.setdefault(cid, []).append(path)
+        for name, variant in scenario.variants.items():
+            for cid in variant.claims:
+                encoders.setdefault(cid, []).append(f"variant {name}")
+    index = _register_index(register)
+    rows = []
+    for cid in sorted(encoders, key=lambda c: int(c[1:])):
+        entry = index.get(cid)
+        seen = list(dict.fromkeys(encoders[cid]))
+        if entry is None:
+            rows.append(ClaimRow(cid, "", "", "", "", seen, False))
+        else:
+            rows.append(ClaimRow(cid, _field(entry, "actor"), _field(entry, "commitment"), _field(entry, "quantity"),
+                                 _field(entry, "firmness"), seen, True))
+    return rows
+
+
+def _default_register() -> tuple[Any, str]:
+    """The claims register from seeds/claims.yaml, or None and why it could not be read."""
+    try:
+        from peacesim.scenario.claims import load_claims
+    except ImportError:
+        return None, "the claims register reader is not installed; showing claim ids only"
+    try:
+        return load_claims(), ""
+    except (PeacesimError, OSError) as e:
+        return None, f"claims register not read ({e}); showing claim ids only"
+
+
+def metric_rows(run: RunResult) -> list[dict[str, str]]:
+    """The run's metrics, key ones first, formatted with their intervals."""
+    order = {m: i for i, m in enumerate(("coverage_mean", "coverage_min", "ioc_day", "foc_day", "troops_committed",
+                                         "troops_deployed_mean", "rotation_gap_days", "incidents", "detection_rate",
+                                         "warning_time_mean_hours", "response_time_mean_hours", "response_time_p90_hours",
+                                         "response_within_target_share", "threats", "intercept_rate", "leakers"))}
+    rows = []
+    for name in sorted(run.summary, key=lambda m: (order.get(m, len(order)), m)):
+        s = run.summary[name]
+        lab = metric_label(name)
+        rows.append({
+            "name": name, "label": lab.text, "unit": "%" if lab.share else lab.unit, "mean": fmt(s.mean, name),
+            "ci": fmt_interval(s.ci_low, s.ci_high, name), "range": fmt_interval(s.p10, s.p90, name),
+            "n": f"{s.n} of {run.replications}",
+        })
+    return rows
+
+
+def difference_rows(comparison: Comparison) -> list[dict[str, Any]]:
+    """The comparison table: each metric of each run against the reference."""
+    rows = []
+    for other, diffs in comparison.differences.items():
+        for d in diffs:
+            share = metric_label(d.metric).share
+            scale = 100.0 if share else 1.0
+            rows.append({
+                "other": other, "metric": d.metric, "label": metric_label(d.metric).text,
+                "reference": fmt(d.reference_mean, d.metric), "value": fmt(d.other_mean, d.metric),
+                "diff": f"{scale * d.mean:+.3g}" + (" pts" if share else ""),
+                "ci": fmt_interval(scale * d.ci_low, scale * d.ci_high) + (" pts" if share else ""),
+                "relative": "n/a" if d.relative != d.relative else f"{100 * d.relative:+.1f}%",
+                "distinguishable": d.distinguishable,
+            })
+    return rows
+
+
+def _run_context(run: RunResult, index: int, out_dir: Path, reference_rows: list[Any] | None) -> dict[str, Any]:
+    scenario = scenario_of(run)
+    rows = assumptions_table(scenario) if scenario else []
+    return {
+        "index": index, "run": run, "scenario": scenario, "metrics": metric_rows(run),
+        "charts": run_charts(run, index, out_dir), "assumptions": rows,
+        "changes": changed_rows(reference_rows, rows) if reference_rows is not None and scenario else [],
+        "command": run.extra.get("command", ""),
+    }
+
+
+def render(context: dict[str, Any]) -> str:
+    """Fill the report template (autoescaped)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("peacesim.report", "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html.j2").render(**context)
+
+
+def write_report(
+    results: list[RunResult],
+    out_dir: Path,
+    *,
+    comparison: Comparison | None = None,
+    command: str | None = None,
+    claims: Any = None,
+    extra_figures: Mapping[str, Figure] | None = None,
+) -> Path:
+    """Write ``out_dir/report.html`` and the charts as PNG and SVG beside it; return the HTML path.
+
+    The first run is the reference. ``claims`` is a ClaimsRegister (read from seeds/claims.yaml
+    when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line).
+
+    Raises:
+        ReportError: no runs, or the output directory cannot be written.
+    """
+    if not results:
+        raise ReportError("a report needs at least one run")
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ReportError(f"cannot create report directory {out_dir}: {e.strerror}") from e
+    claims_note = ""
+    if claims is None:
+        claims, claims_note = _default_register()
+    reference_scenario = scenario_of(results[0])
+    reference_rows = assumptions_table(reference_scenario) if reference_scenario else None
+    runs = [_run_context(r, i + 1, out_dir, None if i == 0 else reference_rows) for i, r in enumerate(results)]
+    context = {
+        "title": reference_scenario.metadata.title if reference_scenario else results[0].label,
+        "description": reference_scenario.metadata.description if reference_scenario else "",
+        "results": results, "reference": results[0], "runs": runs,
+        "findings": findings(results, comparison), "comparison": comparison,
+        "differences": difference_rows(comparison) if comparison else [],
+        "overview": overview_charts(results, comparison, out_dir),
+        "extra": extra_charts(extra_figures or {}, out_dir),
+        "claims": claim_rows(results, claims), "claims_note": claims_note,
+        "command": command or "", "version": __version__,
+        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "confidence": round(100 * results[0].confidence),
+    }
+    path = out_dir / REPORT_NAME
+    try:
+        path.write_text(render(context), encoding="utf-8")
+    except OSError as e:
+        raise ReportError(f"cannot write {path}: {e.strerror}") from e
+    return path

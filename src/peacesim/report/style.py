@@ -1,0 +1,138 @@
+"""One look for every chart: the Okabe-Ito palette, readable type, and figures off-screen.
+
+Charts are built on :class:`matplotlib.figure.Figure` directly (never pyplot), so nothing is
+shown, no global figure registry grows, and no GUI backend is touched. matplotlib is imported
+only inside these functions so ``import peacesim.report`` stays cheap for the CLI.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Okabe & Ito (2008) colour-blind-safe palette, in the order series are given colours.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+#: Perceptually uniform, colour-blind-safe colour map for heatmaps and the map.
+SEQUENTIAL_CMAP = "cividis"
+#: Colours with a fixed meaning across charts.
+REFERENCE_COLOUR = "#555555"
+DISTINGUISHABLE_COLOUR = OKABE_ITO[3]
+INDISTINCT_COLOUR = "#999999"
+BAND_ALPHA = 0.22
+
+RC: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9.5,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "savefig.bbox": None,  # constrained layout already fits everything; "tight" would draw twice
+    "svg.hashsalt": "peacesim",  # deterministic SVG ids: the same chart gives the same file
+    "svg.fonttype": "none",
+    "lines.linewidth": 1.8,
+}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def colour(i: int) -> str:
+    """The i-th series colour (cycles after eight)."""
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def styled(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a chart function with the peacesim rc settings, so artists it creates take the style."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        import matplotlib
+
+        with matplotlib.rc_context(RC):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def new_figure(width: float = 7.5, height: float = 4.0) -> Figure:
+    """An off-screen figure (Agg for PNG, SVG backend on save) in inches."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def note(fig: Figure, text: str) -> None:
+    """A small grey footnote under the plot: replication counts, bands, credits.
+
+    Drawn as the figure's x super-label so constrained layout makes room for it.
+    """
+    fig.supxlabel(text, x=0.01, ha="left", fontsize=7.5, color="#666666")
+
+
+def percent_axis(ax: Axes, axis: str = "y") -> None:
+    """Show shares 0..1 as percentages."""
+    from matplotlib.ticker import PercentFormatter
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+
+
+def band(ax: Axes, x: Any, mean: Any, low: Any, high: Any, *, colour_: str, label: str) -> None:
+    """A mean line with a shaded band, the way every series with uncertainty is drawn."""
+    ax.fill_between(x, low, high, color=colour_, alpha=BAND_ALPHA, linewidth=0)
+    ax.plot(x, mean, color=colour_, label=label)
+
+
+def axes_grid(fig: Figure, n: int, ncols: int = 3, **kwargs: Any) -> Iterator[Axes]:
+    """``n`` axes in a grid of ``ncols`` columns; spare cells are not created."""
+    nrows = -(-n // ncols)
+    gs = fig.add_gridspec(nrows, min(ncols, n))
+    first = None
+    for i in range(n):
+        ax = fig.add_subplot(gs[i // ncols, i % ncols], sharex=first, sharey=first, **kwargs)
+        first = first or ax
+        yield ax
+
+
+def save_figure(fig: Figure, base_path: Path | str) -> list[Path]:
+    """Write ``base_path.png`` and ``base_path.svg``; return both paths.
+
+    The caller picks the directory and name; this only adds the suffixes, creating the parent
+    directory if needed. Dates are left out of the metadata so re-running gives identical files.
+    """
+    import matplotlib
+
+    base = Path(base_path)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    with matplotlib.rc_context(RC):
+        for ext, meta in (("png", {"Software": "peacesim"}), ("svg", {"Date": None})):
+            path = base.with_name(base.name + "." + ext)
+            fig.savefig(path, format=ext, metadata=meta)
+            out.append(path)
+    return out

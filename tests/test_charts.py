@@ -1,0 +1,233 @@
+"""Each chart on synthetic results: labels, titles and the artists drawn (not pixels)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from report_fixtures import SYSTEMS, ZONES, make_pair, make_run, make_scenario, paired_comparison
+
+from peacesim.errors import ReportError
+from peacesim.experiment.results import SeriesBand
+from peacesim.report import (
+    TornadoBar,
+    plot_comparison_bars,
+    plot_coverage,
+    plot_coverage_heatmap,
+    plot_difference_forest,
+    plot_force_flow,
+    plot_interceptor_stocks,
+    plot_leakers,
+    plot_response_times,
+    plot_sweep,
+    plot_tornado,
+    plot_zone_coverage,
+    plot_zone_map,
+    save_figure,
+)
+
+
+@pytest.fixture(scope="module")
+def pair():
+    return make_pair()
+
+
+def bands(ax) -> list[PolyCollection]:
+    """Shaded uncertainty bands (fill_between) on an axes."""
+    return [c for c in ax.collections if isinstance(c, PolyCollection)]
+
+
+def test_coverage_overlays_one_line_and_band_per_run(pair):
+    fig = plot_coverage(list(pair))
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Day of the operation"
+    assert "%" in ax.get_ylabel() and "coverage" in ax.get_ylabel().lower()
+    assert "Coverage" in ax.get_title("left")
+    assert len(ax.get_lines()) == 2 and len(bands(ax)) == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [r.label for r in pair]
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), pair[0].series["coverage"].mean)
+
+
+def test_zone_coverage_has_one_panel_per_zone_named_from_the_scenario(pair):
+    fig = plot_zone_coverage(pair[0])
+    assert len(fig.axes) == len(ZONES)
+    titles = [ax.get_title("left") for ax in fig.axes]
+    assert titles[0] == "Kyiv" and "Odesa port" in titles
+    assert all(len(bands(ax)) == 1 and len(ax.get_lines()) == 1 for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() == "Coverage (%)"
+
+
+def test_heatmap_is_zones_by_days_with_a_labelled_colour_bar(pair):
+    fig = plot_coverage_heatmap(pair[0])
+    ax, bar = fig.axes
+    image = ax.get_images()[0]
+    assert image.get_array().shape == (len(ZONES), len(pair[0].series["coverage"].mean))
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Kyiv"
+    assert bar.get_ylabel() == "Mean coverage (%)"
+    assert image.get_clim() == (0, 1)
+
+
+def test_force_flow_stacks_four_states_and_marks_required_troops(pair):
+    fig = plot_force_flow(pair[0])
+    ax = fig.axes[0]
+    assert len(bands(ax)) == 4  # deployed, in transit, recovering, training
+    assert ax.get_ylabel() == "Troops (persons)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:4] == ["Deployed", "In transit", "Recovering", "Training"]
+    required = sum(z.troops_required for z in make_scenario().zones)
+    assert any(f"{required:,}" in label for label in labels)
+    # the stack's top equals the sum of the four means
+    top = sum(pair[0].series[n].mean for n in ("troops.deployed", "troops.in_transit", "troops.recovering", "troops.training"))
+    verts = bands(ax)[-1].get_paths()[0].vertices
+    assert math.isclose(verts[:, 1].max(), top.max(), rel_tol=1e-9)
+
+
+def test_interceptor_stocks_one_line_per_system_and_the_withdrawal_marked(pair):
+    fig = plot_interceptor_stocks(pair[0])
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Interceptors in stock (missiles)"
+    lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]
+    assert len(lines) == len(SYSTEMS) and len(bands(ax)) == len(SYSTEMS)
+    assert "Patriot (United States)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    withdrawals = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    assert len(withdrawals) == 1 and withdrawals[0].get_xdata()[0] == 90
+
+
+def test_leakers_by_zone_plus_total(pair):
+    fig = plot_leakers(pair[0])
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Cumulative leakers (threats)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["Kyiv", "Odesa port", "All zones"]
+    assert len(bands(ax)) == 3
+
+
+def test_response_times_one_box_and_one_dot_per_replication_per_run(pair):
+    fig = plot_response_times(list(pair))
+    mean_ax, p90_ax = fig.axes
+    assert mean_ax.get_ylabel() == "Response time (hours)"
+    assert "Mean" in mean_ax.get_title("left") and "90th" in p90_ax.get_title("left")
+    for ax in (mean_ax, p90_ax):
+        assert len([p for p in ax.patches]) == 2  # one box per run
+        dots = [c for c in ax.collections if c.get_offsets().shape[0] == pair[0].replications]
+        assert len(dots) == 2
+        assert [t.get_text() for t in ax.get_xticklabels()] == [r.label for r in pair]
+    # the y range takes in every p90 value (shared axis)
+    top = max(r.metrics["response_time_p90_hours"].max() for r in pair)
+    assert p90_ax.get_ylim()[1] >= top
+
+
+def test_comparison_bars_draw_the_confidence_interval(pair):
+    fig = plot_comparison_bars(list(pair), "leakers")
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 2
+    assert [b.get_height() for b in bars] == pytest.approx([r.summary["leakers"].mean for r in pair])
+    caps = ax.containers[-1]  # errorbar container
+    seg = caps.lines[2][0].get_segments()
+    assert seg[0][:, 1] == pytest.approx([pair[0].summary["leakers"].ci_low, pair[0].summary["leakers"].ci_high])
+    assert ax.get_ylabel() == "Leakers (threats not intercepted)"
+    assert ax.get_title("left") == "Leakers by run"
+
+
+def test_comparison_bars_show_shares_as_percent(pair):
+    ax = plot_comparison_bars(list(pair), "coverage_mean").axes[0]
+    assert ax.get_ylabel().endswith("(%)")
+    assert ax.patches[0].get_height() == pytest.approx(100 * pair[0].summary["coverage_mean"].mean)
+
+
+def test_forest_fills_only_distinguishable_differences(pair):
+    comparison = paired_comparison(pair[0], [pair[1]])
+    metrics = ["leakers", "coverage_mean"]
+    fig = plot_difference_forest(comparison, metrics)
+    ax = fig.axes[0]
+    diffs = {d.metric: d for d in comparison.differences[pair[1].label]}
+    assert diffs["leakers"].distinguishable and not diffs["coverage_mean"].distinguishable
+    markers = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+    assert len(markers) == 2
+    by_y = {ln.get_ydata()[0]: ln for ln in markers}
+    leak, cov = by_y[1], by_y[0]  # first metric on top
+    assert leak.get_markerfacecolor() != "white" and cov.get_markerfacecolor() == "white"
+    expected = 100 * diffs["leakers"].mean / diffs["leakers"].reference_mean
+    assert leak.get_xdata()[0] == pytest.approx(expected)
+    assert "% of baseline mean" in ax.get_xlabel()
+
+
+def test_tornado_sorts_by_swing_and_centres_on_base():
+    bars = [TornadoBar("small", 9.0, 11.0, 10.0), TornadoBar("large", 4.0, 18.0, 10.0)]
+    ax = plot_tornado(bars, "leakers").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["small", "large"]  # largest on top
+    rects = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(rects) == 4
+    assert {round(r.get_x(), 9) for r in rects} == {10.0}
+    assert sorted(round(r.get_width(), 9) for r in rects) == [-6.0, -1.0, 1.0, 8.0]
+    assert ax.get_xlabel() == "Leakers (threats not intercepted)"
+
+
+def test_sweep_line_orders_x_and_draws_two_bands(pair):
+    s = pair[0].summary["leakers"]
+    other = replace(s, mean=s.mean + 10, ci_low=s.ci_low + 10, ci_high=s.ci_high + 10)
+    ax = plot_sweep([3, 2], [other, s], "UK rotation depth (units)", "leakers").axes[0]
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [2, 3]
+    assert list(line.get_ydata()) == pytest.approx([s.mean, s.mean + 10])
+    assert len(bands(ax)) == 2
+    assert ax.get_xlabel() == "UK rotation depth (units)"
+    with pytest.raises(ReportError, match="one summary per x value"):
+        plot_sweep([1, 2], [s], "x", "leakers")
+
+
+def test_map_places_every_zone_and_credits_natural_earth(pair):
+    fig = plot_zone_map(pair[0])
+    ax = fig.axes[0]
+    points = ax.collections[0]
+    assert points.get_offsets().shape[0] == len(ZONES)
+    assert {t.get_text() for t in ax.texts} >= {"Kyiv", "Odesa port"}
+    assert any("Natural Earth" in t.get_text() for t in fig.texts)
+    # coloured by each zone's mean coverage over the run
+    expected = np.mean(pair[0].series["coverage.kyiv"].mean)
+    assert points.get_array()[0] == pytest.approx(expected)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:2] == ["Watched by ISR", "Protected by air defence"]
+    assert ax.get_xlabel() == "Longitude (degrees east)"
+
+
+def test_missing_series_is_a_clear_report_error():
+    run = make_run()
+    run.series = {k: v for k, v in run.series.items() if not k.startswith("stock.")}
+    with pytest.raises(ReportError, match=r"no interceptor stock series"):
+        plot_interceptor_stocks(run)
+
+
+def test_chart_of_a_run_without_scenario_text_still_draws():
+    run = make_run()
+    run.scenario_text = ""
+    assert plot_force_flow(run).axes[0].get_legend() is not None
+    with pytest.raises(ReportError, match="keeps no scenario text"):
+        plot_zone_map(run)
+
+
+def test_save_figure_writes_png_and_svg(tmp_path, pair):
+    paths = save_figure(plot_coverage(pair[0]), tmp_path / "sub" / "coverage")
+    assert [p.name for p in paths] == ["coverage.png", "coverage.svg"]
+    assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in paths[1].read_text()[:500]
+
+
+def test_svg_is_reproducible(tmp_path, pair):
+    a = save_figure(plot_leakers(pair[0]), tmp_path / "a")[1].read_bytes()
+    b = save_figure(plot_leakers(pair[0]), tmp_path / "b")[1].read_bytes()
+    assert a == b
+
+
+def test_constant_band_series_draws(pair):
+    run = make_run()
+    flat = np.full(10, 0.5)
+    run.series = {"coverage": SeriesBand(flat, flat, flat)}
+    assert len(plot_coverage(run).axes[0].get_lines()) == 1
