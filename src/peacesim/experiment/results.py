@@ -8,8 +8,12 @@ Everything is plain numpy so results travel cheaply between processes and into t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,25 @@ class RunResult:
     @property
     def label(self) -> str:
         return f"{self.scenario_name}:{self.variant}" if self.variant else self.scenario_name
+
+    def rows(self) -> list[dict[str, object]]:
+        """One tidy-wide row per replication: identity (run, scenario, variant, seed, replication), then metrics."""
+        names = sorted(self.metrics)
+        return [
+            {"run_id": self.run_id, "scenario": self.scenario_name, "variant": self.variant, "seed": self.seed,
+             "replication": i, **{m: float(self.metrics[m][i]) for m in names}}
+            for i in range(self.replications)
+        ]
+
+    def to_pandas(self) -> "pd.DataFrame":
+        """The replications as a pandas DataFrame (one row each); needs the ``pandas`` extra."""
+        try:
+            import pandas as pd
+        except ImportError as e:
+            from ..errors import UsageError
+
+            raise UsageError("to_pandas needs pandas; install it with: pip install 'peacesim[pandas]'") from e
+        return pd.DataFrame(self.rows())
 
 
 @dataclass(frozen=True)

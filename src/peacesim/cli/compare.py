@@ -1,0 +1,125 @@
+"""``peacesim compare``: paired differences between stored runs, or between a file's variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from peacesim.errors import UsageError
+
+from .run import DEFAULT_DB, command_line, print_comparison, print_summary, progress_bar
+
+
+@click.command("compare")
+@click.argument("targets", nargs=-1, required=True, metavar="RUN_ID RUN_ID... | FILE")
+@click.option("--variant", "variants", multiple=True, metavar="NAME", help="With FILE: variants to run and compare.")
+@click.option("--all-variants", is_flag=True, help="With FILE: every variant.")
+@click.option("--reference", metavar="LABEL", help="Reference run: a label (scenario:variant) or run id (default: the first).")
+@click.option("--metric", "metrics", multiple=True, metavar="M", help="Only these metrics (repeatable).")
+@click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/).")
+@click.option("--replications", "-n", type=click.IntRange(min=1), help="With FILE: replications per run.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="With FILE: root seed shared by all runs.")
+@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join.")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--model", hidden=True, metavar="MODULE:FUNCTION")
+def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, reference: str | None,
+            metrics: tuple[str, ...], out: str | None, replications: int | None, seed: int | None, executor: str,
+            workers: int | None, scheduler: str | None, confidence: float, db: str, quiet: bool,
+            model: str | None) -> None:
+    """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
+    from peacesim.experiment import outputs
+    from peacesim.experiment.compare import common_random_numbers, compare
+    from peacesim.experiment.store import Store
+
+    is_file = len(targets) == 1 and Path(targets[0]).is_file()
+    with Store(db) as store:
+        if is_file:
+            results = _run_file(store, targets[0], variants, all_variants, replications, seed, executor, workers,
+                                scheduler, confidence, quiet, model)
+        else:
+            if variants or all_variants:
+                raise UsageError("--variant/--all-variants go with a scenario FILE, not with run ids")
+            if len(targets) < 2:
+                raise UsageError(f"give two or more run ids, or one scenario FILE (no file {targets[0]!r})")
+            results = [store.load_run(t) for t in targets]
+    if len(results) < 2:
+        raise UsageError("nothing to compare: give --variant NAME or --all-variants (the file has variants?)")
+    ref = _pick_reference(results, reference)
+    others = [r for r in results if r is not ref]
+    comparison = compare(ref, others, confidence, list(metrics) or None)
+    if not common_random_numbers(ref, others):
+        click.echo("note: the runs do not share a seed, so pairs are independent (wider intervals)", err=True)
+    print_comparison(comparison)
+    if out is not None:
+        folder = outputs.check_out_dir(Path(out), explicit=True)
+    else:
+        folder = outputs.check_out_dir(outputs.REPORTS / outputs.safe_component(ref.scenario_name), explicit=False)
+    click.echo(f"\ncomparison: {outputs.write_comparison(comparison, folder)}")
+    _charts(comparison, folder)
+
+
+def _run_file(store, file, variants, all_variants, replications, seed, executor, workers, scheduler,  # type: ignore[no-untyped-def]
+              confidence, quiet, model):
+    import secrets
+
+    from peacesim.experiment import runner, scenarios
+    from peacesim.experiment.executors import make_executor
+
+    if variants and all_variants:
+        raise UsageError("use either --variant or --all-variants, not both")
+    names = scenarios.list_variants(file) if all_variants else list(variants)
+    loaded = [scenarios.load(file)] + [scenarios.load(file, v) for v in names]
+    root = seed if seed is not None else loaded[0].metadata.seed
+    simulate, group, cmd = runner.resolve_model(model), secrets.token_hex(4), command_line()
+    ex = make_executor(executor, workers, scheduler)
+    results = []
+    try:
+        for sc in loaded:
+            label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
+            with progress_bar(label, quiet) as bar:
+                results.append(runner.replicate(sc, replications=replications, seed=root, executor=ex, progress=bar,
+                                                confidence=confidence, simulate=simulate, store=store, command=cmd,
+                                                group_id=group))
+            print_summary(results[-1])
+    except runner.RunInterrupted as e:
+        raise UsageError(f"interrupted after {e.done} of {e.target} replications"
+                         + (f"; resume with: peacesim run --resume {e.run_id}" if e.run_id else "")) from None
+    finally:
+        ex.close()
+    return results
+
+
+def _pick_reference(results, reference):  # type: ignore[no-untyped-def]
+    if reference is None:
+        return results[0]
+    hits = [r for r in results if reference in (r.label, r.run_id, r.variant) or (r.run_id or "").startswith(reference)]
+    if len(hits) != 1:
+        labels = ", ".join(f"{r.label} ({r.run_id})" for r in results)
+        raise UsageError(f"--reference {reference!r} matches {len(hits)} runs; choose one of: {labels}")
+    return hits[0]
+
+
+def _charts(comparison, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Comparison chart from the report package, when it offers one."""
+    try:
+        from peacesim.report import charts_compare
+    except ImportError:
+        return
+    plot = getattr(charts_compare, "plot_difference_forest", None)
+    if plot is None:
+        return
+    from peacesim.errors import ReportError
+
+    try:
+        fig = plot(comparison)
+    except ReportError as e:
+        click.echo(f"chart skipped: {e}", err=True)
+        return
+    for ext in ("png", "svg"):
+        fig.savefig(folder / f"compare.{ext}")
+    click.echo(f"chart: {folder / 'compare.png'}")

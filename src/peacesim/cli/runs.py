@@ -1,0 +1,35 @@
+"""``peacesim runs``: list the runs in the results store."""
+
+from __future__ import annotations
+
+import click
+
+from .run import DEFAULT_DB
+
+
+@click.command("runs")
+@click.option("--scenario", metavar="NAME", help="Only runs of this scenario.")
+@click.option("--status", type=click.Choice(["running", "incomplete", "complete"]), help="Only runs in this status.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+def command(scenario: str | None, status: str | None, db: str) -> None:
+    """List stored runs: id, scenario:variant, seed, replications done/asked, status, start."""
+    from pathlib import Path
+
+    from peacesim.errors import StoreError
+    from peacesim.experiment.store import Store
+
+    if not Path(db).exists():
+        raise StoreError(f"no results store at {db}; run a scenario first (peacesim run FILE)")
+    with Store(db) as store:
+        runs = [r for r in store.list_runs(scenario) if status is None or r.status == status]
+    if not runs:
+        click.echo("no runs")
+        return
+    width = max(len("scenario"), *(len(r.label) for r in runs))
+    click.echo(f"{'run id':<20}  {'scenario':<{width}}  {'seed':>10}  {'reps':>11}  {'status':<10}  started")
+    for r in runs:
+        reps = f"{r.done}/{r.replications}"
+        click.echo(f"{r.run_id:<20}  {r.label:<{width}}  {r.seed:>10}  {reps:>11}  {r.status:<10}  {r.started}")
+    stale = [r for r in runs if r.status == "incomplete"]
+    if stale:
+        click.echo(f"\n{len(stale)} incomplete; finish one with: peacesim run --resume RUN_ID", err=True)

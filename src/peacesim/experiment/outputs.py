@@ -1,0 +1,131 @@
+"""Files a run leaves in its output folder, and keeping those paths safe.
+
+``summary.json`` (exactly: scenario, variant, seed, replications, run_id, metrics with mean,
+ci_low, ci_high, std, p10, p50, p90; NaN as null), ``replications.csv`` (one row per replication,
+one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90) and the resolved
+``scenario.yaml``. Names that come from scenarios become safe path components, and an output
+folder outside the working tree is accepted only when the user gave it explicitly.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .results import Comparison, RunResult
+
+REPORTS = Path("reports")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_component(name: str) -> str:
+    """A name usable as one path component: no separators, no '..', no leading dot."""
+    cleaned = _UNSAFE.sub("_", name).strip("._") or "_"
+    return cleaned[:100]
+
+
+def default_out_dir(result: RunResult, base: Path = REPORTS) -> Path:
+    """``reports/<scenario>/`` or ``reports/<scenario>/<variant>/``."""
+    out = base / safe_component(result.scenario_name)
+    return out / safe_component(result.variant) if result.variant else out
+
+
+def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None) -> Path:
+    """Refuse a derived output folder that would leave the working tree."""
+    here = (cwd or Path.cwd()).resolve()
+    resolved = path.resolve() if path.is_absolute() else (here / path).resolve()
+    if not explicit and not resolved.is_relative_to(here):
+        raise UsageError(f"output folder {path} is outside the working tree; pass --out to write there")
+    return resolved
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def summary_dict(result: RunResult) -> dict[str, Any]:
+    """The content of ``summary.json``."""
+    return {
+        "scenario": result.scenario_name,
+        "variant": result.variant,
+        "seed": result.seed,
+        "replications": result.replications,
+        "run_id": result.run_id,
+        "metrics": {
+            name: {k: _num(getattr(s, k)) for k in ("mean", "ci_low", "ci_high", "std", "p10", "p50", "p90")}
+            for name, s in result.summary.items()
+        },
+    }
+
+
+def write_run(result: RunResult, out_dir: Path) -> list[Path]:
+    """Write summary.json, replications.csv, series.csv and scenario.yaml; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / n for n in ("summary.json", "replications.csv", "series.csv", "scenario.yaml")]
+    paths[0].write_text(json.dumps(summary_dict(result), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    names = sorted(result.metrics)
+    with paths[1].open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["replication", *names])
+        for i in range(result.replications):
+            w.writerow([i, *(_cell(result.metrics[m][i]) for m in names)])
+    with paths[2].open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["series", "day", "mean", "p10", "p90"])
+        for name, band in sorted(result.series.items()):
+            for day in range(band.mean.size):
+                w.writerow([name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
+    paths[3].write_text(result.scenario_text, encoding="utf-8")
+    return paths
+
+
+def write_comparison(comparison: Comparison, out_dir: Path) -> Path:
+    """Write ``compare.csv``: one row per (run, metric) with the paired difference."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "compare.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["reference", "other", "metric", "reference_mean", "other_mean", "difference", "ci_low",
+                    "ci_high", "relative", "n", "distinguishable"])
+        for label, diffs in comparison.differences.items():
+            for d in diffs:
+                w.writerow([comparison.reference.label, label, d.metric, _cell(d.reference_mean), _cell(d.other_mean),
+                            _cell(d.mean), _cell(d.ci_low), _cell(d.ci_high), _cell(d.relative), d.n,
+                            str(d.distinguishable).lower()])
+    return path
+
+
+def _cell(x: float) -> str:
+    x = float(x)
+    return "" if math.isnan(x) else repr(x)
+
+
+def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], out_dir: Path, fmt: str) -> list[Path]:
+    """Write tidy tables (name -> (columns, rows)) as CSV or Parquet files named after the table."""
+    if fmt not in ("csv", "parquet"):
+        raise UsageError(f"unknown export format {fmt!r}; expected csv or parquet")
+    if fmt == "parquet":
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as e:
+            raise UsageError("Parquet export needs pyarrow; install it with: pip install 'peacesim[parquet]'") from e
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, (columns, rows) in tables.items():
+        path = out_dir / f"{safe_component(name)}.{fmt}"
+        if fmt == "csv":
+            with path.open("w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(columns)
+                w.writerows(["" if v is None else v for v in row] for row in rows)
+        else:
+            data = {c: [row[k] for row in rows] for k, c in enumerate(columns)}
+            pq.write_table(pa.table(data), path)
+        paths.append(path)
+    return paths

@@ -1,0 +1,410 @@
+"""The results store: every run kept in one SQLite file, safe to share and to resume.
+
+Tables: ``runs`` (manifest: resolved scenario and hash, seed, variant, versions, command line,
+start/end, status), ``replications`` (one row per finished replication), ``metrics`` (tidy:
+run, replication, metric, value; NaN is stored as NULL), ``replication_series`` (the daily series
+of the first replications, float32, zlib-compressed; kept only until the run completes, to resume
+it) and ``series_summary`` (tidy daily mean/p10/p90, written when a run completes).
+
+Replications are written in transactions as they arrive, so a killed run keeps what it finished
+and is never marked complete. A run whose status is ``running`` but whose process is gone is
+reported as ``incomplete``. WAL mode and a busy timeout let several runs write at once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+import socket
+import sqlite3
+import sys
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import StoreError
+from .collect import Collector
+from .executors import RepOutput
+from .results import RunResult, SeriesBand
+
+DEFAULT_PATH = Path("reports") / "peacesim.db"
+SCHEMA_VERSION = 1
+STATUSES = ("running", "incomplete", "complete")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    scenario TEXT NOT NULL,
+    variant TEXT,
+    scenario_text TEXT NOT NULL,
+    scenario_hash TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    replications INTEGER NOT NULL,
+    confidence REAL NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    versions TEXT NOT NULL DEFAULT '{}',
+    command TEXT,
+    group_id TEXT,
+    host TEXT,
+    pid INTEGER,
+    started TEXT NOT NULL,
+    ended TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'incomplete', 'complete'))
+);
+CREATE TABLE IF NOT EXISTS replications (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    replication INTEGER NOT NULL,
+    events INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, replication)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metrics (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    replication INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (run_id, replication, metric)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS replication_series (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    replication INTEGER NOT NULL,
+    series TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (run_id, replication, series)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS series_summary (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    series TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    mean REAL, low REAL, high REAL,
+    PRIMARY KEY (run_id, series, day)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass
+class RunRecord:
+    """One row of the run manifest, with the number of replications finished."""
+
+    run_id: str
+    scenario: str
+    variant: str | None
+    scenario_text: str
+    scenario_hash: str
+    seed: int
+    replications: int
+    confidence: float
+    options: dict[str, Any]
+    versions: dict[str, str]
+    command: str | None
+    group_id: str | None
+    host: str | None
+    pid: int | None
+    started: str
+    ended: str | None
+    status: str
+    done: int = 0
+    stored_status: str = field(default="", repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.scenario}:{self.variant}" if self.variant else self.scenario
+
+
+def versions() -> dict[str, str]:
+    """Versions of peacesim, Python and the libraries that shape results."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for pkg in ("peacesim", "numpy", "scipy", "simpy", "pydantic"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "absent"
+    return out
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _encode(values: np.ndarray) -> bytes:
+    return zlib.compress(np.asarray(values, dtype="<f4").tobytes(), 1)
+
+
+def _decode(blob: bytes) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(blob), dtype="<f4")
+
+
+class Store:
+    """The SQLite results store (default ``reports/peacesim.db``)."""
+
+    def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 60000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            with self._tx() as db:
+                for stmt in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(stmt)
+                db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open the results store: {e}") from e
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the write lock at once (no upgrade deadlocks)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: the results store is busy or locked: {e}") from e
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------------------------
+    def create_run(
+        self,
+        *,
+        scenario: str,
+        variant: str | None,
+        scenario_text: str,
+        scenario_hash: str,
+        seed: int,
+        replications: int,
+        confidence: float,
+        options: dict[str, Any] | None = None,
+        command: str | None = None,
+        group_id: str | None = None,
+    ) -> str:
+        """Add a run in status ``running`` and return its new id."""
+        for _ in range(5):
+            run_id = time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+            try:
+                with self._tx() as db:
+                    db.execute(
+                        "INSERT INTO runs (run_id, scenario, variant, scenario_text, scenario_hash, seed,"
+                        " replications, confidence, options, versions, command, group_id, host, pid, started, status)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                        (run_id, scenario, variant, scenario_text, scenario_hash, int(seed), int(replications),
+                         float(confidence), json.dumps(options or {}, sort_keys=True), json.dumps(versions()),
+                         command, group_id, socket.gethostname(), os.getpid(), _now()),
+                    )
+                return run_id
+            except sqlite3.IntegrityError:
+                continue
+        raise StoreError("could not allocate a unique run id")
+
+    def add_replications(self, run_id: str, outputs: Iterable[RepOutput]) -> None:
+        """Store finished replications (metrics and series) in one transaction."""
+        reps, metrics, series = [], [], []
+        for o in outputs:
+            reps.append((run_id, o.index, o.events))
+            metrics += [(run_id, o.index, k, None if math.isnan(v) else v) for k, v in o.metrics.items()]
+            if o.series:
+                series += [(run_id, o.index, k, _encode(v)) for k, v in o.series.items()]
+        if not reps:
+            return
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO replications VALUES (?, ?, ?)", reps)
+            db.executemany("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?)", metrics)
+            db.executemany("INSERT OR REPLACE INTO replication_series VALUES (?, ?, ?, ?)", series)
+
+    def claim(self, run_id: str) -> None:
+        """Mark a run as being worked on by this process (used when resuming)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET status = 'running', host = ?, pid = ?, ended = NULL WHERE run_id = ?",
+                (socket.gethostname(), os.getpid(), run_id),
+            )
+
+    def set_replications(self, run_id: str, replications: int) -> None:
+        """Change the number of replications asked for (sequential stopping)."""
+        with self._tx() as db:
+            db.execute("UPDATE runs SET replications = ? WHERE run_id = ?", (int(replications), run_id))
+
+    def mark_incomplete(self, run_id: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE runs SET status = 'incomplete', ended = ? WHERE run_id = ?", (_now(), run_id))
+
+    def complete(self, run_id: str, result: RunResult) -> None:
+        """Write the daily series summary and mark the run complete, atomically."""
+        rows = []
+        for name, band in result.series.items():
+            for day in range(band.mean.size):
+                rows.append((run_id, name, day, *(_num(a[day]) for a in (band.mean, band.low, band.high))))
+        with self._tx() as db:
+            db.execute("DELETE FROM series_summary WHERE run_id = ?", (run_id,))
+            db.executemany("INSERT INTO series_summary VALUES (?, ?, ?, ?, ?, ?)", rows)
+            # Per-replication series are only needed to resume; the summary replaces them.
+            db.execute("DELETE FROM replication_series WHERE run_id = ?", (run_id,))
+            db.execute(
+                "UPDATE runs SET status = 'complete', ended = ?, replications = ? WHERE run_id = ?",
+                (_now(), int(result.replications), run_id),
+            )
+
+    def delete_run(self, run_id: str) -> None:
+        self.get_run(run_id)
+        with self._tx() as db:
+            db.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
+
+    # -- reading -----------------------------------------------------------------------------
+    def _record(self, row: sqlite3.Row | tuple[Any, ...], done: int) -> RunRecord:
+        (run_id, scenario, variant, text, hash_, seed, reps, conf, options, vers, command, group_id,
+         host, pid, started, ended, status) = row
+        effective = status
+        if status == "running" and (host != socket.gethostname() or not _pid_alive(pid)):
+            effective = "incomplete" if host == socket.gethostname() else "running"
+        return RunRecord(run_id, scenario, variant, text, hash_, int(seed), int(reps), float(conf),
+                         json.loads(options or "{}"), json.loads(vers or "{}"), command, group_id, host, pid,
+                         started, ended, effective, done, status)
+
+    _COLUMNS = ("run_id, scenario, variant, scenario_text, scenario_hash, seed, replications, confidence, options,"
+                " versions, command, group_id, host, pid, started, ended, status")
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The manifest of one run; a unique prefix of the id is enough."""
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM runs WHERE substr(run_id, 1, ?) = ? ORDER BY run_id",
+            (len(run_id), run_id),
+        ).fetchall()
+        exact = [r for r in rows if r[0] == run_id]
+        rows = exact or rows
+        if not rows:
+            raise StoreError(f"{self.path}: no run {run_id!r}; list runs with: peacesim runs")
+        if len(rows) > 1:
+            raise StoreError(f"run id {run_id!r} is ambiguous: {', '.join(r[0] for r in rows[:5])}")
+        done = self._db.execute("SELECT COUNT(*) FROM replications WHERE run_id = ?", (rows[0][0],)).fetchone()[0]
+        return self._record(rows[0], done)
+
+    def list_runs(self, scenario: str | None = None) -> list[RunRecord]:
+        """All runs, oldest first (optionally only one scenario's)."""
+        sql = f"SELECT {self._COLUMNS} FROM runs"
+        args: tuple[Any, ...] = ()
+        if scenario:
+            sql += " WHERE scenario = ?"
+            args = (scenario,)
+        rows = self._db.execute(sql + " ORDER BY started, run_id", args).fetchall()
+        counts = dict(self._db.execute("SELECT run_id, COUNT(*) FROM replications GROUP BY run_id").fetchall())
+        return [self._record(r, counts.get(r[0], 0)) for r in rows]
+
+    def load_collector(self, run_id: str, series_cap: int) -> Collector:
+        """The finished replications of a run, as a :class:`Collector` (to resume or summarise)."""
+        col = Collector(series_cap)
+        metrics: dict[int, dict[str, float]] = {}
+        for rep, events in self._db.execute("SELECT replication, events FROM replications WHERE run_id = ?", (run_id,)):
+            metrics[rep] = {}
+            col.events += events
+        for rep, name, value in self._db.execute(
+            "SELECT replication, metric, value FROM metrics WHERE run_id = ?", (run_id,)
+        ):
+            if rep in metrics:
+                metrics[rep][name] = math.nan if value is None else float(value)
+        series: dict[int, dict[str, np.ndarray]] = {}
+        for rep, name, blob in self._db.execute(
+            "SELECT replication, series, data FROM replication_series WHERE run_id = ? AND replication < ?",
+            (run_id, series_cap),
+        ):
+            series.setdefault(rep, {})[name] = _decode(blob)
+        for rep in sorted(metrics):
+            col.add(rep, metrics[rep], series.get(rep))
+        return col
+
+    def load_run(self, run_id: str) -> RunResult:
+        """A stored run as a :class:`RunResult` (summaries recomputed from the stored replications)."""
+        rec = self.get_run(run_id)
+        cap = int(rec.options.get("series_cap", 100))
+        col = self.load_collector(rec.run_id, cap)
+        result = col.result(
+            scenario_name=rec.scenario, variant=rec.variant, seed=rec.seed, n=rec.replications,
+            confidence=rec.confidence, scenario_text=rec.scenario_text, scenario_hash=rec.scenario_hash,
+            run_id=rec.run_id,
+        )
+        if rec.status == "complete":
+            result.series = self._bands(rec.run_id)
+            result.extra["series_replications"] = min(rec.replications, cap)
+        result.extra.update(
+            status=rec.status, started=rec.started, ended=rec.ended, command=rec.command,
+            version=(rec.versions or {}).get("peacesim") if isinstance(rec.versions, dict) else None,
+        )
+        return result
+
+    def _bands(self, run_id: str) -> dict[str, SeriesBand]:
+        """Daily bands of a complete run, from ``series_summary``."""
+        cols: dict[str, list[tuple[float, float, float]]] = {}
+        for name, mean, low, high in self._db.execute(
+            "SELECT series, mean, low, high FROM series_summary WHERE run_id = ? ORDER BY series, day", (run_id,)
+        ):
+            cols.setdefault(name, []).append(tuple(math.nan if v is None else float(v) for v in (mean, low, high)))
+        out = {}
+        for name, rows in cols.items():
+            arr = np.array(rows, dtype=np.float64).reshape(-1, 3)
+            out[name] = SeriesBand(mean=arr[:, 0].copy(), low=arr[:, 1].copy(), high=arr[:, 2].copy())
+        return out
+
+    def tables(self, run_id: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+        """Tidy tables of a run for export: name -> (columns, rows)."""
+        rec = self.get_run(run_id)
+        rid = rec.run_id
+        run_cols = ["run_id", "scenario", "variant", "scenario_hash", "seed", "replications", "done", "confidence",
+                    "status", "started", "ended", "command", "versions", "options"]
+        run_row = (rid, rec.scenario, rec.variant, rec.scenario_hash, rec.seed, rec.replications, rec.done,
+                   rec.confidence, rec.status, rec.started, rec.ended, rec.command,
+                   json.dumps(rec.versions, sort_keys=True), json.dumps(rec.options, sort_keys=True))
+        metrics = self._db.execute(
+            "SELECT run_id, replication, metric, value FROM metrics WHERE run_id = ? ORDER BY replication, metric",
+            (rid,),
+        ).fetchall()
+        series = self._db.execute(
+            "SELECT run_id, series, day, mean, low, high FROM series_summary WHERE run_id = ? ORDER BY series, day",
+            (rid,),
+        ).fetchall()
+        return {
+            "runs": (run_cols, [run_row]),
+            "metrics": (["run_id", "replication", "metric", "value"], metrics),
+            "series": (["run_id", "series", "day", "mean", "p10", "p90"], series),
+        }
+
+
+def _num(x: float) -> float | None:
+    x = float(x)
+    return None if math.isnan(x) else x

@@ -1,0 +1,62 @@
+"""Small models with a known answer, for checking statistics, executors and the store.
+
+They have the same signature as :func:`peacesim.model.simulate` but take only a few numbers
+from the scenario, so tests (and ``peacesim run --model``) can check the experiment layer
+against closed forms without the SimPy model:
+
+* ``value`` ~ Normal(mu, sigma) with ``mu = zones[0].troops_required`` and
+  ``sigma = zones[0].weight``: the mean is known exactly.
+* ``scaled`` = mu * (1 + 0.1 z) with z shared between scenarios that share a seed, so the paired
+  difference of two scenarios is (mu_b - mu_a)(1 + 0.1 z): known mean, known spread.
+* ``sometimes`` is NaN in about half the replications (tests NaN-aware statistics).
+* series ``level``: one value per day of the horizon, ``value`` plus daily noise.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class SyntheticResult:
+    """Same fields as the model's ``ReplicationResult``."""
+
+    metrics: dict[str, float]
+    series: dict[str, np.ndarray]
+    trace: list[Any] | None = None
+    events: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+    """One replication of the known-answer model (see the module docstring)."""
+    zone = scenario.zones[0]
+    mu, sigma = float(zone.troops_required), float(zone.weight)
+    days = int(scenario.metadata.horizon_days)
+    common = np.random.default_rng(seed.spawn(1)[0])
+    z, z2, coin, u = common.standard_normal(), common.standard_normal(), common.random(), common.random()
+    value = mu + sigma * z
+    metrics = {
+        "value": value,
+        "scaled": mu * (1.0 + 0.1 * z2),
+        "sometimes": u if coin < 0.5 else float("nan"),
+    }
+    level = value + common.standard_normal(days)
+    return SyntheticResult(metrics=metrics, series={"level": level}, events=days)
+
+
+def slow_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+    """:func:`known_answer` that takes 50 ms, so a run can be interrupted half-way in tests."""
+    time.sleep(0.05)
+    return known_answer(scenario, seed, trace=trace)
+
+
+def failing(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+    """A model that fails on replication 3, to test how failures are reported."""
+    if seed.spawn_key == (3,):
+        raise ZeroDivisionError("synthetic failure")
+    return known_answer(scenario, seed, trace=trace)

@@ -1,0 +1,107 @@
+"""The SQLite results store: round trips, status of dead runs, concurrent writers, exports."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from peacesim.errors import StoreError
+from peacesim.experiment import outputs, runner, scenarios, synthetic
+from peacesim.experiment.store import Store
+
+MINI = """\
+metadata: {name: mini, title: Mini, horizon_days: 12, replications: 10, seed: 7}
+zones:
+  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
+"""
+
+
+@pytest.fixture
+def mini_path(tmp_path: Path) -> Path:
+    p = tmp_path / "mini.yaml"
+    p.write_text(MINI)
+    return p
+
+
+def test_load_run_round_trip(tmp_path, mini_path):
+    """A stored run loads back with the same metrics (NaN included), summary and series bands."""
+    sc = scenarios.load(mini_path)
+    with Store(tmp_path / "r.db") as st:
+        r = runner.replicate(sc, replications=25, seed=4, executor="serial", simulate=synthetic.known_answer, store=st)
+        back = st.load_run(r.run_id)
+        rec = st.get_run(r.run_id[:17])  # a unique prefix is enough
+    assert rec.status == "complete" and rec.done == 25 and rec.scenario_hash == r.scenario_hash
+    assert outputs.summary_dict(back) == outputs.summary_dict(r)
+    assert np.isnan(back.metrics["sometimes"]).sum() == np.isnan(r.metrics["sometimes"]).sum() > 0
+    assert np.array_equal(back.series["level"].mean, r.series["level"].mean)
+    assert scenarios.from_text(back.scenario_text) == sc
+    assert rec.versions["peacesim"] and rec.options["model"] == "peacesim.experiment.synthetic:known_answer"
+
+
+def test_unknown_run_is_a_store_error(tmp_path):
+    """Asking for a run that is not there names the store and how to list runs."""
+    with Store(tmp_path / "r.db") as st, pytest.raises(StoreError, match="no run 'nope'.*peacesim runs"):
+        st.get_run("nope")
+
+
+def test_running_with_dead_pid_is_incomplete(tmp_path, mini_path):
+    """A run left 'running' by a process that no longer exists is reported as incomplete."""
+    with Store(tmp_path / "r.db") as st:
+        rid = st.create_run(scenario="mini", variant=None, scenario_text=MINI, scenario_hash="h", seed=1,
+                            replications=5, confidence=0.95)
+        assert st.get_run(rid).status == "running"  # this process is alive
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        st._db.execute("UPDATE runs SET pid = ? WHERE run_id = ?", (int(dead.stdout), rid))
+        assert st.get_run(rid).status == "incomplete"
+        assert st.get_run(rid).stored_status == "running"
+
+
+WRITER = """
+import sys
+from peacesim.experiment import runner, scenarios, synthetic
+from peacesim.experiment.store import Store
+runner.COMMIT_EVERY_S = 0.0  # commit every chunk, so the two writers interleave many transactions
+sc = scenarios.load(sys.argv[2])
+with Store(sys.argv[1]) as st:
+    for k in range(3):
+        runner.replicate(sc, replications=300, seed=k, executor="serial", simulate=synthetic.known_answer, store=st)
+"""
+
+
+def test_concurrent_writers(tmp_path, mini_path):
+    """Two processes writing runs into one store at once: every run complete, database intact."""
+    db = tmp_path / "shared.db"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(mini_path)]) for _ in range(2)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    with Store(db) as st:
+        runs = st.list_runs()
+        assert len(runs) == 6 and all(r.status == "complete" and r.done == 300 for r in runs)
+        a = [st.load_run(r.run_id) for r in runs if r.seed == 1]
+        assert outputs.summary_dict(a[0])["metrics"] == outputs.summary_dict(a[1])["metrics"]
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_export_csv_and_parquet(tmp_path, mini_path):
+    """Tidy tables: one metrics row per replication and metric (NaN empty), series per day."""
+    sc = scenarios.load(mini_path)
+    with Store(tmp_path / "r.db") as st:
+        r = runner.replicate(sc, replications=6, seed=4, executor="serial", simulate=synthetic.known_answer, store=st)
+        tables = st.tables(r.run_id)
+    paths = outputs.export_tables(tables, tmp_path / "csv", "csv")
+    lines = (tmp_path / "csv" / "metrics.csv").read_text().splitlines()
+    assert lines[0] == "run_id,replication,metric,value" and len(lines) == 1 + 6 * 3
+    series = (tmp_path / "csv" / "series.csv").read_text().splitlines()
+    assert series[0] == "run_id,series,day,mean,p10,p90" and len(series) == 1 + 12
+    assert [p.name for p in paths] == ["runs.csv", "metrics.csv", "series.csv"]
+    pq = pytest.importorskip("pyarrow.parquet")
+    outputs.export_tables(tables, tmp_path / "pq", "parquet")
+    t = pq.read_table(tmp_path / "pq" / "metrics.parquet")
+    assert t.num_rows == 18 and t.column_names == ["run_id", "replication", "metric", "value"]
+    assert sum(math.isnan(v) if v is not None else 1 for v in t.column("value").to_pylist()) == int(
+        np.isnan(r.metrics["sometimes"]).sum())
