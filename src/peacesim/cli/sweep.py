@@ -1,0 +1,195 @@
+"""``peacesim sweep``: grid, Latin hypercube and one-at-a-time sweeps over scenario key paths.
+
+Every point is a stored run with the same seed (common random numbers), so differences between
+points come from the parameters, not from luck. Heavy imports happen inside the command.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from peacesim.errors import ReportError, UsageError
+
+from .run import DEFAULT_DB, command_line, fmt, progress_bar
+
+if TYPE_CHECKING:
+    from peacesim.experiment.sweep import SweepResult
+
+#: Metrics shown (table and charts) when --metric is not given, when the model reports them.
+DEFAULT_METRICS = ("coverage_mean", "rotation_gap_days", "response_time_mean_hours", "leakers")
+
+
+@click.command("sweep")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--variant", metavar="NAME", help="Sweep around this variant instead of the base scenario.")
+@click.option("--param", "params", multiple=True, metavar="KEY.PATH=SPEC",
+              help="Swept parameter (repeatable): V1,V2,... or LOW:HIGH (LOW:HIGH:STEPS in a grid).")
+@click.option("--lhs", type=click.IntRange(min=1), metavar="N", help="Latin hypercube of N points over the ranges.")
+@click.option("--oat", is_flag=True, help="One-at-a-time: base, then each parameter at its low and high value.")
+@click.option("--replications", "-n", type=click.IntRange(min=1), help="Replications per point (default: the scenario's).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed shared by every point (default: the scenario's).")
+@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
+@click.option("--metric", "metrics", multiple=True, metavar="NAME", help="Metric to show and chart (repeatable).")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
+@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/sweep-<id>/).")
+@click.option("--resume", metavar="SWEEP_ID", help="Finish an interrupted sweep; finished points are not rerun.")
+@click.option("--list", "list_", is_flag=True, help="List the sweeps in the results store.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@click.pass_context
+def command(ctx: click.Context, file: str | None, variant: str | None, params: tuple[str, ...], lhs: int | None,
+            oat: bool, replications: int | None, seed: int | None, executor: str, workers: int | None,
+            scheduler: str | None, metrics: tuple[str, ...], confidence: float, out: str | None,
+            resume: str | None, list_: bool, db: str, quiet: bool, model: str | None) -> None:
+    """Sweep parameters of FILE: a grid (default), --lhs N or --oat; store every point as a run.
+
+    \b
+    Examples:
+      peacesim sweep scenarios/baseline.yaml --param forces.uk.rotation_depth=2,3,4
+      peacesim sweep scenarios/baseline.yaml --lhs 20 --param forces.uk.troops_per_unit=200:800 \\
+          --param enablers.air_defence.us_patriot.stock=20:120
+      peacesim sweep scenarios/baseline.yaml --oat --param forces.uk.rotation_depth=2:4 \\
+          --param forces.fr.tour_days=120:240 --metric coverage_mean
+      peacesim sweep --resume sw20250819-101500-3fa2
+    """
+    from peacesim.experiment import runner
+    from peacesim.experiment import sweep as sweeps
+    from peacesim.experiment.store import Store
+
+    if list_:
+        with Store(db) as store:
+            _print_list(sweeps.list_sweeps(store))
+        return
+    if resume and (file or params or lhs or oat or variant or replications or seed is not None):
+        raise UsageError("--resume SWEEP_ID takes the sweep's own scenario and design; drop FILE, --param and design options")
+    if not resume:
+        if not file:
+            raise UsageError("give a scenario FILE and at least one --param (or --resume SWEEP_ID)")
+        if not params:
+            raise UsageError("give at least one --param KEY.PATH=V1,V2,... or KEY.PATH=LOW:HIGH")
+        if lhs and oat:
+            raise UsageError("use either --lhs N or --oat, not both")
+    cmd = command_line()
+    if resume:
+        store = Store(db)
+        sweep = sweeps.load(store, resume)
+    else:
+        assert file is not None
+        mode = "lhs" if lhs else "oat" if oat else "grid"
+        sweep = sweeps.plan(file, params, variant=variant, mode=mode, lhs_points=lhs, replications=replications,
+                            seed=seed, confidence=confidence, simulate=runner.resolve_model(model))
+        store = Store(db)  # only once every point is valid: bad input leaves no trace
+        sweeps.start(store, sweep, cmd)
+    label = sweep.scenario + (f":{sweep.variant}" if sweep.variant else "")
+    click.echo(f"sweep {sweep.sweep_id}: {label}, {_mode_text(sweep.mode)}, {len(sweep.points)} points x "
+               f"{sweep.replications} replications, seed {sweep.seed}")
+    try:
+        with progress_bar(f"sweep {sweep.sweep_id}", quiet) as bar:
+            result = sweeps.run(sweep, store, executor=executor, workers=workers, scheduler=scheduler, progress=bar,
+                                command=cmd, metrics=metrics)
+    except sweeps.SweepInterrupted as e:
+        click.echo(f"\n{e}; finished points are kept in {db}", err=True)
+        extra = f" --db {db}" if db != DEFAULT_DB else ""
+        click.echo(f"resume with: peacesim sweep --resume {e.sweep_id}{extra}", err=True)
+        ctx.exit(130)
+    finally:
+        store.close()
+    shown = list(metrics) or _default_metrics(result)
+    _print_table(result, shown)
+    out_dir = _out_dir(result, out)
+    written = [sweeps.write_csv(result, out_dir / "sweep.csv")]
+    written += _charts(result, shown, out_dir)
+    click.echo(f"\nwritten to {out_dir}: " + ", ".join(p.name for p in written))
+
+
+def _mode_text(mode: str) -> str:
+    return {"grid": "full grid", "lhs": "Latin hypercube", "oat": "one-at-a-time"}[mode]
+
+
+def _default_metrics(result: SweepResult) -> list[str]:
+    names = result.metrics()
+    preferred = [m for m in DEFAULT_METRICS if m in names]
+    return preferred or names[:3]
+
+
+def _out_dir(result: SweepResult, out: str | None) -> Path:
+    from peacesim.experiment import outputs
+
+    if out is not None:
+        return outputs.check_out_dir(Path(out), explicit=True)
+    base = outputs.REPORTS / outputs.safe_component(result.sweep.scenario)
+    if result.sweep.variant:
+        base = base / outputs.safe_component(result.sweep.variant)
+    return outputs.check_out_dir(base / f"sweep-{outputs.safe_component(result.sweep.sweep_id)}", explicit=False)
+
+
+def _charts(result: SweepResult, metrics: list[str], out_dir: Path) -> list[Path]:
+    """Tornado charts for --oat, the metric-against-parameter line for a one-parameter sweep."""
+    from peacesim.experiment.design import show_value
+    from peacesim.report.charts_compare import TornadoBar, plot_sweep, plot_tornado
+    from peacesim.report.style import save_figure
+
+    sw, paths = result.sweep, []
+    for m in metrics:
+        try:
+            if sw.mode == "oat":
+                bars = [TornadoBar(f"{p.path} ({show_value(p.ends()[0])} to {show_value(p.ends()[1])})", lo, hi, base)
+                        for p, lo, hi, base in result.oat_effects(m)]
+                if any(math.isnan(v) for b in bars for v in (b.low_mean, b.high_mean, b.base_mean)):
+                    raise ReportError("the metric is undefined (NaN) at some points")
+                fig = plot_tornado(bars, m)
+                paths += save_figure(fig, out_dir / f"tornado-{_file_part(m)}")
+            line = result.line(m) if sw.mode != "oat" else None
+            if line is not None:
+                if all(math.isnan(s.mean) for s in line[1]):
+                    raise ReportError("the metric is undefined (NaN) at every point")
+                fig = plot_sweep(line[0], line[1], sw.params[0].path, m, confidence=sw.confidence)
+                paths += save_figure(fig, out_dir / f"sweep-{_file_part(m)}")
+        except ReportError as e:
+            click.echo(f"chart for {m} skipped: {e}", err=True)
+    return paths
+
+
+def _file_part(metric: str) -> str:
+    from peacesim.experiment.outputs import safe_component
+
+    return safe_component(metric)
+
+
+def _print_table(result: SweepResult, metrics: list[str]) -> None:
+    """One row per point: parameter values, then each metric's mean and interval."""
+    from peacesim.experiment.design import show_value
+
+    sw = result.sweep
+    pct = round(sw.confidence * 100)
+    head = ["point"] + (["role"] if sw.mode == "oat" else []) + [p.path for p in sw.params]
+    head += [f"{m} (mean [{pct}% CI])" for m in metrics]
+    rows = []
+    for pt, res in zip(sw.points, result.results):
+        values = sw.values(pt)
+        row = [str(pt.index)] + ([pt.role] if sw.mode == "oat" else []) + [show_value(values[p.path]) for p in sw.params]
+        for m in metrics:
+            s = res.summary.get(m)
+            row.append("-" if s is None else fmt(s.mean) + (f" [{fmt(s.ci_low)}, {fmt(s.ci_high)}]" if s.n > 1 else ""))
+        rows.append(row)
+    widths = [max(len(r[k]) for r in [head, *rows]) for k in range(len(head))]
+    click.echo("")
+    for r in [head, *rows]:
+        click.echo("  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+
+
+def _print_list(items: list[dict[str, object]]) -> None:
+    if not items:
+        click.echo("no sweeps in the store")
+        return
+    click.echo(f"  {'sweep':<24}  {'scenario':<24}  {'mode':<5}  {'points':>9}  status")
+    for s in items:
+        label = str(s["scenario"]) + (f":{s['variant']}" if s["variant"] else "")
+        click.echo(f"  {s['sweep_id']!s:<24}  {label:<24}  {s['mode']!s:<5}  {s['done']!s:>4}/{s['points']!s:<4}  {s['status']}")
