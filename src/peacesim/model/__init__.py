@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .metrics import METRICS, MetricDoc, describe
+from .metrics import HEADLINE_METRICS, METRICS, MetricDoc, describe, is_headline
 from .recorder import TraceEvent
 
-__all__ = ["METRICS", "MetricDoc", "ReplicationResult", "TraceEvent", "describe", "simulate"]
+__all__ = ["HEADLINE_METRICS", "METRICS", "is_headline", "MetricDoc", "ReplicationResult", "TraceEvent", "describe", "simulate"]
 
 
 def __getattr__(name: str) -> Any:

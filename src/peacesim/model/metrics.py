@@ -94,7 +94,38 @@ METRICS: dict[str, MetricDoc] = {
     "incidents_cumulative": _s("count", "Incidents so far, at the end of the day.", "lower"),
 }
 
+#: The few metrics that answer the usual questions; terminal tables, findings and report tables
+#: lead with these (every metric stays in the CSV files and the store).
+HEADLINE_METRICS: tuple[str, ...] = (
+    "coverage_mean",
+    "ioc_day",
+    "foc_day",
+    "rotation_gap_days",
+    "troops_deployed_mean",
+    "detection_rate",
+    "incidents_answered_on_target_share",
+    "response_time_mean_hours",
+    "intercept_rate",
+    "leakers",
+    "stockout_day.<system_id>",
+    "armaments_delivered",
+    "nonlethal_output.<element_id>",
+)
+
+
+def is_headline(name: str) -> bool:
+    """True for a concrete metric name that belongs to :data:`HEADLINE_METRICS`."""
+    return pattern_of(name) in HEADLINE_METRICS
+
+
 _PATTERNS = [(re.compile("^" + re.sub(r"<[a-z_]+>", "[a-z][a-z0-9_]*", re.escape(k)) + "$"), k) for k in METRICS]
+
+
+def pattern_of(name: str) -> str | None:
+    """The documented pattern a concrete metric name belongs to (``leakers.kyiv`` -> ``leakers.<zone_id>``)."""
+    if name in METRICS:
+        return name
+    return next((key for pattern, key in _PATTERNS if pattern.match(name)), None)
 
 
 def describe(name: str) -> MetricDoc:
