@@ -153,7 +153,7 @@ def test_stockout_day_is_stock_over_rate_times_shots() -> None:
     """Stock S, R threats a day, n shots each, no resupply: the stock runs out on day S / (R n)."""
     for stock, size, shots in [(1000, 10, 2), (900, 15, 3), (1001, 10, 2)]:
         r = run(air_defence(0.5, shots, "salvo", stock=stock, raid_size=size, horizon=200))
-        assert r.metrics[f"stockout_day.patriot"] == math.ceil(stock / (size * shots))
+        assert r.metrics["stockout_day.patriot"] == math.ceil(stock / (size * shots))
         assert r.metrics["interceptors_used"] == stock
         assert r.series["stock.patriot"].min() == 0.0
 

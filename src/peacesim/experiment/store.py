@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import secrets
-import socket
 import sqlite3
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import StoreError
+from .sqlite import connect, here, process_alive, transaction
 from .collect import Collector
 from .executors import RepOutput
 from .results import RunResult, SeriesBand
@@ -136,16 +135,6 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _encode(values: np.ndarray) -> bytes:
@@ -161,21 +150,9 @@ class Store:
 
     def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
         self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 60000")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            with self._tx() as db:
-                for stmt in filter(str.strip, _SCHEMA.split(";")):
-                    db.execute(stmt)
-                db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                )
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: cannot open the results store: {e}") from e
+        self._db = connect(self.path, _SCHEMA, "the results store")
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self._db.close()
@@ -186,20 +163,8 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taking the write lock at once (no upgrade deadlocks)."""
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"{self.path}: the results store is busy or locked: {e}") from e
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self.path)
 
     # -- writing -----------------------------------------------------------------------------
     def create_run(
@@ -227,7 +192,7 @@ class Store:
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
                         (run_id, scenario, variant, scenario_text, scenario_hash, int(seed), int(replications),
                          float(confidence), json.dumps(options or {}, sort_keys=True), json.dumps(versions()),
-                         command, group_id, socket.gethostname(), os.getpid(), _now()),
+                         command, group_id, *here(), _now()),
                     )
                 return run_id
             except sqlite3.IntegrityError:
@@ -254,7 +219,7 @@ class Store:
         with self._tx() as db:
             db.execute(
                 "UPDATE runs SET status = 'running', host = ?, pid = ?, ended = NULL WHERE run_id = ?",
-                (socket.gethostname(), os.getpid(), run_id),
+                (*here(), run_id),
             )
 
     def set_replications(self, run_id: str, replications: int) -> None:
@@ -292,8 +257,8 @@ class Store:
         (run_id, scenario, variant, text, hash_, seed, reps, conf, options, vers, command, group_id,
          host, pid, started, ended, status) = row
         effective = status
-        if status == "running" and (host != socket.gethostname() or not _pid_alive(pid)):
-            effective = "incomplete" if host == socket.gethostname() else "running"
+        if status == "running" and not process_alive(host, pid):
+            effective = "incomplete"
         return RunRecord(run_id, scenario, variant, text, hash_, int(seed), int(reps), float(conf),
                          json.loads(options or "{}"), json.loads(vers or "{}"), command, group_id, host, pid,
                          started, ended, effective, done, status)

@@ -12,16 +12,15 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StoreError
+from .sqlite import connect, here, process_alive, transaction
 
 if TYPE_CHECKING:
     from .sweep import Sweep
@@ -59,19 +58,6 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def _alive(host: str | None, pid: int | None) -> bool:
-    """Whether a process that claimed a sweep still runs (assumed so when on another host)."""
-    if not pid:
-        return False
-    if host != socket.gethostname():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Ledger:
@@ -79,32 +65,13 @@ class Ledger:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        try:
-            self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            self._db.execute("PRAGMA busy_timeout = 60000")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            with self._tx() as db:
-                for stmt in filter(str.strip, _SCHEMA.split(";")):
-                    db.execute(stmt)
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: cannot open the sweep tables: {e}") from e
+        self._db = connect(self.path, _SCHEMA, "the sweep tables")
 
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as e:
-            raise StoreError(f"{self.path}: the results store is busy or locked: {e}") from e
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self.path)
 
     def create(self, sweep: Sweep, command: str | None) -> str:
         """Store a planned sweep in status ``running``; return its new id (``sw`` + time + hex)."""
@@ -131,7 +98,7 @@ class Ledger:
                         "INSERT INTO sweeps (sweep_id, scenario, variant, file, mode, spec, base_text, command, host,"
                         " pid, created, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
                         (sweep_id, sweep.scenario, sweep.variant, sweep.file, sweep.mode, json.dumps(spec),
-                         sweep.base_text, command, socket.gethostname(), os.getpid(), _now()),
+                         sweep.base_text, command, *here(), _now()),
                     )
                     db.executemany(
                         "INSERT INTO sweep_points (sweep_id, point, role, param, overrides, scenario_hash)"
@@ -166,7 +133,7 @@ class Ledger:
                 "SELECT point, role, param, overrides, scenario_hash, run_id FROM sweep_points WHERE sweep_id = ?"
                 " ORDER BY point", (sid,))
         ]
-        if status == "running" and not _alive(host, pid):
+        if status == "running" and not process_alive(host, pid):
             status = "incomplete"
         return {"sweep_id": sid, "scenario": scenario, "variant": variant, "file": file, "mode": mode,
                 "spec": json.loads(spec), "base_text": base_text, "command": command, "created": created,
@@ -175,11 +142,11 @@ class Ledger:
     def claim(self, sweep_id: str) -> None:
         """Mark the sweep as worked on by this process; refuse if another live process has it."""
         sid, *_, host, pid, _created, _ended, status = self._resolve(sweep_id)
-        if status == "running" and pid != os.getpid() and _alive(host, pid):
+        if status == "running" and pid != os.getpid() and process_alive(host, pid):
             raise StoreError(f"sweep {sid} is still running (pid {pid} on {host}); cannot resume it twice")
         with self._tx() as db:
             db.execute("UPDATE sweeps SET status = 'running', host = ?, pid = ?, ended = NULL WHERE sweep_id = ?",
-                       (socket.gethostname(), os.getpid(), sid))
+                       (*here(), sid))
 
     def set_run(self, sweep_id: str, point: int, run_id: str) -> None:
         with self._tx() as db:
@@ -198,7 +165,7 @@ class Ledger:
             total, done = self._db.execute(
                 "SELECT COUNT(*), COALESCE(SUM(r.status = 'complete'), 0) FROM sweep_points p"
                 " LEFT JOIN runs r ON r.run_id = p.run_id WHERE p.sweep_id = ?", (sid,)).fetchone()
-            if status == "running" and not _alive(host, pid):
+            if status == "running" and not process_alive(host, pid):
                 status = "incomplete"
             out.append({"sweep_id": sid, "scenario": scenario, "variant": variant, "mode": mode, "created": created,
                         "status": status, "points": int(total), "done": int(done)})
