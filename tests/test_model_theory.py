@@ -121,6 +121,39 @@ def test_mmc_wait_is_erlang_c(teams: int, per_day: float, service_hours: float) 
     within_3se(on_target, 1.0 - pw * math.exp(-(teams * mu - lam) * target))
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("per_day", "service_hours", "patience_hours"), [(8.0, 2.0, 2.0), (10.0, 2.0, 0.5)])
+def test_mm1_with_deterministic_patience_loses_barrers_share(
+    per_day: float, service_hours: float, patience_hours: float
+) -> None:
+    """M/M/1 whose callers give up after a fixed time: P(lost) = rho(1-rho)e^-(mu-lam)t / (1 - rho^2 e^-(mu-lam)t).
+
+    Barrer (1957), "Queuing with impatient customers and ordered service"; at t = 0 it is the
+    M/M/1/1 loss rho/(1+rho). The target is set above the patience, so every answered incident is
+    on target and the on-target share of all incidents is the share answered.
+    """
+    lam, mu = per_day / 24.0, 1.0 / service_hours
+    rho, decay = lam / mu, math.exp(-(mu - lam) * patience_hours)
+    lost = rho * (1 - rho) * decay / (1 - rho**2 * decay)
+    base = mmc(1, per_day, service_hours, 200)
+    response = base.threats.response.model_copy(update={"give_up_hours": patience_hours, "target_hours": 1000.0})
+    scenario = base.model_copy(update={"threats": base.threats.model_copy(update={"response": response})})
+    answered = [run(scenario, i).metrics["incidents_answered_on_target_share"] for i in range(30)]
+    within_3se(answered, 1.0 - lost)
+
+
+def test_nobody_to_call_means_every_incident_is_given_up() -> None:
+    """With no team ever in theatre and a patience, no incident gets a response time."""
+    base = mmc(1, 5.0, 1.0, 30)
+    response = base.threats.response.model_copy(update={"give_up_hours": 3.0})
+    threats = base.threats.model_copy(update={"response": response})
+    force = base.forces[0].model_copy(update={"readiness_day": 10_000.0})
+    m = run(base.model_copy(update={"threats": threats, "forces": [force]})).metrics
+    assert m["incidents"] > 0
+    assert math.isnan(m["response_time_mean_hours"])
+    assert m["incidents_answered_on_target_share"] == 0.0
+
+
 # --- air defence --------------------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -21,7 +21,9 @@ def events(scenario) -> list[tuple[float, str, str, str]]:
 
 
 def test_public_api_is_exactly_the_contract() -> None:
-    assert set(model.__all__) == {"METRICS", "MetricDoc", "ReplicationResult", "TraceEvent", "describe", "simulate"}
+    assert set(model.__all__) == {
+        "HEADLINE_METRICS", "METRICS", "MetricDoc", "ReplicationResult", "TraceEvent", "describe", "is_headline", "simulate",
+    }
 
 
 def test_rotation_trace_two_units() -> None:

@@ -13,6 +13,8 @@ distance from the nearest base of a contingent with teams in theatre to the zone
 ``speed_kmh``. A contingent without a ``base_zone`` is taken to have its teams in the zone
 (no travel). The team is busy for mobilise + travel + on scene + travel back.
 
+With ``response.give_up_hours`` set, a noticed incident that has waited that long for a team
+is left to others (reneging, as in an Erlang-A queue) and counts as unanswered.
 Incidents nobody notices get no response: they count in ``incidents`` and lower ``detection_rate``
 but have no response time. Noticed incidents still waiting at the horizon count as missing the
 target once their wait exceeds it, and are left out otherwise.
@@ -129,7 +131,14 @@ class Incidents:
         env, r = self.world.env, self.response
         called = env.now
         req = self.pool.resource.request(priority=0)
-        yield req
+        if r.give_up_hours is None:
+            yield req
+        else:
+            yield req | env.timeout(r.give_up_hours / 24.0)
+            if not req.triggered:  # nobody came in time: left to others, counted as unanswered
+                req.cancel()
+                self.world.log("qrf", "give up", f"incident {idx} in {zone}")
+                return
         travel = self._travel_km(zone) / r.speed_kmh
         self.responses[idx] = (env.now - called) * 24.0 + r.mobilise_hours + travel
         self.world.log("qrf", "respond", f"incident {idx} in {zone}")

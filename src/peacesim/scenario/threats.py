@@ -47,6 +47,15 @@ class Response(Spec):
     target_hours: float = Field(default=2.0, gt=0, le=240, description="Response time counted as on target, hours.")
     speed_kmh: float = Field(default=60.0, gt=0, le=2000, description="Travel speed from base to zone, km/h.")
     mobilise_hours: float = Field(default=0.25, ge=0, le=48, description="Time from call to departure, hours.")
+    give_up_hours: float | None = Field(
+        default=None,
+        gt=0,
+        le=8760,
+        description=(
+            "A noticed incident still waiting for a team after this long is left to others (e.g. "
+            "Ukrainian forces) and counts as unanswered, hours; none means it waits as long as it takes."
+        ),
+    )
 
 
 class Threats(Traced):
