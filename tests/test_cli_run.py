@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -55,7 +54,11 @@ def test_run_writes_outputs(work, capsys):
     assert (out / "replications.csv").read_text().splitlines()[0] == "replication,scaled,sometimes,value"
     assert len((out / "series.csv").read_text().splitlines()) == 1 + 10
     assert "kyiv" in (out / "scenario.yaml").read_text()
-    assert "value" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "value" in text and "n: replications where the metric is defined" in text
+    defined = sum(1 for row in (out / "replications.csv").read_text().splitlines()[1:] if row.split(",")[2])
+    row = next(line for line in text.splitlines() if line.split()[:1] == ["sometimes"])
+    assert 0 < defined < 12 and row.endswith(f"{defined}/12")  # n shown only where some replications lack it
 
 
 def test_single_replication_nan_is_null(work):
@@ -68,7 +71,7 @@ def test_variants_share_seed_and_compare(work, capsys):
     """--all-variants runs the base and each variant into sub-folders and prints the paired table."""
     assert main(["run", "mini.yaml", "--all-variants", "-n", "10", "--executor", "serial", FAST]) == 0
     text = capsys.readouterr().out
-    assert "mini:more vs mini" in text
+    assert "Paired differences (variant - mini)" in text and "+10 *" in text
     base, more = work / "reports" / "mini", work / "reports" / "mini" / "more"
     assert json.loads((more / "summary.json").read_text())["seed"] == 7
     assert metrics_of(more / "summary.json")["value"]["mean"] == pytest.approx(
@@ -139,7 +142,7 @@ def test_sigkill_then_resume_equals_uninterrupted(work):
     assert 15 <= done_before < 60
 
     resumed = peacesim("run", "--resume", run_id, "--workers", "2", "-q", "--out", "resumed", cwd=work)
-    out, err = resumed.communicate(timeout=120)
+    _, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err
     straight = peacesim("run", "mini.yaml", "-n", "60", "--workers", "2", SLOW, "-q", "--out", "straight", cwd=work)
     assert straight.wait(timeout=120) == 0
@@ -158,7 +161,7 @@ def test_ctrl_c_stops_cleanly_with_resume_hint(work):
     proc = peacesim("run", "mini.yaml", "-n", "200", "--workers", "2", SLOW, "-q", cwd=work)
     _wait_for_replications(db, 10, proc)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     run_id = _only_run_id(db)
@@ -181,14 +184,159 @@ def test_runs_export_compare_commands(work, capsys):
     assert (work / "exp" / "metrics.csv").read_text().startswith("run_id,replication,metric,value")
     assert main(["compare", ids[0], ids[1], "--metric", "value", "--out", "cmp"]) == 0
     text = capsys.readouterr().out
-    assert "mini:more vs mini" in text and "scaled" not in text
+    assert "(variant - mini)" in text and "+10 *" in text and "scaled" not in text
+    assert "scaled" in (work / "cmp" / "compare.csv").read_text()  # --metric selects what is printed only
     assert main(["compare", ids[0], ids[1], "--reference", "mini:more", "--out", "cmp2"]) == 0
-    assert "mini vs mini:more" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "(variant - mini:more)" in text and "-10 *" in text
     assert main(["export", "nope"]) == 2
 
 
 def test_compare_file_runs_variants(work, capsys):
     """compare FILE --all-variants runs the base and variants with common random numbers."""
     assert main(["compare", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", FAST, "-q"]) == 0
-    assert "mini:more vs mini" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "(variant - mini)" in captured.out and "+10 *" in captured.out
+    assert captured.err == ""  # -q and no terminal: no progress output at all
     assert (work / "reports" / "mini" / "compare.csv").exists()
+
+
+# --- terminal tables: headline metrics, readable numbers, one comparison table ------------------
+
+REAL = """\
+metadata: {name: real, title: Real, horizon_days: 20, replications: 4, seed: 3}
+zones:
+  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
+  - {id: lviv, name: Lviv, kind: city, lat: 49.84, lon: 24.03, troops_required: 50, weight: 5}
+variants:
+  aid:
+    append:
+      enablers.non_lethal:
+        - {id: demining, provider: Japan, kind: demining, capacity_per_day: 2, output_unit: km2}
+"""
+
+
+@pytest.fixture
+def real(work: Path) -> Path:
+    (work / "real.yaml").write_text(REAL)
+    return work
+
+
+def _table_metrics(text: str) -> set[str]:
+    """Metric names in the first column of the printed summary table."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["metric", "unit"])
+    names = set()
+    for line in lines[start + 1:]:
+        if not line.startswith("  ") or ":" in line.split()[0] or line.split()[0][0].isdigit():
+            break
+        names.add(line.split()[0])
+    return names
+
+
+def test_run_prints_headline_metrics_only_by_default(real, capsys):
+    """The default table lists exactly the run's headline metrics; summary.json keeps every metric."""
+    from peacesim.model import is_headline
+
+    assert main(["run", "real.yaml", "-n", "3", "--executor", "serial", "--out", "o"]) == 0
+    text = capsys.readouterr().out
+    every = set(metrics_of(real / "o" / "summary.json"))
+    shown = _table_metrics(text)
+    assert shown == {m for m in every if is_headline(m)} and "coverage_mean" in shown
+    assert "coverage_min" in every and "coverage_min" not in text and "leakers.kyiv" not in text
+    assert f"{len(every) - len(shown)} more metrics in summary.json" in text
+    assert "share 0-1" in text  # units from the metric dictionary
+    assert "ioc_day" in text and "never" in text  # no coverage without troops: IOC never reached
+    assert "never: did not happen in any replication" in text
+
+
+def test_run_all_metrics_and_metric_patterns(real, capsys):
+    """--all-metrics prints every metric; --metric takes names and patterns like leakers.*."""
+    assert main(["run", "real.yaml", "-n", "2", "--executor", "serial", "--out", "a", "--all-metrics"]) == 0
+    every = set(metrics_of(real / "a" / "summary.json"))
+    assert _table_metrics(capsys.readouterr().out) == every
+    assert main(["run", "real.yaml", "-n", "2", "--executor", "serial", "--out", "b",
+                 "--metric", "leakers.*", "--metric", "threats"]) == 0
+    assert _table_metrics(capsys.readouterr().out) == {"leakers.kyiv", "leakers.lviv", "threats"}
+    assert set(metrics_of(real / "b" / "summary.json")) == every
+
+
+def test_run_unknown_metric_pattern_fails_before_running(real, capsys):
+    """A --metric that matches no documented metric: exit 2, one line, nothing run or stored."""
+    assert main(["run", "real.yaml", "-n", "2", "--executor", "serial", "--metric", "nope*"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "nope*" in err and len(err.splitlines()) == 1
+    assert not (real / "reports").exists()
+
+
+def test_variants_one_comparison_folded_and_only_in(real, capsys, monkeypatch):
+    """Variants: one line each, one comparison, unchanged rows folded, variant-only metrics listed."""
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["run", "real.yaml", "--all-variants", "-n", "3", "--executor", "serial", "--out", "v"]) == 0
+    text = capsys.readouterr().out
+    assert text.count("metric  ") == 1  # only the base summary has a table; nothing changed to tabulate
+    assert "real:aid  (run " in text and "v/aid" in text
+    folded = next(line for line in text.splitlines() if "unchanged in every variant:" in line)
+    assert "leakers" in folded and "troops_deployed_mean" in folded
+    assert "only in real:aid: nonlethal_output.demining 40 km2" in text
+    assert "never in any run: ioc_day, foc_day" in text
+    rows = [line.split(",") for line in (real / "v" / "compare.csv").read_text().splitlines()]
+    demining = next(r for r in rows if r[2] == "nonlethal_output.demining")
+    assert demining[:5] == ["real", "real:aid", "nonlethal_output.demining", "", "40.0"]
+    assert demining[5:] == ["", "", "", "", "0", ""]
+
+
+def test_comparison_table_wide_or_compact(work, capsys, monkeypatch):
+    """A wide terminal gets one table with a column per variant; a narrow one a block per variant."""
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["run", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", FAST, "--out", "w"]) == 0
+    text = capsys.readouterr().out
+    header = next(line for line in text.splitlines() if line.split()[:3] == ["metric", "unit", "mini"])
+    assert header.split()[-1] == "more" and "mini:more vs mini" not in text
+    monkeypatch.setenv("COLUMNS", "20")
+    assert main(["run", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", FAST, "--out", "c"]) == 0
+    text = capsys.readouterr().out
+    assert "mini:more vs mini" in text and "+10 \u00b1 " in text and "metric  unit  mini  more" not in text
+
+
+def test_numbers_are_readable():
+    """3 significant figures, thousands separators, no scientific notation for ordinary numbers."""
+    from peacesim.cli.tables import fmt, fmt_signed
+
+    assert fmt(142650.3) == "142,650" and fmt(868.4) == "868" and fmt(99.96) == "100"
+    assert fmt(0.13951) == "0.140" and fmt(0.00174) == "0.00174" and fmt(22.92) == "22.9"
+    assert fmt(6720.0) == "6,720" and fmt(5.0) == "5" and fmt(0.0) == "0" and fmt(-0.0243) == "-0.0243"
+    assert fmt(float("nan")) == "\u2013" and fmt(3e-9) == "3.00e-09" and fmt(2e16) == "2.00e+16"
+    assert fmt_signed(190.2) == "+190" and fmt_signed(-0.012) == "-0.0120" and fmt_signed(0.0) == "0"
+
+
+def test_large_values_print_without_scientific_notation(work, capsys):
+    """A run whose metric is about 150,000 prints it with separators, not 1.5e+05."""
+    (work / "big.yaml").write_text(MINI.replace("troops_required: 100", "troops_required: 150000")
+                                   .replace("troops_required: 110", "troops_required: 150190"))
+    assert main(["run", "big.yaml", "--all-variants", "-n", "5", "--executor", "serial", FAST, "--out", "big"]) == 0
+    text = capsys.readouterr().out
+    assert "e+0" not in text and "150,0" in text and "+190 *" in text
+
+
+def test_progress_bar_quiet_not_a_tty_and_cleared(monkeypatch):
+    """No progress output with --quiet or without a terminal; on a terminal the bar line is erased."""
+    import io
+
+    from peacesim.cli.run import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, quiet in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        with progress_bar("mini", quiet) as bar:
+            bar(0, 5), bar(5, 5)
+        assert stream.getvalue() == ""
+    tty = Terminal()
+    monkeypatch.setattr(sys, "stderr", tty)
+    with progress_bar("mini", False) as bar:
+        bar(0, 5), bar(5, 5)
+    written = tty.getvalue()
+    assert "mini" in written and written.endswith("\r") and written.rsplit("\r", 2)[-2].strip() == ""

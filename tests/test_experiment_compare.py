@@ -82,3 +82,30 @@ def test_compare_metric_filter_and_errors(pair):
         compare(a, [b], metrics=["nope"])
     with pytest.raises(UsageError, match="at least one run"):
         compare(a, [])
+
+
+def test_unpaired_lists_metrics_only_one_run_has(pair, tmp_path):
+    """A metric only the variant has (or only the reference has) is listed with its mean, and in compare.csv."""
+    from dataclasses import replace
+
+    from peacesim.experiment.compare import unpaired
+    from peacesim.experiment.outputs import write_comparison
+
+    base, more = pair
+    a, b = _run(base, 2, 6), _run(more, 2, 6)
+    b.metrics["extra"] = np.arange(6.0)
+    b.summary["extra"] = replace(b.summary["value"], mean=2.5, n=6)
+    del b.metrics["sometimes"], b.summary["sometimes"]
+    cmp = compare(a, [b])
+    assert {d.metric for d in cmp.differences["mini:more"]} == {"value", "scaled"}
+    rows = {u.metric: u for u in unpaired(cmp)}
+    assert set(rows) == {"extra", "sometimes"}
+    assert rows["extra"].present_in == "mini:more" and rows["extra"].mean == 2.5 and not rows["extra"].in_reference
+    assert rows["sometimes"].present_in == "mini" and rows["sometimes"].in_reference
+    assert rows["sometimes"].mean == a.summary["sometimes"].mean and rows["sometimes"].n == a.summary["sometimes"].n
+    assert [u.metric for u in unpaired(cmp, ["extra"])] == ["extra"]
+    lines = (write_comparison(cmp, tmp_path)).read_text().splitlines()
+    assert "mini,mini:more,extra,,2.5,,,,,0," in lines
+    assert any(line.startswith("mini,mini:more,sometimes,") and line.endswith(",,,,,,0,") for line in lines)
+    only = compare(a, [b], metrics=["extra"])  # a metric of the other run only is not "unknown"
+    assert only.differences["mini:more"] == [] and [u.metric for u in unpaired(only, ["extra"])] == ["extra"]

@@ -9,6 +9,7 @@ import click
 from peacesim.errors import UsageError
 
 from .run import DEFAULT_DB, command_line, print_comparison, print_summary, progress_bar
+from .tables import select_metrics, variant_line
 
 
 @click.command("compare")
@@ -16,7 +17,9 @@ from .run import DEFAULT_DB, command_line, print_comparison, print_summary, prog
 @click.option("--variant", "variants", multiple=True, metavar="NAME", help="With FILE: variants to run and compare.")
 @click.option("--all-variants", is_flag=True, help="With FILE: every variant.")
 @click.option("--reference", metavar="LABEL", help="Reference run: a label (scenario:variant) or run id (default: the first).")
-@click.option("--metric", "metrics", multiple=True, metavar="M", help="Only these metrics (repeatable).")
+@click.option("--metric", "metrics", multiple=True, metavar="M",
+              help="Print this metric (repeatable; patterns like 'leakers.*'). Default: the headline metrics.")
+@click.option("--all-metrics", is_flag=True, help="Print every metric (compare.csv always has every metric).")
 @click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="With FILE: replications per run.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="With FILE: root seed shared by all runs.")
@@ -28,7 +31,7 @@ from .run import DEFAULT_DB, command_line, print_comparison, print_summary, prog
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION")
 def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, reference: str | None,
-            metrics: tuple[str, ...], out: str | None, replications: int | None, seed: int | None, executor: str,
+            metrics: tuple[str, ...], all_metrics: bool, out: str | None, replications: int | None, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, confidence: float, db: str, quiet: bool,
             model: str | None) -> None:
     """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
@@ -37,10 +40,14 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
     from peacesim.experiment.store import Store
 
     is_file = len(targets) == 1 and Path(targets[0]).is_file()
+    if is_file and model is None:
+        from .tables import check_patterns
+
+        check_patterns(metrics)
     with Store(db) as store:
         if is_file:
             results = _run_file(store, targets[0], variants, all_variants, replications, seed, executor, workers,
-                                scheduler, confidence, quiet, model)
+                                scheduler, confidence, quiet, model, metrics, all_metrics)
         else:
             if variants or all_variants:
                 raise UsageError("--variant/--all-variants go with a scenario FILE, not with run ids")
@@ -51,10 +58,14 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
         raise UsageError("nothing to compare: give --variant NAME or --all-variants (the file has variants?)")
     ref = _pick_reference(results, reference)
     others = [r for r in results if r is not ref]
-    comparison = compare(ref, others, confidence, list(metrics) or None)
+    comparison = compare(ref, others, confidence)
     if not common_random_numbers(ref, others):
         click.echo("note: the runs do not share a seed, so pairs are independent (wider intervals)", err=True)
-    print_comparison(comparison)
+    select_metrics({m for r in results for m in r.summary}, metrics, all_metrics)  # a bad --metric fails first
+    if not is_file:
+        for r in results:
+            click.echo(("reference: " if r is ref else "") + variant_line(r))
+    print_comparison(comparison, metrics, all_metrics)
     if out is not None:
         folder = outputs.check_out_dir(Path(out), explicit=True)
     else:
@@ -64,7 +75,8 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
 
 
 def _run_file(store, file, variants, all_variants, replications, seed, executor, workers, scheduler,  # type: ignore[no-untyped-def]
-              confidence, quiet, model):
+              confidence, quiet, model, metrics, all_metrics):
+    """Run the file's base and variants with one seed; summarise the base, one line per variant."""
     import secrets
 
     from peacesim.experiment import runner, scenarios
@@ -79,13 +91,16 @@ def _run_file(store, file, variants, all_variants, replications, seed, executor,
     ex = make_executor(executor, workers, scheduler)
     results = []
     try:
-        for sc in loaded:
+        for i, sc in enumerate(loaded):
             label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
-            with progress_bar(label, quiet) as bar:
+            with progress_bar(f"{label} ({i + 1}/{len(loaded)})", quiet) as bar:
                 results.append(runner.replicate(sc, replications=replications, seed=root, executor=ex, progress=bar,
                                                 confidence=confidence, simulate=simulate, store=store, command=cmd,
                                                 group_id=group))
-            print_summary(results[-1])
+            if i == 0:
+                print_summary(results[-1], metrics, all_metrics)
+            else:
+                click.echo(variant_line(results[-1]))
     except runner.RunInterrupted as e:
         raise UsageError(f"interrupted after {e.done} of {e.target} replications"
                          + (f"; resume with: peacesim run --resume {e.run_id}" if e.run_id else "")) from None

@@ -10,6 +10,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,52 +26,52 @@ DEFAULT_DB = "reports/peacesim.db"
 
 @contextmanager
 def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A tqdm bar with ETA on stderr; silent when quiet or stderr is not a terminal."""
+    """A tqdm bar with ETA on stderr, erased when done; nothing at all when quiet or stderr is not a terminal."""
+    stream = sys.stderr
+    if quiet or not stream.isatty():
+        yield lambda done, total: None
+        return
     from tqdm import tqdm
 
-    bar = tqdm(desc=label, total=0, unit="rep", file=sys.stderr, disable=quiet or not sys.stderr.isatty(),
-               dynamic_ncols=True, leave=False)
+    bar = tqdm(desc=label, total=None, unit="rep", file=stream, dynamic_ncols=True, leave=False)
 
     def update(done: int, total: int) -> None:
         if bar.total != total:
             bar.total = total
-            bar.refresh()
         bar.update(done - bar.n)
 
     try:
         yield update
     finally:
-        bar.close()
+        bar.close()  # leave=False: the line is cleared, so tables print on a clean line
+        stream.flush()
 
 
-def fmt(x: float) -> str:
-    """A number in 4 significant figures; NaN as '-'."""
-    return "-" if x != x else f"{x:.4g}"
+def echo_lines(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
 
 
-def print_summary(result: RunResult) -> None:
-    """The metric table: mean and confidence interval, n where defined."""
-    pct = round(result.confidence * 100)
-    click.echo(f"\n{result.label}  (run {result.run_id or '-'}, seed {result.seed}, {result.replications} replications)")
-    width = max([len("metric"), *(len(m) for m in result.summary)])
-    click.echo(f"  {'metric':<{width}}  {'mean':>10}  {f'{pct}% CI':>23}  {'n':>6}")
-    for name, s in result.summary.items():
-        ci = f"[{fmt(s.ci_low)}, {fmt(s.ci_high)}]" if s.n > 1 else "-"
-        click.echo(f"  {name:<{width}}  {fmt(s.mean):>10}  {ci:>23}  {s.n:>6}")
+def print_summary(result: RunResult, patterns: tuple[str, ...] = (), all_metrics: bool = False) -> None:
+    """The run's table: headline metrics (or the selected ones) with unit, mean, interval and n."""
+    from . import tables
+
+    names = tables.select_metrics(result.summary, patterns, all_metrics, strict=False)
+    echo_lines(tables.summary_lines(result, names))
 
 
-def print_comparison(comparison: Comparison) -> None:
-    """Paired differences against the reference; '*' marks intervals that exclude zero."""
-    pct = round(comparison.confidence * 100)
-    for label, diffs in comparison.differences.items():
-        click.echo(f"\n{label} vs {comparison.reference.label}  (paired differences, {pct}% CI; * excludes 0)")
-        width = max([len("metric"), *(len(d.metric) for d in diffs)])
-        click.echo(f"  {'metric':<{width}}  {'reference':>10}  {'other':>10}  {'difference':>10}  {'CI':>23}")
-        for d in diffs:
-            ci = f"[{fmt(d.ci_low)}, {fmt(d.ci_high)}]" if d.n > 1 else "-"
-            mark = " *" if d.distinguishable else ""
-            click.echo(f"  {d.metric:<{width}}  {fmt(d.reference_mean):>10}  {fmt(d.other_mean):>10}  "
-                       f"{fmt(d.mean):>10}  {ci:>23}{mark}")
+def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all_metrics: bool = False) -> None:
+    """One table of paired differences against the reference, with unchanged rows folded."""
+    import shutil
+
+    from peacesim.experiment.compare import unpaired
+
+    from . import tables
+
+    runs = [comparison.reference, *comparison.others]
+    names = tables.select_metrics({m for r in runs for m in r.summary}, patterns, all_metrics)
+    columns = shutil.get_terminal_size().columns
+    echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
 
 def write_outputs(result: RunResult, out: str | None, variant_subdir: bool) -> Path:
@@ -119,14 +120,17 @@ def command_line() -> str:
 @click.option("--max-replications", type=click.IntRange(min=1), help="Cap for --precision (default 1000).")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--metric", "metrics", multiple=True, metavar="M",
+              help="Print this metric (repeatable; patterns like 'leakers.*'). Default: the headline metrics.")
+@click.option("--all-metrics", is_flag=True, help="Print every metric (the files always have every metric).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--report", is_flag=True, help="Also write the HTML report and charts.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], out: str | None, resume: str | None, precision: str | None,
-            max_replications: int | None, confidence: float, db: str, quiet: bool, report: bool,
-            model: str | None) -> None:
+            max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
+            quiet: bool, report: bool, model: str | None) -> None:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
     from peacesim.experiment.store import Store
@@ -137,6 +141,11 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         raise UsageError("give a scenario FILE (or --resume RUN_ID)")
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
+    if model is None:
+        from .tables import check_patterns
+
+        check_patterns(metrics)
+    show = Show(metrics, all_metrics)
     rule = runner.Precision.parse(precision) if precision else None
     simulate = runner.resolve_model(model)
     cmd = command_line()
@@ -151,6 +160,7 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             try:
                 with progress_bar(rec.label, quiet) as bar:
                     results.append(runner.resume(store, rec.run_id, executor=ex, progress=bar))
+                _after_run(results[-1], out, False, show)
             finally:
                 ex.close()
         else:
@@ -163,18 +173,16 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             group = secrets.token_hex(4) if len(loaded) > 1 else None
             ex = make_executor(executor, workers, scheduler)
             try:
-                for sc in loaded:
+                for i, sc in enumerate(loaded):
                     label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
-                    with progress_bar(label, quiet) as bar:
+                    with progress_bar(f"{label} ({i + 1}/{len(loaded)})" if len(loaded) > 1 else label, quiet) as bar:
                         results.append(runner.replicate(
                             sc, replications=replications, seed=root, executor=ex, progress=bar,
                             confidence=confidence, simulate=simulate, store=store, precision=rule,
                             max_replications=max_replications, command=cmd, group_id=group))
-                    _after_run(results[-1], out, len(loaded) > 1)
+                    _after_run(results[-1], out, len(loaded) > 1, show, brief=i > 0)
             finally:
                 ex.close()
-        if resume:
-            _after_run(results[-1], out, False)
     except runner.RunInterrupted as e:
         click.echo(f"\ninterrupted after {e.done} of {e.target} replications; kept in {db}", err=True)
         if e.run_id:
@@ -189,20 +197,35 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         from peacesim.experiment.compare import compare
 
         comparison = compare(results[0], results[1:], confidence)
-        print_comparison(comparison)
+        print_comparison(comparison, metrics, all_metrics)
         click.echo(f"\ncomparison: {outputs.write_comparison(comparison, base_dir)}")
     if report:
         maybe_report(results, base_dir, comparison, cmd)
 
 
-def _after_run(result: RunResult, out: str | None, several: bool) -> None:
-    print_summary(result)
+@dataclass(frozen=True)
+class Show:
+    """What the tables print: ``--metric`` patterns, or every metric."""
+
+    patterns: tuple[str, ...] = ()
+    all_metrics: bool = False
+
+
+def _after_run(result: RunResult, out: str | None, several: bool, show: Show, brief: bool = False) -> None:
+    """Write the run's files and summarise it: a table, or one line for a variant (``brief``)."""
+    path = write_outputs(result, out, several)
+    result.extra["out_dir"] = str(path)
+    if brief:
+        from .tables import variant_line
+
+        click.echo(variant_line(result, path))
+    else:
+        print_summary(result, show.patterns, show.all_metrics)
     stopped = result.extra.get("stopped")
     if stopped in ("precision", "cap"):
         rule = result.extra.get("precision", {})
         why = "precision reached" if stopped == "precision" else "the replication cap was reached first"
         click.echo(f"  sequential stopping on {rule.get('metric')} (REL {rule.get('relative')}): {why} "  # type: ignore[union-attr]
                    f"after {result.replications} replications")
-    path = write_outputs(result, out, several)
-    result.extra["out_dir"] = str(path)
-    click.echo(f"  written to {path}")
+    if not brief:
+        click.echo(f"  written to {path}")

@@ -4,11 +4,17 @@ Runs that share a root seed give replication ``i`` the same random streams in ev
 ``other[i] - reference[i]`` removes most of the noise the two have in common. Each metric's
 paired differences get a mean and an interval; a difference is distinguishable from zero when
 the interval excludes zero. Pairs where either value is undefined (NaN) are left out.
+
+A metric that only one run of a pair has (a variant adds a non-lethal element, or removes an air
+defence system and with it ``stockout_day.<system_id>``) cannot be paired; :func:`unpaired` lists
+those, so tables and ``compare.csv`` show them instead of dropping them silently.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,14 +48,15 @@ def compare(
     """Every other run against ``reference``, for every metric they have in common.
 
     Args:
-        metrics: restrict to these metric names (each must be in the reference run).
+        metrics: restrict to these metric names (each must be in at least one of the runs).
     """
     if not others:
         raise UsageError("compare needs at least one run besides the reference")
     if metrics:
-        unknown = sorted(set(metrics) - set(reference.metrics))
+        known = set(reference.metrics).union(*(o.metrics for o in others))
+        unknown = sorted(set(metrics) - known)
         if unknown:
-            raise UsageError(f"unknown metric(s) {unknown}; the reference run has: {', '.join(sorted(reference.metrics))}")
+            raise UsageError(f"unknown metric(s) {unknown}; the runs have: {', '.join(sorted(known))}")
     differences: dict[str, list[Difference]] = {}
     for other in others:
         names = sorted(set(reference.metrics) & set(other.metrics))
@@ -60,6 +67,44 @@ def compare(
             paired_difference(name, reference.metrics[name], other.metrics[name], confidence) for name in names
         ]
     return Comparison(reference=reference, others=list(others), differences=differences, confidence=confidence)
+
+
+@dataclass(frozen=True)
+class Unpaired:
+    """A metric that only one run of a (reference, other) pair has, with its mean there.
+
+    ``other`` is the label the pair is filed under in ``Comparison.differences``; ``present_in``
+    is the label of the run that has the metric (the reference's label or ``other``).
+    """
+
+    metric: str
+    other: str
+    present_in: str
+    mean: float
+    n: int
+
+    @property
+    def in_reference(self) -> bool:
+        """True when the reference has the metric and the other run does not."""
+        return self.present_in != self.other
+
+
+def unpaired(comparison: Comparison, metrics: Collection[str] | None = None) -> list[Unpaired]:
+    """Metrics present in only one run of each pair, sorted by other run then metric.
+
+    Args:
+        metrics: only these names (as given to :func:`compare`); ``None`` for all.
+    """
+    ref = comparison.reference
+    rows: list[Unpaired] = []
+    for label, other in zip(comparison.differences, comparison.others, strict=True):
+        for name in sorted(set(ref.metrics) ^ set(other.metrics)):
+            if metrics is not None and name not in metrics:
+                continue
+            run, present = (ref, ref.label) if name in ref.metrics else (other, label)
+            s = run.summary.get(name)
+            rows.append(Unpaired(name, label, present, s.mean if s else math.nan, s.n if s else 0))
+    return rows
 
 
 def common_random_numbers(reference: RunResult, others: list[RunResult]) -> bool:

@@ -3,7 +3,8 @@
 ``summary.json`` (exactly: scenario, variant, seed, replications, run_id, metrics with mean,
 ci_low, ci_high, std, p10, p50, p90; NaN as null), ``replications.csv`` (one row per replication,
 one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90) and the resolved
-``scenario.yaml``. Names that come from scenarios become safe path components, and an output
+``scenario.yaml``; with variants, ``compare.csv`` (paired differences, plus rows for metrics only
+one run of a pair has). Names that come from scenarios become safe path components, and an output
 folder outside the working tree is accepted only when the user gave it explicitly.
 """
 
@@ -13,6 +14,7 @@ import csv
 import json
 import math
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +86,17 @@ def write_run(result: RunResult, out_dir: Path) -> list[Path]:
     return paths
 
 
-def write_comparison(comparison: Comparison, out_dir: Path) -> Path:
-    """Write ``compare.csv``: one row per (run, metric) with the paired difference."""
+def write_comparison(comparison: Comparison, out_dir: Path, metrics: Collection[str] | None = None) -> Path:
+    """Write ``compare.csv``: one row per (run, metric) with the paired difference.
+
+    Metrics that only one run of a pair has get a row too, with the mean of the run that has it
+    and empty difference columns (``n`` 0), so nothing is dropped silently.
+
+    Args:
+        metrics: the names the comparison was restricted to, if any (limits the unpaired rows).
+    """
+    from .compare import unpaired
+
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "compare.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -97,6 +108,9 @@ def write_comparison(comparison: Comparison, out_dir: Path) -> Path:
                 w.writerow([comparison.reference.label, label, d.metric, _cell(d.reference_mean), _cell(d.other_mean),
                             _cell(d.mean), _cell(d.ci_low), _cell(d.ci_high), _cell(d.relative), d.n,
                             str(d.distinguishable).lower()])
+        for u in unpaired(comparison, metrics):
+            ref_mean, other_mean = (_cell(u.mean), "") if u.in_reference else ("", _cell(u.mean))
+            w.writerow([comparison.reference.label, u.other, u.metric, ref_mean, other_mean, "", "", "", "", 0, ""])
     return path
 
 
