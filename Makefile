@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test bench docs clean
+.PHONY: demo test bench lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,23 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP_RUN)
 	$(BIN)/peacesim validate scenarios/*.yaml
-	$(BIN)/peacesim explain scenarios/baseline.yaml
+	@mkdir -p reports
+	$(BIN)/peacesim explain scenarios/baseline.yaml > reports/baseline-explained.txt
+	@echo "resolved baseline, with where every value comes from: reports/baseline-explained.txt"
+	$(BIN)/peacesim explain scenarios/baseline.yaml --diff
 	$(BIN)/peacesim run scenarios/baseline.yaml --all-variants --replications 40 --report
 
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q
 
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check src tests benchmarks
+
 bench: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks
 
 docs: $(STAMP_RUN)
+	$(BIN)/peacesim schema --out schema/peacesim.schema.json
 	$(BIN)/python -m peacesim.scenario.reference > docs/scenario-reference.md
 
 clean:
