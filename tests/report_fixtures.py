@@ -238,6 +238,12 @@ def make_pair() -> tuple[RunResult, RunResult]:
     return base, worse
 
 
+def _nanmean(values: np.ndarray) -> float:
+    """Mean of the defined values; NaN (without a warning) when none is defined."""
+    v = values[~np.isnan(values)]
+    return float(v.mean()) if v.size else float("nan")
+
+
 def paired_comparison(reference: RunResult, others: list[RunResult], confidence: float = 0.95) -> Comparison:
     """Paired t-interval differences, as the experiment layer's compare() will compute them."""
     diffs: dict[str, list[Difference]] = {}
@@ -248,7 +254,7 @@ def paired_comparison(reference: RunResult, others: list[RunResult], confidence:
             ok = ~np.isnan(a) & ~np.isnan(b)
             d = b[ok] - a[ok]
             s = summarise(d, confidence)
-            rows.append(Difference(name, float(np.nanmean(a)), float(np.nanmean(b)), s.mean, s.ci_low, s.ci_high, s.n))
+            rows.append(Difference(name, _nanmean(a), _nanmean(b), s.mean, s.ci_low, s.ci_high, s.n))
         diffs[other.label] = rows
     return Comparison(reference=reference, others=others, differences=diffs, confidence=confidence)
 

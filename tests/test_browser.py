@@ -62,7 +62,7 @@ def test_report_renders_in_chromium(tmp_path):
         finally:
             browser.close()
     assert errors == []
-    assert len(images) >= 15
+    assert len(images) >= 12
     broken = [alt for alt, complete, width in images if not complete or width <= 0]
     assert broken == []
     assert "Reassurance force with US enablers" in title

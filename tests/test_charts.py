@@ -10,7 +10,6 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from report_fixtures import SYSTEMS, ZONES, make_pair, make_run, make_scenario, paired_comparison
 
 from peacesim.errors import ReportError
 from peacesim.experiment.results import SeriesBand
@@ -23,6 +22,7 @@ from peacesim.report import (
     plot_force_flow,
     plot_interceptor_stocks,
     plot_leakers,
+    plot_leakers_overlay,
     plot_response_times,
     plot_sweep,
     plot_tornado,
@@ -30,6 +30,7 @@ from peacesim.report import (
     plot_zone_map,
     save_figure,
 )
+from report_fixtures import SYSTEMS, ZONES, make_pair, make_run, make_scenario, paired_comparison
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_coverage_overlays_one_line_and_band_per_run(pair):
     assert "%" in ax.get_ylabel() and "coverage" in ax.get_ylabel().lower()
     assert "Coverage" in ax.get_title("left")
     assert len(ax.get_lines()) == 2 and len(bands(ax)) == 2
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [r.label for r in pair]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [r.variant or r.label for r in pair]
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), pair[0].series["coverage"].mean)
 
 
@@ -117,7 +118,7 @@ def test_response_times_one_box_and_one_dot_per_replication_per_run(pair):
         assert len([p for p in ax.patches]) == 2  # one box per run
         dots = [c for c in ax.collections if c.get_offsets().shape[0] == pair[0].replications]
         assert len(dots) == 2
-        assert [t.get_text() for t in ax.get_xticklabels()] == [r.label for r in pair]
+        assert [t.get_text() for t in ax.get_xticklabels()] == [r.variant or r.label for r in pair]
     # the y range takes in every p90 value (shared axis)
     top = max(r.metrics["response_time_p90_hours"].max() for r in pair)
     assert p90_ax.get_ylim()[1] >= top
@@ -231,3 +232,33 @@ def test_constant_band_series_draws(pair):
     flat = np.full(10, 0.5)
     run.series = {"coverage": SeriesBand(flat, flat, flat)}
     assert len(plot_coverage(run).axes[0].get_lines()) == 1
+
+
+def test_leakers_overlay_one_line_and_band_per_run(pair):
+    third = make_run(variant="three", run_id="r-3", seed=9)
+    runs = [*pair, third]
+    ax = plot_leakers_overlay(runs).axes[0]
+    assert len(ax.get_lines()) == 3 and len(bands(ax)) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["baseline", "no_us_air_defence", "three"]
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), pair[1].series["leakers_cumulative"].mean)
+    colours = {ln.get_color() for ln in ax.get_lines()}
+    assert len(colours) == 3  # one palette colour per run, as on the coverage overlay
+
+
+def test_forest_with_several_runs_has_one_panel_per_moved_metric(pair):
+    third = make_run(variant="three", run_id="r-3", seed=9)
+    comparison = paired_comparison(pair[0], [pair[1], third])
+    fig = plot_difference_forest(comparison, ["leakers", "coverage_mean", "troops_committed"])
+    titles = [ax.get_title("left") for ax in fig.axes]
+    # troops_committed is identical in every run (difference exactly 0): no panel wasted on it
+    assert titles == ["Leakers", "Mean weighted coverage"]
+    for ax in fig.axes:
+        assert len([ln for ln in ax.get_lines() if ln.get_marker() == "o"]) == 2  # one dot per run
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["no US air defence", "three"]
+
+
+def test_save_figure_solves_the_layout_once_and_restores_it(tmp_path, pair):
+    fig = plot_coverage(pair[0])
+    engine = fig.get_layout_engine()
+    save_figure(fig, tmp_path / "c")
+    assert fig.get_layout_engine() is engine

@@ -7,12 +7,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_fixtures import XSS, fake_register, make_pair, make_run, make_scenario, paired_comparison
 
 from peacesim.errors import ReportError
 from peacesim.report import plot_tornado, write_report
 from peacesim.report.charts_compare import TornadoBar
 from peacesim.report.html import claim_rows
+from report_fixtures import XSS, fake_register, make_pair, make_run, make_scenario, paired_comparison
 
 
 class Tags(HTMLParser):
@@ -30,7 +30,6 @@ class Tags(HTMLParser):
 def report(tmp_path_factory) -> tuple[Path, str]:
     base = make_run(make_scenario(description=f"Test of escaping {XSS} & more"), run_id="r-base")
     _, worse = make_pair()
-    worse.series = {k: v for k, v in worse.series.items() if not k.startswith("stock.")}  # e.g. a model without stocks
     comparison = paired_comparison(base, [worse])
     tornado = plot_tornado([TornadoBar("UK rotation depth", 50.0, 70.0, 58.0)], "leakers")
     out = tmp_path_factory.mktemp("report")
@@ -44,8 +43,8 @@ def test_writes_html_and_every_chart_as_png_and_svg(report):
     assert path.name == "report.html"
     pngs = sorted(p.stem for p in path.parent.glob("*.png"))
     svgs = sorted(p.stem for p in path.parent.glob("*.svg"))
-    assert pngs == svgs and len(pngs) >= 15
-    assert {"coverage", "differences", "run1-map", "run1-force-flow", "run2-leakers"} <= set(pngs)
+    assert pngs == svgs and len(pngs) >= 12
+    assert {"coverage", "leakers-all", "differences", "run1-map", "run1-force-flow", "run1-leakers"} <= set(pngs)
     assert any(s.startswith("extra-1-sensitivity-of-leakers") for s in pngs)
     imgs = [a for t, a in _tags(html) if t == "img"]
     assert len(imgs) == len(pngs)  # every chart embedded once
@@ -103,14 +102,35 @@ def test_contains_the_assumptions_table_with_provenance(report):
     assert "triangular(low=5, mode=10, high=20)" in row and "undeclared" in row and ">days<" in row
 
 
-def test_findings_state_only_distinguishable_differences(report):
+def test_findings_state_only_distinguishable_headline_differences(report):
     _, html = report
-    findings = re.findall(r'<li class="(difference|no_difference)">(.*?)</li>', html, re.S)
-    kinds = {text.split(":")[0]: kind for kind, text in findings}
-    assert kinds["Leakers"] == "difference"
-    assert kinds["Mean weighted coverage"] == "no_difference"
-    leak = next(t for k, t in findings if t.startswith("Leakers"))
-    assert re.search(r"up \d+% \(95% CI \+\d+% to \+\d+%\)", leak)
+    bullets = re.findall(r'<li class="(difference|no_difference)"><b>(.*?)</b>(.*?)</li>', html, re.S)
+    assert len(bullets) == 1  # one bullet per compared run
+    kind, lead, text = bullets[0]
+    assert kind == "difference" and lead == "No US air defence"
+    assert re.search(r"leakers rise from [\d.,]+ to [\d.,]+ threats \(\+\d+(\.\d+)?%, 95% CI \+[\d.]+ to \+[\d.]+%\)", text)
+    assert "no distinguishable change in" in text and "coverage" in text.split("no distinguishable change in")[1]
+    assert "90th percentile" not in text and "+0%" not in html
+
+
+def test_detail_charts_only_for_the_reference(report):
+    path, html = report
+    stems = {p.stem for p in path.parent.glob("*.png")}
+    assert not any(s.startswith("run2-") for s in stems)
+    assert "Details of baseline (the reference)" in html
+    assert 'id="fig-leakers-all"' in html and 'id="fig-coverage"' in html
+
+
+def test_headline_table_and_all_metrics_collapsed(report):
+    _, html = report
+    section = html[html.index('id="metrics"'):html.index('id="comparison"')]
+    head, rest = section.split('<details id="all-metrics">', 1)
+    assert "<code>coverage_mean</code>" in head and "<code>stockout_day.us_patriot</code>" in head
+    assert "response_time_p90_hours" not in head and "response_time_p90_hours" in rest
+    comparison = html[html.index('id="comparison"'):html.index('id="charts"')]
+    shown, hidden = comparison.split('<details id="all-differences">', 1)
+    assert "<code>leakers</code>" in shown and "<code>threats</code>" not in shown
+    assert "<code>threats</code>" in hidden
 
 
 def test_reproduction_details(report):
@@ -128,9 +148,12 @@ def test_variant_changes_listed(report):
     assert ">120<" in row and ">absent<" in row
 
 
-def test_missing_series_listed_not_fatal(report):
-    _, html = report
-    assert "Chart not drawn — Interceptor stocks by system: run r-noad has no interceptor stock series" in html
+def test_missing_series_listed_not_fatal(tmp_path):
+    run = make_run(run_id="r-nostock")
+    run.series = {k: v for k, v in run.series.items() if not k.startswith("stock.")}  # e.g. a model without stocks
+    html = write_report([run], tmp_path, claims=fake_register()).read_text(encoding="utf-8")
+    assert "Chart not drawn — Interceptor stocks by system: run r-nostock has no interceptor stock series" in html
+    assert 'id="fig-leakers-all"' not in html  # no overlay for a single run
 
 
 def test_no_runs_is_a_report_error(tmp_path):

@@ -32,7 +32,7 @@ SCHEMA_LINE = "# yaml-language-server: $schema=../schema/peacesim.schema.json"
 EXPECTED_FILES = {"baseline.yaml", "brigade.yaml", "division.yaml"}
 EXPECTED_VARIANTS = {
     "no_us_air_defence", "us_isr_only", "five_supporting_nations", "rotation_two_deep",
-    "threat_escalation", "us_withdrawal_day_180", "japan_engineering_medical",
+    "threat_escalation", "us_withdrawal_day_180", "japan_engineering_medical", "ceasefire_holds",
 }
 #: Fields of an element that hold bookkeeping, not numbers to be sourced.
 NOT_NUMBERS = {"claims", "sources"}
@@ -132,6 +132,9 @@ def test_variants_change_what_they_say(loaded: dict[Any, Scenario]) -> None:
     assert (esc.change, esc.day, esc.factor, esc.target) == ("scale_threat", 365, 2, "all")
     withdrawn = {c.target for c in v["us_withdrawal_day_180"].timeline if c.change == "withdraw" and c.day == 180}
     assert withdrawn == us_ids
+    calm = v["ceasefire_holds"].timeline
+    assert {c.target for c in calm} == {r.id for r in base.threats.air_raids}
+    assert all(c.change == "scale_threat" and c.day == 0 and c.factor < 1 for c in calm)
     kinds = {x.kind for x in v["japan_engineering_medical"].enablers.non_lethal if x.provider == "Japan"}
     assert {"demining", "medical"} <= kinds
 

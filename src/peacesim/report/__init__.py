@@ -7,7 +7,7 @@ imported only when a chart is drawn.
 
 from __future__ import annotations
 
-from .charts_airdefence import plot_interceptor_stocks, plot_leakers
+from .charts_airdefence import plot_interceptor_stocks, plot_leakers, plot_leakers_overlay
 from .charts_compare import TornadoBar, plot_comparison_bars, plot_difference_forest, plot_sweep, plot_tornado
 from .charts_coverage import plot_coverage, plot_coverage_heatmap, plot_zone_coverage
 from .charts_forces import plot_force_flow
@@ -25,6 +25,7 @@ __all__ = [
     "plot_force_flow",
     "plot_interceptor_stocks",
     "plot_leakers",
+    "plot_leakers_overlay",
     "plot_response_times",
     "plot_sweep",
     "plot_tornado",

@@ -7,6 +7,7 @@ marked, because they usually explain a kink.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,8 +15,8 @@ import numpy as np
 from peacesim.errors import ReportError
 from peacesim.experiment.results import RunResult
 
-from .context import scenario_of, suffixed, zone_names
-from .style import REFERENCE_COLOUR, band, colour, new_figure, note, styled
+from .context import run_tag, scenario_of, suffixed, zone_names
+from .style import REFERENCE_COLOUR, band, colour, new_figure, note, overlay_alpha, overlay_legend, styled
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -87,4 +88,27 @@ def plot_leakers(result: RunResult) -> Figure:
     ax.set_title(f"Threats that got through, by zone: {result.label}")
     ax.legend(loc="upper left")
     note(fig, BAND.format(n=result.replications))
+    return fig
+
+
+@styled
+def plot_leakers_overlay(results: Sequence[RunResult]) -> Figure:
+    """Cumulative threats not intercepted, all zones together, one line and band per run."""
+    runs = [r for r in results if "leakers_cumulative" in r.series]
+    if not runs:
+        raise ReportError("no run has the series leakers_cumulative")
+    fig = new_figure(9.0 if len(runs) > 3 else 7.5, 3.8)
+    ax = fig.add_subplot()
+    for i, run in enumerate(results):
+        if "leakers_cumulative" in run.series:
+            s = run.series["leakers_cumulative"]
+            band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=run_tag(run),
+                 alpha=overlay_alpha(len(runs)))
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Day of the operation")
+    ax.set_ylabel("Cumulative leakers (threats)")
+    ax.set_title("Threats that got through, all zones, by run")
+    overlay_legend(ax, len(runs))
+    note(fig, BAND.format(n=", ".join(str(r.replications) for r in runs)))
     return fig

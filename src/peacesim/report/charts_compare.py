@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from peacesim.errors import ReportError
-from peacesim.experiment.results import Comparison, MetricSummary, RunResult
+from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
+from .context import run_tag
 from .labels import metric_label
+from .phrasing import words
 from .style import (
     BAND_ALPHA,
     DISTINGUISHABLE_COLOUR,
@@ -30,6 +32,7 @@ from .style import (
 )
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -74,7 +77,7 @@ def plot_comparison_bars(results: Sequence[RunResult], metric: str) -> Figure:
     x = np.arange(len(runs))
     ax.bar(x, means, color=[colour(i) for i in range(len(runs))], width=0.6, alpha=0.85)
     ax.errorbar(x, means, yerr=err, fmt="none", ecolor="black", capsize=5, linewidth=1.2)
-    ax.set_xticks(x, [r.label for r in runs], rotation=15 if len(runs) > 2 else 0)
+    ax.set_xticks(x, [run_tag(r) for r in runs], rotation=20 if len(runs) > 2 else 0, ha="right" if len(runs) > 2 else "center")
     ax.set_ylabel(lab.axis)
     ax.set_xlabel("Run")
     ax.set_title(f"{lab.text} by run")
@@ -87,8 +90,9 @@ def plot_comparison_bars(results: Sequence[RunResult], metric: str) -> Figure:
 def plot_difference_forest(comparison: Comparison, metrics: Sequence[str] | None = None) -> Figure:
     """Paired differences against the reference, as % of the reference mean, with intervals.
 
-    One row per (run, metric); a filled marker means the interval excludes zero (distinguishable),
-    a hollow grey one that it does not. Metrics whose reference mean is zero are left out (no %).
+    One row per metric (one small panel per metric, runs as rows, when several runs compare); a
+    filled marker means the interval excludes zero (distinguishable), a hollow grey one that it
+    does not. Metrics whose reference mean is zero are left out (no %).
     """
     rows = []
     for other, diffs in comparison.differences.items():
@@ -100,26 +104,62 @@ def plot_difference_forest(comparison: Comparison, metrics: Sequence[str] | None
         rows.sort(key=lambda r: (order.get(r[1].metric, 0), r[0]))
     if not rows:
         raise ReportError("the comparison has no differences to plot (all reference means zero or no shared metrics)")
+    if len(comparison.differences) > 1:
+        return _forest_panels(comparison, rows)
     fig = new_figure(7.5, 0.32 * len(rows) + 1.6)
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
-    several = len(comparison.differences) > 1
-    for yi, (other, d) in zip(y, rows):
-        mid = _pct_of(d.mean, d.reference_mean)
-        lo, hi = sorted((_pct_of(d.ci_low, d.reference_mean), _pct_of(d.ci_high, d.reference_mean)))
-        c = DISTINGUISHABLE_COLOUR if d.distinguishable else INDISTINCT_COLOUR
-        ax.plot([lo, hi], [yi, yi], color=c, linewidth=2, solid_capstyle="butt")
-        ax.plot([mid], [yi], marker="o", markersize=6, color=c, markerfacecolor=c if d.distinguishable else "white")
-    labels = [metric_label(d.metric).text + (f"\n[{o}]" if several else "") for o, d in rows]
-    ax.set_yticks(y, labels)
+    for yi, (_, d) in zip(y, rows):
+        _forest_row(ax, yi, d)
+    ax.set_yticks(y, [metric_label(d.metric).text for _, d in rows])
     ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
     ax.set_xlabel(f"Paired difference from the reference (% of {comparison.reference.label} mean)")
-    title_other = comparison.others[0].label if len(comparison.others) == 1 else "each variant"
-    ax.set_title(f"{title_other} against {comparison.reference.label}")
+    ax.set_title(f"{comparison.others[0].label} against {comparison.reference.label}")
     ax.grid(axis="y", visible=False)
+    note(fig, _forest_note(comparison))
+    return fig
+
+
+def _forest_note(comparison: Comparison) -> str:
     conf = int(round(100 * comparison.confidence))
-    note(fig, f"Dot: mean paired difference (common random numbers); line: its {conf}% interval. "
-              "Filled: interval excludes zero (distinguishable); hollow grey: not distinguishable.")
+    return (f"Dot: mean paired difference (common random numbers); line: its {conf}% interval. "
+            "Filled: interval excludes zero (distinguishable); hollow grey: not distinguishable.")
+
+
+def _forest_row(ax: Axes, yi: float, d: Difference) -> None:
+    """One interval and dot of the forest plot, in % of the reference mean."""
+    mid = _pct_of(d.mean, d.reference_mean)
+    lo, hi = sorted((_pct_of(d.ci_low, d.reference_mean), _pct_of(d.ci_high, d.reference_mean)))
+    c = DISTINGUISHABLE_COLOUR if d.distinguishable else INDISTINCT_COLOUR
+    ax.plot([lo, hi], [yi, yi], color=c, linewidth=2, solid_capstyle="butt")
+    ax.plot([mid], [yi], marker="o", markersize=5, color=c, markerfacecolor=c if d.distinguishable else "white")
+
+
+def _forest_panels(comparison: Comparison, rows: list[tuple[str, Difference]], ncols: int = 3) -> Figure:
+    """Several runs: one small panel per metric, runs as rows, so the chart stays compact."""
+    moved = {d.metric for _, d in rows if d.mean != 0 or d.ci_low != 0 or d.ci_high != 0}
+    metrics = [m for m in dict.fromkeys(d.metric for _, d in rows) if m in moved] or [rows[0][1].metric]
+    others = list(comparison.differences)
+    nrows = -(-len(metrics) // ncols)
+    fig = new_figure(9.0, nrows * (0.22 * len(others) + 0.9) + 0.8)
+    gs = fig.add_gridspec(nrows, ncols)
+    y = np.arange(len(others))[::-1]
+    names = [words(o.split(":", 1)[-1]) for o in others]
+    for i, metric in enumerate(metrics):
+        ax = fig.add_subplot(gs[i // ncols, i % ncols])
+        for yi, other in zip(y, others):
+            d = next((d for o, d in rows if o == other and d.metric == metric), None)
+            if d is not None:
+                _forest_row(ax, yi, d)
+        ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
+        ax.set_ylim(-0.6, len(others) - 0.4)
+        ax.set_yticks(y, names if i % ncols == 0 else [""] * len(others), fontsize=7.5)
+        ax.set_title(metric_label(metric).text, fontsize=8.5)
+        ax.tick_params(axis="x", labelsize=7.5)
+        ax.grid(axis="y", visible=False)
+    fig.suptitle(f"Paired differences against {comparison.reference.label} (% of the reference mean)",
+                 x=0.01, ha="left", fontweight="bold")
+    note(fig, _forest_note(comparison))
     return fig
 
 

@@ -15,8 +15,19 @@ import numpy as np
 from peacesim.errors import ReportError
 from peacesim.experiment.results import RunResult
 
-from .context import require_series, suffixed, zone_names
-from .style import SEQUENTIAL_CMAP, axes_grid, band, colour, new_figure, note, percent_axis, styled
+from .context import require_series, run_tag, suffixed, zone_names
+from .style import (
+    SEQUENTIAL_CMAP,
+    axes_grid,
+    band,
+    colour,
+    new_figure,
+    note,
+    overlay_alpha,
+    overlay_legend,
+    percent_axis,
+    styled,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,20 +46,20 @@ def _as_list(results: RunResult | Sequence[RunResult]) -> list[RunResult]:
 def plot_coverage(results: RunResult | Sequence[RunResult]) -> Figure:
     """Weighted coverage over time, one line and band per run (several runs overlay for comparison)."""
     runs = _as_list(results)
-    fig = new_figure(7.5, 3.8)
+    fig = new_figure(9.0 if len(runs) > 3 else 7.5, 3.8)
     ax = fig.add_subplot()
     for i, run in enumerate(runs):
         require_series(run, "coverage")
         s = run.series["coverage"]
-        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=run.label)
+        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=run_tag(run),
+             alpha=overlay_alpha(len(runs)))
     ax.set_ylim(0, 1.02)
     percent_axis(ax)
     ax.set_xlabel("Day of the operation")
     ax.set_ylabel("Weighted coverage (% of required troops)")
     ax.set_title("Coverage of required troops over time")
     ax.set_xlim(left=0)
-    if len(runs) > 1:
-        ax.legend(loc="lower right")
+    overlay_legend(ax, len(runs))
     note(fig, BAND_NOTE.format(n=", ".join(str(r.replications) for r in runs)))
     return fig
 

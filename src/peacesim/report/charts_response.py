@@ -15,7 +15,7 @@ import numpy as np
 from peacesim.errors import ReportError
 from peacesim.experiment.results import RunResult
 
-from .context import scenario_of
+from .context import run_tag, scenario_of
 from .style import REFERENCE_COLOUR, colour, new_figure, note, styled
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def plot_response_times(results: RunResult | Sequence[RunResult]) -> Figure:
         if target is not None:
             ax.axhline(target, color=REFERENCE_COLOUR, linestyle="--", linewidth=1.2, label=f"Target ({target:g} h)")
             ax.legend(loc="upper right")
-        ax.set_xticks(positions, [r.label for r in runs], rotation=20 if len(runs) > 2 else 0, ha="right" if len(runs) > 2 else "center")
+        ax.set_xticks(positions, [run_tag(r) for r in runs], rotation=20 if len(runs) > 2 else 0, ha="right" if len(runs) > 2 else "center")
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("Run")
         tops += [float(d.max()) for d in data if len(d)]

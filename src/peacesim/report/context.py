@@ -40,6 +40,11 @@ def _parse(text: str, name: str) -> Scenario:
         raise ReportError(f"run {name}: stored scenario text is not valid: {first}") from e
 
 
+def run_tag(result: RunResult) -> str:
+    """The short name of a run on a chart axis or legend: its variant, or the scenario name."""
+    return result.variant or result.label
+
+
 def short_name(name: str, limit: int = 26) -> str:
     """A label that fits a chart: the name without its parenthetical, cut at ``limit`` characters."""
     head = name.split(" (", 1)[0].strip() or name

@@ -1,11 +1,12 @@
 """Findings in plain words, computed from the statistics, never written by hand.
 
-Two rules keep them honest: a difference is called a rise or a fall only when its paired
-interval excludes zero; otherwise the sentence says "no difference distinguishable at 95%".
-Shares (coverage, intercept rate) change in percentage points; counts and times in per cent of
-the reference mean. The relative interval divides the paired interval by the reference mean,
-treating that mean as known: with common random numbers its own error is small next to the
-difference's, and the absolute interval is always given alongside.
+A reader gets a handful of sentences: two to four about the reference run's headline metrics
+(``peacesim.model.HEADLINE_METRICS``), then one bullet per compared run naming its largest
+distinguishable headline changes and, in one clause, the headline metrics that do not move.
+Two rules keep them honest: a difference is stated only when its paired interval excludes zero,
+and metrics outside the headline set never appear (they stay in the tables). The relative
+interval divides the paired interval by the reference mean, treating that mean as known: with
+common random numbers its own error is small next to the difference's.
 """
 
 from __future__ import annotations
@@ -15,132 +16,192 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
+from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
+from peacesim.model import is_headline
+from peacesim.model.metrics import FOC_THRESHOLD, IOC_THRESHOLD
 
-from peacesim.experiment.results import Comparison, Difference, RunResult
-
-from .labels import fmt, metric_label
-
-#: Metrics that get a sentence, in the order a reader asks about them.
-KEY_METRICS: tuple[str, ...] = (
-    "coverage_mean",
-    "coverage_min",
-    "foc_day",
-    "rotation_gap_days",
-    "detection_rate",
-    "response_time_mean_hours",
-    "response_within_target_share",
-    "intercept_rate",
-    "leakers",
+from .context import scenario_of
+from .phrasing import (
+    capitalise,
+    change,
+    event,
+    headline_order,
+    is_share,
+    join,
+    run_name,
+    share,
+    short,
+    sig,
+    size_of,
+    value_text,
+    words,
 )
+
+#: Distinguishable changes stated per compared run; the rest are counted, not listed.
+MAX_STATED = 3
+#: Headline metrics named in the "no distinguishable change in ..." clause before "and N others".
+MAX_UNCHANGED = 5
 
 Kind = Literal["level", "difference", "no_difference"]
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One sentence and what sort of statement it is (a level, or a comparison outcome)."""
+    """One sentence, what sort of statement it is, and the headline metrics it states."""
 
     text: str
     kind: Kind
-    metric: str
+    metrics: tuple[str, ...]
+    lead: str = ""  # the run a comparison bullet is about, the start of ``text`` (shown in bold)
 
 
-def _pct(conf: float) -> str:
-    return f"{round(100 * conf)}%"
+def _ci(s: MetricSummary, name: str, conf: float) -> str:
+    """'95% CI 13.9–14.0%' (the unit is the mean's, given before), or '' with one replication."""
+    if not (math.isfinite(s.ci_low) and math.isfinite(s.ci_high)):
+        return ""
+    if is_share(name):
+        return f"{round(100 * conf)}% CI {sig(100 * s.ci_low)}–{share(s.ci_high)}"
+    return f"{round(100 * conf)}% CI {sig(s.ci_low)}–{sig(s.ci_high)}"
 
 
-def _ci(low: float, high: float, name: str, conf: float) -> str:
-    if math.isnan(low) or math.isnan(high):
-        return "interval undefined with one replication"
-    return f"{_pct(conf)} CI {fmt(low, name)} to {fmt(high, name)}"
+def _with_ci(s: MetricSummary, name: str, conf: float, run: RunResult | None = None) -> str:
+    ci = _ci(s, name, conf)
+    return f"{value_text(s.mean, name, run)}" + (f" ({ci})" if ci else "")
+
+
+def _horizon(run: RunResult) -> int | None:
+    scenario = scenario_of(run)
+    if scenario is not None:
+        return int(scenario.metadata.horizon_days)
+    band = run.series.get("coverage")
+    return len(band.mean) if band is not None else None
+
+
+def _event_clause(run: RunResult, name: str) -> str:
+    """'the X stock runs out on day 49 on average (95% CI 46–51)' or '... never ... in 730 days'."""
+    s, what = run.summary[name], event(name, run) or name
+    if s.n == 0:
+        horizon = _horizon(run)
+        never = what.replace(" is reached", " is never reached").replace(" runs out", " never runs out")
+        return never + (f" in {horizon} days" if horizon else "")
+    share_of = "" if s.n == run.replications else f" in {s.n} of {run.replications} replications,"
+    ci = _ci(s, name, run.confidence)
+    return f"{what}{share_of} on day {sig(s.mean)} on average" + (f" ({ci})" if ci else "")
 
 
 def level_findings(run: RunResult) -> list[Finding]:
-    """What one run shows on its own: levels with their intervals, and how often things fail."""
-    out: list[Finding] = []
-    s, conf, n = run.summary, run.confidence, run.replications
+    """Two to four sentences on one run's headline metrics, each with its interval."""
+    s, conf, out = run.summary, run.confidence, []
+    subject = f"The {words(run.variant)} run" if run.variant else f"The {words(run.scenario_name)} run"
     if "coverage_mean" in s:
-        m = s["coverage_mean"]
+        text = f"{subject} fills {_with_ci(s['coverage_mean'], 'coverage_mean', conf)} of the troops the zones require, on average"
+        used = ["coverage_mean"]
+        if "ioc_day" in s:
+            text += "; " + _event_clause(run, "ioc_day")
+            used.append("ioc_day")
+            if s["ioc_day"].n > 0 and "foc_day" in s:
+                text += ", and " + _event_clause(run, "foc_day")
+                used.append("foc_day")
+        out.append(Finding(text + ".", "level", tuple(used)))
+    if "troops_deployed_mean" in s and "rotation_gap_days" in s:
         out.append(Finding(
-            f"Mean weighted coverage is {fmt(m.mean, 'coverage_mean')} ({_ci(m.ci_low, m.ci_high, 'coverage_mean', conf)}) "
-            "of the troops the zones require.", "level", "coverage_mean"))
-    if "foc_day" in s:
-        m = s["foc_day"]
-        if m.n == 0:
-            out.append(Finding("Full operating capability is never reached within the horizon.", "level", "foc_day"))
-        else:
-            share = "every replication" if m.n == n else f"{m.n} of {n} replications"
-            out.append(Finding(
-                f"Full operating capability is reached in {share}, on day {fmt(m.mean)} on average "
-                f"({_ci(m.ci_low, m.ci_high, 'foc_day', conf)}, among those that reach it).", "level", "foc_day"))
-    if "response_time_mean_hours" in s:
-        m = s["response_time_mean_hours"]
-        text = (f"Quick-reaction teams take {fmt(m.mean)} hours on average to reach an incident "
-                f"({_ci(m.ci_low, m.ci_high, '', conf)} hours)")
-        if "response_within_target_share" in s:
-            text += f"; {fmt(s['response_within_target_share'].mean, 'response_within_target_share')} arrive within the target"
-        out.append(Finding(text + ".", "level", "response_time_mean_hours"))
-    if "leakers" in s:
-        m = s["leakers"]
-        text = f"On average {fmt(m.mean)} air threats get through ({_ci(m.ci_low, m.ci_high, '', conf)})"
-        if "intercept_rate" in s:
-            text += f"; the intercept rate is {fmt(s['intercept_rate'].mean, 'intercept_rate')}"
-        out.append(Finding(text + ".", "level", "leakers"))
-    for name in sorted(k for k in run.metrics if k.startswith("stockout_day.")):
-        values = run.metrics[name]
-        hit = values[~np.isnan(values)]
-        system = name.split(".", 1)[1]
-        if len(hit):
-            out.append(Finding(
-                f"Interceptor stock of {system} runs out in {len(hit)} of {len(values)} replications "
-                f"(median day {fmt(float(np.median(hit)))}).", "level", name))
-    return out
+            f"On average {sig(s['troops_deployed_mean'].mean)} troops are in theatre; contingent slots stand empty "
+            f"for {_with_ci(s['rotation_gap_days'], 'rotation_gap_days', conf)} during rotations.",
+            "level", ("troops_deployed_mean", "rotation_gap_days")))
+    ground = [m for m in ("detection_rate", "response_time_mean_hours", "incidents_answered_on_target_share") if m in s]
+    if len(ground) == 3:
+        out.append(Finding(
+            f"{share(s['detection_rate'].mean)} of incidents are noticed and teams reach them in "
+            f"{_with_ci(s['response_time_mean_hours'], 'response_time_mean_hours', conf)} on average; "
+            f"{share(s['incidents_answered_on_target_share'].mean)} of all incidents are answered within the target time.",
+            "level", tuple(ground)))
+    air = [m for m in ("leakers", "intercept_rate") if m in s]
+    stockouts = [m for m in headline_order(set(s)) if m.startswith("stockout_day.")]
+    if air or stockouts:
+        parts = []
+        if "leakers" in s:
+            parts.append(f"air defences let {_with_ci(s['leakers'], 'leakers', conf, run)} through on average")
+        if "intercept_rate" in s and math.isfinite(s["intercept_rate"].mean):
+            parts.append(f"the intercept rate is {share(s['intercept_rate'].mean)}")
+        parts += [_event_clause(run, m) for m in stockouts]
+        out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(air + stockouts)))
+    return out[:4]
 
 
-def describe_difference(d: Difference, other: str, reference: str, confidence: float) -> Finding:
-    """One sentence for one paired difference, obeying the distinguishability rule."""
-    lab = metric_label(d.metric)
-    conf = _pct(confidence)
-    if lab.share:  # shares move in percentage points
-        size = f"{abs(100 * d.mean):.1f} percentage points"
-        signed = f"{100 * d.mean:+.1f} points"
-        interval = f"{conf} CI {100 * d.ci_low:+.1f} to {100 * d.ci_high:+.1f} points"
-    else:
-        unit = f" {lab.unit}" if lab.unit else ""
-        size = f"{fmt(abs(d.mean))}{unit}"
-        signed = f"{'+' if d.mean > 0 else ''}{fmt(d.mean)}{unit}"
-        interval = f"{conf} CI {fmt(d.ci_low)} to {fmt(d.ci_high)}{unit}"
-        if d.reference_mean and d.distinguishable:
-            size = f"{abs(100 * d.relative):.0f}%"
-            lo, hi = sorted((100 * d.ci_low / d.reference_mean, 100 * d.ci_high / d.reference_mean))
-            interval = f"{conf} CI {lo:+.0f}% to {hi:+.0f}%"
-    if math.isnan(d.ci_low) or math.isnan(d.ci_high):
-        interval = "interval undefined with one replication"
-    if not d.distinguishable:
-        return Finding(
-            f"{lab.text}: no difference distinguishable at {conf} between {other} and {reference} "
-            f"(paired difference {signed}, {interval}).",
-            "no_difference", d.metric)
-    direction = "up" if d.mean > 0 else "down"
-    return Finding(
-        f"{lab.text}: {direction} {size} ({interval}) in {other} against {reference}, "
-        f"from {fmt(d.reference_mean, d.metric)} to {fmt(d.other_mean, d.metric)}.",
-        "difference", d.metric)
+def _defined(run: RunResult, name: str) -> bool:
+    return name in run.summary and run.summary[name].n > 0
 
 
-def comparison_findings(comparison: Comparison, metrics: Sequence[str] = KEY_METRICS) -> list[Finding]:
-    """Sentences for the key metrics of every run against the reference, distinguishable first."""
-    out: list[Finding] = []
-    for other, diffs in comparison.differences.items():
-        by_metric = {d.metric: d for d in diffs}
-        rows = [describe_difference(by_metric[m], other, comparison.reference.label, comparison.confidence)
-                for m in metrics if m in by_metric]
-        out += [f for f in rows if f.kind == "difference"] + [f for f in rows if f.kind == "no_difference"]
+def _undefined_everywhere(runs: Sequence[RunResult]) -> list[str]:
+    """Headline metrics every run has and none ever defines (FOC never reached anywhere)."""
+    common = set.intersection(*(set(r.summary) for r in runs))
+    return [m for m in headline_order(common) if not any(_defined(r, m) for r in runs)]
+
+
+def _never_text(names: Sequence[str], run: RunResult, runs: int) -> str:
+    """'full operating capability (90% coverage) is reached in neither run' (IOC and FOC together)."""
+    where = " in neither run" if runs == 2 else f" in none of the {runs} runs"
+    names = list(names)
+    parts = []
+    if "ioc_day" in names and "foc_day" in names:
+        names.remove("foc_day")
+        names.remove("ioc_day")
+        parts.append(f"initial ({round(100 * IOC_THRESHOLD)}% coverage) and full ({round(100 * FOC_THRESHOLD)}%) "
+                     "operating capability are reached")
+    parts += [event(m, run) or f"{short(m, run)} is defined" for m in names]
+    return "; ".join(p + where for p in parts)
+
+
+def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comparison,
+                skip: set[str]) -> Finding:
+    """One bullet for one compared run: its largest distinguishable headline changes, then what holds."""
+    ref, conf = comparison.reference, comparison.confidence
+    by_metric = {d.metric: d for d in d_list}
+    names = [m for m in headline_order(set(by_metric)) if m not in skip]
+    stated = sorted((by_metric[m] for m in names if by_metric[m].distinguishable), key=size_of, reverse=True)
+    clauses = [change(d, conf, ref) for d in stated[:MAX_STATED]]
+    if len(stated) > MAX_STATED:
+        more = len(stated) - MAX_STATED
+        clauses.append(f"{more} smaller distinguishable change{'s' if more > 1 else ''} (see the comparison table)")
+    for m in names:
+        a, b = _defined(ref, m), _defined(other, m)
+        if a != b and (what := event(m, ref)):
+            clauses.append(f"{what} in {'the reference' if a else 'this run'} but never in "
+                           f"{'this run' if a else 'the reference'}")
+        elif not a and not b:
+            clauses.append(_never_text([m], ref, 2))
+    unchanged = [short(m, ref) for m in names
+                 if not by_metric[m].distinguishable and _defined(ref, m) and _defined(other, m)]
+    if unchanged:
+        shown = unchanged[:MAX_UNCHANGED]
+        rest = len(unchanged) - len(shown)
+        listed = join(shown + ([f"{rest} other headline metric{'s' if rest > 1 else ''}"] if rest else []), "or")
+        clauses.append(f"no distinguishable change in {listed}")
+    kind: Kind = "difference" if stated else "no_difference"
+    lead = run_name(other)
+    return Finding(f"{lead}: " + "; ".join(clauses) + ".", kind, tuple(d.metric for d in stated[:MAX_STATED]), lead)
+
+
+def comparison_findings(comparison: Comparison) -> list[Finding]:
+    """A sentence for what no run ever reaches, then one bullet per compared run."""
+    runs = [comparison.reference, *comparison.others]
+    never = _undefined_everywhere(runs)
+    out = []
+    if never:
+        ref = comparison.reference
+        out.append(Finding(capitalise(_never_text(never, ref, len(runs))) + ".", "level", tuple(never)))
+    by_label = {r.label: r for r in comparison.others}
+    for label, diffs in comparison.differences.items():
+        other = by_label.get(label)
+        if other is not None:
+            out.append(run_finding([d for d in diffs if is_headline(d.metric)], other, comparison, set(never)))
     return out
 
 
 def findings(results: Sequence[RunResult], comparison: Comparison | None = None) -> list[Finding]:
-    """The report's findings: the comparison when there is one, then the reference run's levels."""
-    out = comparison_findings(comparison) if comparison is not None else []
-    return out + (level_findings(results[0]) if results else [])
+    """The report's findings: the reference run's levels, then one bullet per compared run."""
+    out = level_findings(results[0]) if results else []
+    return out + (comparison_findings(comparison) if comparison is not None else [])
+
+
+__all__ = ["Finding", "comparison_findings", "findings", "level_findings", "run_finding"]

@@ -18,7 +18,7 @@ from peacesim.experiment.results import Comparison, RunResult
 
 from . import charts_airdefence, charts_compare, charts_coverage, charts_forces, charts_response
 from . import map as zone_map
-from .findings import KEY_METRICS
+from .phrasing import headline_order
 from .style import save_figure
 
 if TYPE_CHECKING:
@@ -60,25 +60,38 @@ def _saved(key: str, title: str, fig: Figure, out_dir: Path) -> Chart:
 
 
 def overview_charts(results: Sequence[RunResult], comparison: Comparison | None, out_dir: Path) -> list[Chart]:
-    """Charts across all runs: coverage over time, response times, and the comparison."""
+    """Charts across all runs: coverage and leakers overlaid, response times, and the comparison.
+
+    Several runs are drawn on shared axes rather than chart by chart: a reader compares them at a
+    glance, and the report stays small (detail charts are drawn for the reference only).
+    """
+    several = len(results) > 1
     charts = [
-        _draw("coverage", "Coverage of required troops over time", lambda: charts_coverage.plot_coverage(results), out_dir),
-        _draw("response-times", "Incident response time across replications",
-              lambda: charts_response.plot_response_times(results), out_dir),
+        _draw("coverage", "Overall coverage over time, all runs" if several else "Coverage of required troops over time",
+              lambda: charts_coverage.plot_coverage(results), out_dir),
     ]
-    if len(results) > 1:
+    if several:
+        charts.append(_draw("leakers-all", "Cumulative leakers over time, all runs",
+                            lambda: charts_airdefence.plot_leakers_overlay(results), out_dir))
+    charts.append(_draw("response-times", "Incident response time across replications",
+                        lambda: charts_response.plot_response_times(results), out_dir))
+    if several:
         for metric in BAR_METRICS:
-            if all(metric in r.summary for r in results):
+            if all(metric in r.summary for r in results) and any(r.summary[metric].n for r in results):
                 charts.append(_draw(f"compare-{slug(metric)}", f"Comparison: {metric}",
                                     lambda m=metric: charts_compare.plot_comparison_bars(results, m), out_dir))
     if comparison is not None:
-        charts.append(_draw("differences", "Paired differences against the reference",
-                            lambda: charts_compare.plot_difference_forest(comparison, KEY_METRICS), out_dir))
+        names = {d.metric for diffs in comparison.differences.values() for d in diffs}
+        charts.append(_draw("differences", "Paired differences of the headline metrics against the reference",
+                            lambda: charts_compare.plot_difference_forest(comparison, headline_order(names)), out_dir))
     return charts
 
 
 def run_charts(result: RunResult, index: int, out_dir: Path) -> list[Chart]:
-    """Charts of one run; files are prefixed ``run<index>-`` so runs never overwrite each other."""
+    """Detail charts of one run (the report draws them for the reference only).
+
+    Files are prefixed ``run<index>-`` so charts of different runs never overwrite each other.
+    """
     p = f"run{index}-"
     makers: list[tuple[str, str, Callable[[], Figure]]] = [
         ("map", "Zones on the map by mean coverage", lambda: zone_map.plot_zone_map(result)),

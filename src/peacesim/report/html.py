@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from peacesim._version import __version__
 from peacesim.errors import PeacesimError, ReportError
 from peacesim.experiment.results import Comparison, RunResult
+from peacesim.model import is_headline
 
 from .assumptions import assumptions_table, changed_rows
 from .context import scenario_of
 from .findings import findings
 from .gallery import extra_charts, overview_charts, run_charts
 from .labels import fmt, fmt_interval, metric_label
+from .phrasing import headline_order, signed
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -97,14 +99,17 @@ def _default_register() -> tuple[Any, str]:
         return None, f"claims register not read ({e}); showing claim ids only"
 
 
-def metric_rows(run: RunResult) -> list[dict[str, str]]:
-    """The run's metrics, key ones first, formatted with their intervals."""
-    order = {m: i for i, m in enumerate(("coverage_mean", "coverage_min", "ioc_day", "foc_day", "troops_committed",
-                                         "troops_deployed_mean", "rotation_gap_days", "incidents", "detection_rate",
-                                         "warning_time_mean_hours", "response_time_mean_hours", "response_time_p90_hours",
-                                         "response_within_target_share", "threats", "intercept_rate", "leakers"))}
+def metric_rows(run: RunResult, headline: bool | None = None) -> list[dict[str, str]]:
+    """The run's metrics formatted with their intervals: headline ones first, in headline order.
+
+    ``headline`` True keeps only headline metrics, False only the others, None all of them.
+    """
+    names = headline_order(set(run.summary))
+    names += sorted(set(run.summary) - set(names))
     rows = []
-    for name in sorted(run.summary, key=lambda m: (order.get(m, len(order)), m)):
+    for name in names:
+        if headline is not None and is_headline(name) != headline:
+            continue
         s = run.summary[name]
         lab = metric_label(name)
         rows.append({
@@ -115,30 +120,59 @@ def metric_rows(run: RunResult) -> list[dict[str, str]]:
     return rows
 
 
-def difference_rows(comparison: Comparison) -> list[dict[str, Any]]:
-    """The comparison table: each metric of each run against the reference."""
+def headline_table(results: Sequence[RunResult]) -> list[dict[str, Any]]:
+    """Headline metrics as rows and runs as columns: each cell the mean and its interval."""
+    names = headline_order(set().union(*(r.summary for r in results)))
+    rows = []
+    for name in names:
+        lab = metric_label(name)
+        cells = []
+        for r in results:
+            s = r.summary.get(name)
+            if s is None:
+                cells.append({"mean": "—", "ci": "not in this run"})
+            elif s.n == 0:
+                cells.append({"mean": "never" if name.endswith("_day") or "_day." in name else "n/a", "ci": ""})
+            else:
+                part = "" if s.n == r.replications else f" · {s.n}/{r.replications} reps"
+                ci = fmt_interval(s.ci_low, s.ci_high, name)
+                cells.append({"mean": fmt(s.mean, name), "ci": ("" if ci == "n/a" else ci) + part})
+        rows.append({"name": name, "label": lab.text, "unit": "%" if lab.share else lab.unit, "cells": cells})
+    return rows
+
+
+def difference_rows(comparison: Comparison, headline: bool | None = None) -> list[dict[str, Any]]:
+    """The comparison table: each metric of each run against the reference (headline filter as above)."""
     rows = []
     for other, diffs in comparison.differences.items():
-        for d in diffs:
+        ordered = {d.metric: d for d in diffs}
+        names = headline_order(set(ordered))
+        names += sorted(set(ordered) - set(names))
+        for d in (ordered[m] for m in names):
+            if headline is not None and is_headline(d.metric) != headline:
+                continue
             share = metric_label(d.metric).share
-            scale = 100.0 if share else 1.0
+            scale, pts = (100.0, " pts") if share else (1.0, "")
+            defined = d.n > 0
+            has_ci = defined and d.ci_low == d.ci_low
             rows.append({
                 "other": other, "metric": d.metric, "label": metric_label(d.metric).text,
                 "reference": fmt(d.reference_mean, d.metric), "value": fmt(d.other_mean, d.metric),
-                "diff": f"{scale * d.mean:+.3g}" + (" pts" if share else ""),
-                "ci": fmt_interval(scale * d.ci_low, scale * d.ci_high) + (" pts" if share else ""),
-                "relative": "n/a" if d.relative != d.relative else f"{100 * d.relative:+.1f}%",
+                "diff": signed(scale * d.mean) + pts if defined else "n/a",
+                "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}{pts}" if has_ci else "n/a",
+                "relative": "—" if not defined or d.relative != d.relative or d.mean == 0 else signed(100 * d.relative) + "%",
                 "distinguishable": d.distinguishable,
             })
     return rows
 
 
-def _run_context(run: RunResult, index: int, out_dir: Path, reference_rows: list[Any] | None) -> dict[str, Any]:
+def _run_context(run: RunResult, index: int, out_dir: Path, reference_rows: list[Any] | None,
+                 detail: bool) -> dict[str, Any]:
     scenario = scenario_of(run)
     rows = assumptions_table(scenario) if scenario else []
     return {
         "index": index, "run": run, "scenario": scenario, "metrics": metric_rows(run),
-        "charts": run_charts(run, index, out_dir), "assumptions": rows,
+        "charts": run_charts(run, index, out_dir) if detail else [], "assumptions": rows,
         "changes": changed_rows(reference_rows, rows) if reference_rows is not None and scenario else [],
         "command": run.extra.get("command", ""),
     }
@@ -169,7 +203,8 @@ def write_report(
 ) -> Path:
     """Write ``out_dir/report.html`` and the charts as PNG and SVG beside it; return the HTML path.
 
-    The first run is the reference. ``claims`` is a ClaimsRegister (read from seeds/claims.yaml
+    The first run is the reference: its detail charts (map, zones, forces, stocks, leakers) are
+    drawn; other runs appear in the overlay and comparison charts, which keeps the report small. ``claims`` is a ClaimsRegister (read from seeds/claims.yaml
     when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line).
 
     Raises:
@@ -187,13 +222,16 @@ def write_report(
         claims, claims_note = _default_register()
     reference_scenario = scenario_of(results[0])
     reference_rows = assumptions_table(reference_scenario) if reference_scenario else None
-    runs = [_run_context(r, i + 1, out_dir, None if i == 0 else reference_rows) for i, r in enumerate(results)]
+    runs = [_run_context(r, i + 1, out_dir, None if i == 0 else reference_rows, detail=i == 0)
+            for i, r in enumerate(results)]
     context = {
         "title": reference_scenario.metadata.title if reference_scenario else results[0].label,
         "description": reference_scenario.metadata.description if reference_scenario else "",
         "results": results, "reference": results[0], "runs": runs,
         "findings": findings(results, comparison), "comparison": comparison,
-        "differences": difference_rows(comparison) if comparison else [],
+        "headline": headline_table(results),
+        "differences": difference_rows(comparison, headline=True) if comparison else [],
+        "other_differences": difference_rows(comparison, headline=False) if comparison else [],
         "overview": overview_charts(results, comparison, out_dir),
         "extra": extra_charts(extra_figures or {}, out_dir),
         "claims": claim_rows(results, claims), "claims_note": claims_note,

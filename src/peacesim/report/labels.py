@@ -46,6 +46,7 @@ LABELS: dict[str, MetricLabel] = {
     "response_time_mean_hours": MetricLabel("Response time, mean", "hours", False, False),
     "response_time_p90_hours": MetricLabel("Response time, 90th percentile", "hours", False, False),
     "response_within_target_share": MetricLabel("Responses within target", "share", True, True),
+    "incidents_answered_on_target_share": MetricLabel("Incidents answered on target", "share", True, True),
     "threats": MetricLabel("Air threats", "count"),
     "intercept_rate": MetricLabel("Intercept rate", "share of threats", True, True),
     "leakers": MetricLabel("Leakers", "threats not intercepted", False, False),
@@ -81,7 +82,8 @@ def fmt(value: float, name: str = "", digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     if name and metric_label(name).share:
-        return f"{100 * value:.1f}%"
+        pct = 100 * value
+        return f"{pct:.1f}%" if pct == 0 or abs(pct) >= 10 else f"{pct:#.{digits}g}".rstrip(".") + "%"
     if value == 0:
         return "0"
     mag = abs(value)

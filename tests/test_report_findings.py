@@ -1,0 +1,157 @@
+"""Findings: few, headline-only, honest about intervals, and readable numbers."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from peacesim.experiment.results import Difference
+from peacesim.model import HEADLINE_METRICS, is_headline
+from peacesim.report.findings import findings
+from peacesim.report.phrasing import change, is_relative, run_name, sig, signed
+from report_fixtures import Effects, make_pair, make_run, paired_comparison, summarise
+
+
+@pytest.fixture(scope="module")
+def seven():
+    """A reference and six variants, the size of the shipped baseline with its variants."""
+    base = make_run(run_id="r-base")
+    others = [
+        make_run(variant=f"variant_{i}", run_id=f"r-{i}", seed=10 + i,
+                 effects=Effects(coverage=0.75 - 0.05 * i, leak_rate=0.1 + 0.02 * i, response_hours=1.5 + 0.3 * i))
+        for i in range(6)
+    ]
+    return base, others, paired_comparison(base, others)
+
+
+def _names_in(text: str) -> set[str]:
+    """Non-headline metric words that must never appear in a finding."""
+    banned = ("90th percentile", "warning time", "threats in all raids", "interceptors used", "troops committed",
+              "leakers.", "intercept_rate.")
+    return {b for b in banned if b in text.lower()}
+
+
+def test_few_findings_one_bullet_per_compared_run(seven):
+    base, others, comparison = seven
+    out = findings([base, *others], comparison)
+    levels = [f for f in out if f.kind == "level"]
+    bullets = [f for f in out if f.kind != "level"]
+    assert 2 <= len(levels) <= 5  # 2-4 about the reference, plus at most one on what no run reaches
+    assert len(bullets) == len(others)
+    assert len(out) <= 12  # not a wall of text: the old findings made ~60 bullets for 7 runs
+    assert [f.lead for f in bullets] == [f"Variant {i}" for i in range(6)]
+
+
+def test_findings_state_only_headline_metrics(seven):
+    base, others, comparison = seven
+    for f in findings([base, *others], comparison):
+        assert all(is_headline(m) for m in f.metrics), f
+        assert not _names_in(f.text), f.text
+
+
+def test_at_most_three_changes_stated_per_run_ranked_by_size(seven):
+    base, others, comparison = seven
+    for f in findings([base, *others], comparison):
+        if f.kind == "difference":
+            assert 1 <= len(f.metrics) <= 3
+            assert f.text.count(" CI ") <= 3
+
+
+def test_no_zero_percent_and_no_undefined_interval_wording(seven):
+    base, others, comparison = seven
+    text = " ".join(f.text for f in findings([base, *others], comparison))
+    assert not re.search(r"[+\u2212-]0(\.0+)?%", text)
+    assert "interval undefined" not in text and "nan" not in text.lower()
+
+
+def test_only_distinguishable_differences_are_stated(seven):
+    base, others, comparison = seven
+    by_run = dict(zip((o.label for o in others), findings([base, *others], comparison)[-len(others):]))
+    for label, f in by_run.items():
+        diffs = {d.metric: d for d in comparison.differences[label]}
+        assert all(diffs[m].distinguishable for m in f.metrics)
+        undistinguished = [m for m, d in diffs.items() if is_headline(m) and not d.distinguishable and d.n > 0]
+        if undistinguished:
+            assert "no distinguishable change in" in f.text
+
+
+def test_reference_levels_carry_units_and_intervals():
+    base = make_run(run_id="r-base")
+    levels = findings([base])
+    assert all(f.kind == "level" for f in levels) and 2 <= len(levels) <= 4
+    cov = base.summary["coverage_mean"]
+    first = levels[0].text
+    assert first.startswith("The baseline run fills ")
+    assert f"{100 * cov.mean:#.3g}%" in first and "95% CI" in first
+    assert "initial operating capability (50% coverage) is reached" in first
+    air = next(f.text for f in levels if "stock runs out" in f.text or "never runs out" in f.text)
+    assert "United States Patriot" in air
+
+
+def test_metric_undefined_in_both_runs_is_one_plain_statement():
+    base, worse = make_pair()
+    for run in (base, worse):
+        run.metrics["foc_day"] = np.full(run.replications, np.nan)
+        run.summary["foc_day"] = summarise(run.metrics["foc_day"])
+    out = findings([base, worse], paired_comparison(base, [worse]))
+    text = " ".join(f.text for f in out)
+    assert "full (90%) operating capability" not in text  # IOC is reached here, so FOC stands alone
+    assert text.lower().count("full operating capability (90% coverage) is reached in neither run") == 1
+    assert "interval undefined" not in text
+
+
+def test_event_defined_in_one_run_only_is_said_so():
+    base, worse = make_pair()
+    worse.metrics["ioc_day"] = np.full(worse.replications, np.nan)
+    worse.summary["ioc_day"] = summarise(worse.metrics["ioc_day"])
+    bullet = findings([base, worse], paired_comparison(base, [worse]))[-1].text
+    assert "initial operating capability (50% coverage) is reached in the reference but never in this run" in bullet
+
+
+def test_relative_change_with_interval_in_percent():
+    d = Difference("rotation_gap_days", 54.3, 244.0, 189.7, 184.6, 196.0, 20)
+    text = change(d, 0.95)
+    assert text == "rotation gaps rise from 54.3 to 244 days (+349%, 95% CI +340 to +361%)"
+
+
+def test_tiny_relative_change_is_absolute_with_unit_and_enough_digits():
+    d = Difference("leakers", 142584.0, 142832.0, 248.0, 239.0, 257.0, 20)
+    assert not is_relative(d)
+    text = change(d, 0.95)
+    assert "+248 threats, 95% CI +239 to +257" in text
+    assert "from 142,600 to 142,800 threats" in text  # three figures would make both 143,000
+    assert not re.search(r"\d%(?! CI)", text)  # no relative change, only the "95% CI"
+
+
+def test_change_from_zero_reference_is_absolute():
+    d = Difference("armaments_delivered", 0.0, 120.0, 120.0, 110.0, 130.0, 20)
+    assert change(d, 0.95) == "armaments delivered rise from 0 to 120 items (+120 items, 95% CI +110 to +130)"
+
+
+def test_shares_change_in_points():
+    d = Difference("coverage_mean", 0.140, 0.1156, -0.0244, -0.0245, -0.0242, 20)
+    assert change(d, 0.95) == "mean coverage falls from 14.0% to 11.6% (\u22122.44 points, 95% CI \u22122.45 to \u22122.42)"
+
+
+@pytest.mark.parametrize("x, text", [(0.0, "0"), (14.04, "14.0"), (244.3, "244"), (142584.0, "143,000"),
+                                     (0.000412, "4.12e\u221204"), (-2.4449, "\u22122.44"), (999.7, "1,000"),
+                                     (1.0, "1.00")])
+def test_three_significant_figures(x, text):
+    assert sig(x) == text
+
+
+def test_signed_never_prints_plus_zero():
+    assert signed(0.0) == "0" and signed(3.0) == "+3.00" and signed(-3.0) == "\u22123.00"
+
+
+def test_run_names_are_plain_words():
+    assert run_name(make_run(variant="no_us_air_defence")) == "No US air defence"
+    assert run_name(make_run()) == "Baseline"
+
+
+def test_headline_list_is_what_the_model_says():
+    assert "coverage_mean" in HEADLINE_METRICS and not is_headline("response_time_p90_hours")
+    assert math.isfinite(float(sig(1.5)))
