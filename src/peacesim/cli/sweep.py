@@ -14,7 +14,8 @@ import click
 
 from peacesim.errors import ReportError, UsageError
 
-from .run import DEFAULT_DB, command_line, fmt, progress_bar
+from .run import DEFAULT_DB, command_line, progress_bar
+from .tables import fmt
 
 if TYPE_CHECKING:
     from peacesim.experiment.sweep import SweepResult
