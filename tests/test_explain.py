@@ -68,3 +68,15 @@ def test_diff_of_one_variant_with_set(capsys: pytest.CaptureFixture[str]) -> Non
 def test_explain_bad_variant_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "tests/data/loader/base.yaml", "--variant", "nope"]) == 2
     assert capsys.readouterr().err.startswith("error: variants: no variant 'nope'")
+
+
+def test_diff_lists_timeline_changes_one_per_line() -> None:
+    """Timeline entries have no id: a variant's added changes are listed one per line, in words."""
+    from peacesim.scenario.explain import diff_lines
+    from peacesim.scenario.loader import load_scenario
+
+    base = load_scenario("scenarios/baseline.yaml")
+    other = load_scenario("scenarios/baseline.yaml", variant="us_withdrawal_day_180")
+    lines = diff_lines(base, other)
+    assert 'timeline: added day 180.0, change "withdraw", target "us_patriot"' in lines
+    assert all("claims" not in line for line in lines)

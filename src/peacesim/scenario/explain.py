@@ -103,11 +103,20 @@ def _named(items: list[Any]) -> dict[str, Any] | None:
     return None
 
 
+def _entry(item: dict[str, Any]) -> str:
+    """An unnamed list item (a timeline change) in one line, without its bookkeeping."""
+    return ", ".join(f"{k} {show(v)}" for k, v in item.items() if k not in ("claims", "sources"))
+
+
 def _diff(a: Any, b: Any, path: str, out: list[str]) -> None:
     if isinstance(a, list) and isinstance(b, list):
         na, nb = _named(a), _named(b)
         if (na is not None or not a) and (nb is not None or not b) and (a or b):
             a, b = na or {}, nb or {}
+        elif all(isinstance(i, dict) for i in a + b) and a != b:
+            out += [f"{path}: removed {_entry(i)}" for i in a if i not in b]
+            out += [f"{path}: added {_entry(i)}" for i in b if i not in a]
+            return
     if isinstance(a, dict) and isinstance(b, dict):
         for key in list(a) + [k for k in b if k not in a]:
             sub = f"{path}.{key}" if path else str(key)
