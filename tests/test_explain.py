@@ -75,8 +75,9 @@ def test_diff_lists_timeline_changes_one_per_line() -> None:
     from peacesim.scenario.explain import diff_lines
     from peacesim.scenario.loader import load_scenario
 
-    base = load_scenario("scenarios/baseline.yaml")
-    other = load_scenario("scenarios/baseline.yaml", variant="us_withdrawal_day_180")
+    baseline = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    base = load_scenario(baseline)
+    other = load_scenario(baseline, variant="us_withdrawal_day_180")
     lines = diff_lines(base, other)
     assert 'timeline: added day 180.0, change "withdraw", target "us_patriot"' in lines
     assert all("claims" not in line for line in lines)
