@@ -125,12 +125,14 @@ def command_line() -> str:
 @click.option("--all-metrics", is_flag=True, help="Print every metric (the files always have every metric).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--report", is_flag=True, help="Also write the HTML report and charts.")
+@click.option("--trace", "trace_index", type=click.IntRange(min=0), metavar="I",
+              help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], out: str | None, resume: str | None, precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, model: str | None) -> None:
+            quiet: bool, report: bool, trace_index: int | None, model: str | None) -> None:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
     from peacesim.experiment.store import Store
@@ -199,6 +201,12 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         comparison = compare(results[0], results[1:], confidence)
         print_comparison(comparison, metrics, all_metrics)
         click.echo(f"\ncomparison: {outputs.write_comparison(comparison, base_dir)}")
+    if trace_index is not None:
+        from peacesim.experiment.trace import write_trace
+
+        for r in results:
+            sc = scenarios.from_text(r.scenario_text, f"run {r.run_id}")
+            click.echo(f"trace: {write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))}")
     if report:
         maybe_report(results, base_dir, comparison, cmd)
 
