@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
-from report_fixtures import fake_register, make_pair, paired_comparison
 
 from peacesim.report import write_report
+from report_fixtures import fake_register, make_pair, paired_comparison
 
 pytestmark = pytest.mark.browser
 

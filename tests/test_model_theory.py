@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 import pytest
-from scenarios.model_builders import air_defence, mmc, rotation
 
 from peacesim.model import simulate
+from scenarios.model_builders import air_defence, mmc, rotation
 
 
 def run(scenario, i: int = 0, trace: bool = False):

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
-from scenarios.model_builders import make, medium, rotation
 
 import peacesim.model as model
 from peacesim.model import TraceEvent, simulate
+from scenarios.model_builders import make, medium, rotation
 
 SEED = np.random.SeedSequence(20250819, spawn_key=(0,))
 

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from scenarios.model_builders import make
 
 from peacesim.cli import main
 from peacesim.model import allocation
@@ -15,6 +14,7 @@ from peacesim.model.incidents import QuickReaction, haversine_km
 from peacesim.model.recorder import Level, daily_cumulative, union_length
 from peacesim.model.streams import Streams
 from peacesim.model.timeline import Intensity
+from scenarios.model_builders import make
 
 
 def test_allocation_serves_priority_first_and_most_constrained_givers_first() -> None:

@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import StoreError
-from .sqlite import connect, here, process_alive, transaction
 from .collect import Collector
 from .executors import RepOutput
 from .results import RunResult, SeriesBand
+from .sqlite import connect, here, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
 SCHEMA_VERSION = 1
