@@ -13,10 +13,13 @@ Runs made here are kept in memory; pass ``store=`` (a path or :class:`Store`) to
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .experiment.results import Comparison, RunResult
 from .scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from .experiment.store import Store
 
 __all__ = ["load", "run", "compare"]
 
@@ -43,7 +46,7 @@ def run(
     *,
     scheduler: str | None = None,
     confidence: float = 0.95,
-    store: str | Path | Any | None = None,
+    store: str | Path | Store | None = None,
     simulate: Any | None = None,
     progress: bool = False,
 ) -> RunResult:
@@ -53,7 +56,7 @@ def run(
 
     sc = load(scenario) if isinstance(scenario, (str, Path)) else scenario
     owned = isinstance(store, (str, Path))
-    st = Store(store) if owned else store
+    st = Store(store) if isinstance(store, (str, Path)) else store
     bar = _bar(sc.metadata.name) if progress else None
     try:
         return replicate(sc, replications=replications, seed=seed, executor=executor, workers=workers,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,10 @@ from peacesim.errors import UsageError
 
 from .run import DEFAULT_DB, command_line, print_comparison, print_summary, progress_bar
 from .tables import select_metrics, variant_line
+
+if TYPE_CHECKING:
+    from peacesim.experiment.results import Comparison, RunResult
+    from peacesim.experiment.store import Store
 
 
 @click.command("compare")
@@ -74,8 +79,9 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
     _charts(comparison, folder)
 
 
-def _run_file(store, file, variants, all_variants, replications, seed, executor, workers, scheduler,  # type: ignore[no-untyped-def]
-              confidence, quiet, model, metrics, all_metrics):
+def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: bool, replications: int | None,
+              seed: int | None, executor: str, workers: int | None, scheduler: str | None, confidence: float,
+              quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool) -> list[RunResult]:
     """Run the file's base and variants with one seed; summarise the base, one line per variant."""
     import secrets
 
@@ -89,7 +95,7 @@ def _run_file(store, file, variants, all_variants, replications, seed, executor,
     root = seed if seed is not None else loaded[0].metadata.seed
     simulate, group, cmd = runner.resolve_model(model), secrets.token_hex(4), command_line()
     ex = make_executor(executor, workers, scheduler)
-    results = []
+    results: list[RunResult] = []
     try:
         for i, sc in enumerate(loaded):
             label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
@@ -109,7 +115,7 @@ def _run_file(store, file, variants, all_variants, replications, seed, executor,
     return results
 
 
-def _pick_reference(results, reference):  # type: ignore[no-untyped-def]
+def _pick_reference(results: list[RunResult], reference: str | None) -> RunResult:
     if reference is None:
         return results[0]
     hits = [r for r in results if reference in (r.label, r.run_id, r.variant) or (r.run_id or "").startswith(reference)]
@@ -119,7 +125,7 @@ def _pick_reference(results, reference):  # type: ignore[no-untyped-def]
     return hits[0]
 
 
-def _charts(comparison, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def _charts(comparison: Comparison, folder: Path) -> None:
     """Comparison chart from the report package, when it offers one."""
     try:
         from peacesim.report import charts_compare

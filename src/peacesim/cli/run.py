@@ -193,7 +193,7 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
     finally:
         store.close()
     comparison = None
-    base_dir = Path(results[0].extra["out_dir"])  # type: ignore[arg-type]
+    base_dir = Path(str(results[0].extra["out_dir"]))
     if len(results) > 1:
         from peacesim.experiment import outputs
         from peacesim.experiment.compare import compare
@@ -231,9 +231,11 @@ def _after_run(result: RunResult, out: str | None, several: bool, show: Show, br
         print_summary(result, show.patterns, show.all_metrics)
     stopped = result.extra.get("stopped")
     if stopped in ("precision", "cap"):
-        rule = result.extra.get("precision", {})
+        rule = result.extra.get("precision")
+        if not isinstance(rule, dict):
+            rule = {}
         why = "precision reached" if stopped == "precision" else "the replication cap was reached first"
-        click.echo(f"  sequential stopping on {rule.get('metric')} (REL {rule.get('relative')}): {why} "  # type: ignore[union-attr]
+        click.echo(f"  sequential stopping on {rule.get('metric')} (REL {rule.get('relative')}): {why} "
                    f"after {result.replications} replications")
     if not brief:
         click.echo(f"  written to {path}")

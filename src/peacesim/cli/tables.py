@@ -133,7 +133,7 @@ def _undefined(name: str, units: dict[str, str]) -> str:
     return NEVER if _unit(name, units) == "day" else DASH
 
 
-def _table(header: Sequence[str], rows: list[Sequence[str]], left: int = 2, indent: str = "  ") -> list[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], left: int = 2, indent: str = "  ") -> list[str]:
     """Rows as aligned text: the first ``left`` columns left-aligned, the others right-aligned."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 

@@ -126,8 +126,9 @@ def parse_param(text: str, schema: Any = None) -> Param:
         bounds = _split_top(rhs, ":")
         if len(bounds) in (2, 3):
             nums = [_number(b) for b in bounds]
-            if all(n is not None for n in nums):
-                return _range(path, text, nums, integer, numeric)  # type: ignore[arg-type]
+            known = [n for n in nums if n is not None]
+            if len(known) == len(nums):
+                return _range(path, text, known, integer, numeric)
     values = tuple(_value(p, path) for p in parts)
     if len(set(map(repr, values))) != len(values):
         raise UsageError(f"--param {path}: repeated value in {rhs!r}")

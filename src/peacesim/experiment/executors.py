@@ -42,7 +42,9 @@ class RepOutput:
 def run_chunk(simulate: Simulate | None, scenario: Any, seed: int, indices: Sequence[int], series_cap: int) -> list[RepOutput]:
     """Run replications ``indices`` of ``scenario`` (in a worker). Failures come back as data."""
     if simulate is None:
-        from peacesim.model import simulate as simulate
+        from peacesim.model import simulate as model_simulate
+
+        simulate = model_simulate
     out: list[RepOutput] = []
     for i in indices:
         try:

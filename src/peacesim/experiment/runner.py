@@ -72,12 +72,12 @@ def resolve_model(spec: str | None) -> Simulate | None:
         return None
     module, _, name = spec.partition(":")
     try:
-        fn = getattr(importlib.import_module(module), name)
+        fn: object = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as e:
         raise UsageError(f"cannot find model function {spec!r}: {e}") from e
     if not callable(fn):
         raise UsageError(f"model {spec!r} is not a function")
-    return fn  # type: ignore[no-any-return]
+    return fn
 
 
 def replicate(
@@ -120,8 +120,9 @@ def replicate(
     if not 0 <= root < 2**63:
         raise UsageError(f"seed must be between 0 and 2**63-1 (got {root})")
     cap = max(n, int(max_replications or DEFAULT_MAX_REPLICATIONS)) if precision else n
+    series_cap = series_cap_for(scenario.metadata.horizon_days)
     options = {
-        "series_cap": series_cap_for(scenario.metadata.horizon_days),
+        "series_cap": series_cap,
         "model": model_spec(simulate),
         "precision": [precision.metric, precision.relative] if precision else None,
         "first_batch": n,
@@ -135,7 +136,7 @@ def replicate(
             scenario_hash=digest, seed=root, replications=n, confidence=confidence, options=options,
             command=command, group_id=group_id,
         )
-    collector = Collector(int(options["series_cap"]))
+    collector = Collector(series_cap)
     return _execute(scenario, text, digest, root, n, confidence, options, collector, simulate, executor,
                     workers, scheduler, progress, store, run_id)
 

@@ -8,6 +8,7 @@ an interval is needed.
 from __future__ import annotations
 
 import math
+from types import TracebackType
 
 import numpy as np
 
@@ -96,5 +97,7 @@ class _quiet_all_nan:
         self._ctx.__enter__()
         warnings.simplefilter("ignore", RuntimeWarning)
 
-    def __exit__(self, *exc: object) -> None:
-        self._ctx.__exit__(*exc)
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._ctx.__exit__(exc_type, exc, tb)

@@ -335,7 +335,7 @@ class Store:
 
     def _bands(self, run_id: str) -> dict[str, SeriesBand]:
         """Daily bands of a complete run, from ``series_summary``."""
-        cols: dict[str, list[tuple[float, float, float]]] = {}
+        cols: dict[str, list[tuple[float, ...]]] = {}
         for name, mean, low, high in self._db.execute(
             "SELECT series, mean, low, high FROM series_summary WHERE run_id = ? ORDER BY series, day", (run_id,)
         ):

@@ -7,6 +7,7 @@ instead of failing the whole report: the reader sees what is missing and why.
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ def overview_charts(results: Sequence[RunResult], comparison: Comparison | None,
         for metric in BAR_METRICS:
             if all(metric in r.summary for r in results) and any(r.summary[metric].n for r in results):
                 charts.append(_draw(f"compare-{slug(metric)}", f"Comparison: {metric}",
-                                    lambda m=metric: charts_compare.plot_comparison_bars(results, m), out_dir))
+                                    functools.partial(charts_compare.plot_comparison_bars, results, metric), out_dir))
     if comparison is not None:
         names = {d.metric for diffs in comparison.differences.values() for d in diffs}
         charts.append(_draw("differences", "Paired differences of the headline metrics against the reference",

@@ -62,8 +62,8 @@ def plot_zone_map(result: RunResult) -> Figure:
     fig = new_figure(7.5, 5.6)
     ax = fig.add_subplot()
     ax.grid(False)
-    for ring in ukraine_outline():
-        ax.fill(ring[:, 0], ring[:, 1], facecolor="#f2f2f2", edgecolor="#7a7a7a", linewidth=0.8, zorder=1)
+    for outline in ukraine_outline():
+        ax.fill(outline[:, 0], outline[:, 1], facecolor="#f2f2f2", edgecolor="#7a7a7a", linewidth=0.8, zorder=1)
     lons = np.array([z.lon for z in scenario.zones])
     lats = np.array([z.lat for z in scenario.zones])
     values = np.array([coverage.get(z.id, math.nan) for z in scenario.zones])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in the order series are given colours.
 OKABE_ITO: tuple[str, ...] = (
@@ -35,7 +36,7 @@ DISTINGUISHABLE_COLOUR = OKABE_ITO[3]
 INDISTINCT_COLOUR = "#999999"
 BAND_ALPHA = 0.22
 
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 9.5,
     "axes.titlesize": 11,

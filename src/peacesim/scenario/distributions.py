@@ -172,7 +172,8 @@ class Empirical(Spec):
         if self.weights is None:
             return None
         w = np.asarray(self.weights, dtype=float)
-        return w / w.sum()
+        p: np.ndarray = w / w.sum()
+        return p
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         import numpy as np

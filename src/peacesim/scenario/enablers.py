@@ -70,7 +70,7 @@ class AirDefence(Active):
         return self
 
     def shots(self, threat: str) -> int:
-        return self.shots_per_threat.get(threat, 1)  # type: ignore[call-overload]
+        return self.shots_per_threat.get(threat, 1)
 
 
 class Delivery(Active):

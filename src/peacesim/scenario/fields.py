@@ -70,7 +70,7 @@ def type_at(root: Any, path: list[str | int]) -> Any:
         if not nxt:
             return None
         current = nxt
-    return current[0] if len(current) == 1 else Union[tuple(current)]  # type: ignore[return-value]
+    return current[0] if len(current) == 1 else Union[tuple(current)]
 
 
 def keys_at(root: Any, path: list[str | int]) -> list[str] | None:

@@ -79,7 +79,8 @@ def _child(node: Node, segments: list[Segment], i: int, schema: Any) -> Node | N
     if node.is_map:
         if isinstance(seg, int):
             raise _fail(segments, i, "index", [])
-        return node.value.get(seg)
+        child: Node | None = node.value.get(seg)
+        return child
     if node.is_list:
         items: list[Node] = node.value
         if isinstance(seg, int):

@@ -6,12 +6,13 @@ loader has already merged (``extends``) and patched (variant, ``--set``); see :m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from .base import ClaimId, Id, Spec, Traced
-from .enablers import Enablers
+from .enablers import Active, Enablers
 from .forces import Force, LiftPool, Zone
 from .threats import ScaleThreat, Threats, TimelineChange, Withdraw
 
@@ -81,11 +82,15 @@ class Scenario(Spec):
     def traced_elements(self) -> list[tuple[str, Traced]]:
         """Every element that carries claims and sources, with its key path."""
         out: list[tuple[str, Traced]] = []
-        for name, items in (("zones", self.zones), ("lift", self.lift), ("forces", self.forces)):
+        groups: tuple[tuple[str, Sequence[Traced]], ...] = (("zones", self.zones), ("lift", self.lift), ("forces", self.forces))
+        for name, items in groups:
             out += [(f"{name}.{getattr(i, 'id', None) or getattr(i, 'mode')}", i) for i in items]
         e = self.enablers
-        for name, items in (("isr", e.isr), ("air_defence", e.air_defence), ("armaments", e.armaments), ("non_lethal", e.non_lethal)):
-            out += [(f"enablers.{name}.{i.id}", i) for i in items]
+        enablers: tuple[tuple[str, Sequence[Active]], ...] = (
+            ("isr", e.isr), ("air_defence", e.air_defence), ("armaments", e.armaments), ("non_lethal", e.non_lethal),
+        )
+        for name, actives in enablers:
+            out += [(f"enablers.{name}.{a.id}", a) for a in actives]
         out += [(f"threats.incidents.{i.id}", i) for i in self.threats.incidents]
         out += [(f"threats.air_raids.{i.id}", i) for i in self.threats.air_raids]
         out += [(f"timeline[{n}]", t) for n, t in enumerate(self.timeline)]
@@ -121,8 +126,9 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str]]:
         ("enablers.armaments", e.armaments), ("enablers.non_lethal", e.non_lethal),
         ("threats.incidents", t.incidents), ("threats.air_raids", t.air_raids),
     ]
-    for label, items, key in [("zones", s.zones, "id"), ("lift", s.lift, "mode")]:
-        for n, name in _repeats([getattr(i, key) for i in items]):
+    keyed: list[tuple[str, Sequence[Traced], str]] = [("zones", s.zones, "id"), ("lift", s.lift, "mode")]
+    for label, elements, key in keyed:
+        for n, name in _repeats([getattr(i, key) for i in elements]):
             out.append((f"{label}[{n}]", f"duplicate {'lift mode' if key == 'mode' else 'zone id'} {name!r}"))
     for label, items in named_lists:
         for n, item in enumerate(items):
@@ -130,7 +136,7 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str]]:
                 out.append((f"{label}[{n}]", f"duplicate id {item.id!r} (also used at {first_use[item.id]})"))
             else:
                 first_use[item.id] = f"{label}.{item.id}"
-    element_ids = [f.id for f in s.forces] + [x.id for x in e.isr + e.air_defence + e.armaments + e.non_lethal]  # type: ignore[operator]
+    element_ids = [f.id for f in s.forces] + [x.id for x in [*e.isr, *e.air_defence, *e.armaments, *e.non_lethal]]
     threat_ids = [x.id for x in t.incidents] + [x.id for x in t.air_raids]
 
     def unknown_zones(where: str, refs: list[str]) -> None:

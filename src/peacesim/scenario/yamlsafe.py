@@ -133,6 +133,8 @@ class _Builder:
                 self.check_tag(ynode, _PLAIN + "seq")
                 return Node([self.build(item) for item in ynode.value], self.origin(ynode))
             self.check_tag(ynode, _PLAIN + "map")
+            if not isinstance(ynode, yaml.MappingNode):  # the composer makes only scalars, sequences and mappings
+                raise self.fail(ynode, f"unsupported YAML node {type(ynode).__name__}")
             return self.mapping(ynode)
         finally:
             self.stack.discard(key)
