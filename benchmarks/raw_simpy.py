@@ -24,7 +24,8 @@ Non-lethal output makes no SimPy events in the model, so it has no counterpart h
 
 Events are counted without slowing the loop: every scheduled event takes the next id from
 ``env._eid``, so events processed = ids issued - events still queued (the ``until`` marker counts as one, as
-it does in peacesim's counting environment, which counts every ``env.step``).
+it does in peacesim's ``world.events_processed``, which counts the same way; tests check both equal the
+number of ``env.step`` calls).
 """
 
 from __future__ import annotations

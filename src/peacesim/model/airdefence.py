@@ -22,8 +22,9 @@ zone.
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import simpy
@@ -32,12 +33,15 @@ from peacesim.scenario.enablers import AirDefence as AirDefenceSpec
 from peacesim.scenario.threats import AirRaid
 
 from .recorder import Level
+from .streams import BLOCK, Sampler
 from .timeline import Intensity, active_window
 
 if TYPE_CHECKING:
     from .world import World
 
 Proc = Generator[simpy.events.Event, Any, Any]
+#: A firing doctrine: (rng, p, shots per threat, threats, stock) -> (engaged, killed, shots).
+Fire = Callable[[np.random.Generator, float, int, int, int], tuple[int, int, int]]
 
 
 def fire_salvo(rng: np.random.Generator, p: float, n: int, threats: int, stock: int) -> tuple[int, int, int]:
@@ -87,10 +91,56 @@ class System:
     def active(self, t: float) -> bool:
         return self.start <= t < self.end
 
+    def expend(self, now: float, shots: int) -> None:
+        """Take ``shots`` interceptors fired at ``now`` out of the stock."""
+        self.stock.get(shots)
+        self.fired += shots
+        self.level.set(now, self.stock.level)
+
     def refill(self, now: float, amount: float) -> None:
         if amount > 0:
             self.stock.put(amount)
             self.level.set(now, self.stock.level)
+
+
+def raid_draws(sizes: np.random.Generator, sample: Sampler, targets: np.random.Generator, p: np.ndarray) -> Iterator[tuple[int, list[int]]]:
+    """Each raid's size (whole threats) and threats per target zone, drawn a block of raids at a time.
+
+    One vector multinomial per block replaces one call per raid (numpy's per-call cost was most of a
+    raid's own time). The targets generator serves only this stream, a vector multinomial draws each
+    row exactly as a single call with that size would, and a raid of size 0 draws nothing, so every
+    raid gets the split it would get drawn on its own. Sizes are drawn ``BLOCK`` at a time from
+    their own generator, as a :class:`~.streams.Stream` would, and rounded half to even.
+    """
+    while True:
+        ns = np.maximum(np.rint(np.asarray(sample(sizes, BLOCK), dtype=float)), 0.0).astype(np.int64)
+        yield from zip(ns.tolist(), targets.multinomial(ns, p).tolist())
+
+
+class Layer(NamedTuple):
+    """One system's place in a zone's defence against one threat type, fixed before the run.
+
+    Resolved once per (raid stream, zone) so a raid does not look up kill probabilities, shots
+    and doctrine for every engagement (air defence was the largest share of a replication).
+    """
+
+    system: System
+    p: float
+    shots: int
+    fire: Fire
+
+
+@dataclass
+class LeakLog:
+    """The leakers of one raid stream: per raid, its day and the leakers per target zone.
+
+    Kept raw (``leakers`` holds one row per raid, flattened) and summed per zone and day with numpy
+    after the run: a raid costs an append and an extend instead of a Python step per target zone.
+    """
+
+    zones: list[int]  # index in scenario.zones of each target zone, in the order of a row
+    days: list[int] = field(default_factory=list)
+    leakers: list[int] = field(default_factory=list)
 
 
 class AirDefence:
@@ -104,69 +154,93 @@ class AirDefence:
         for sys in self.systems.values():
             for z in sys.spec.zones:
                 self.protecting[z].append(sys)
+        self.budget = {sid: sys.spec.batteries * sys.spec.engagements_per_battery for sid, sys in self.systems.items()}
         self.types = sorted({r.threat_type for r in s.threats.air_raids})
         self.threats = {t: 0 for t in self.types}
         self.killed = {t: 0 for t in self.types}
-        self.leak_times: list[float] = []
-        self.leak_counts: list[float] = []
-        self.leak_zones: list[str] = []
+        self.zone_ids = [z.id for z in s.zones]
+        self.logs: list[LeakLog] = []
         for raid in s.threats.air_raids:
             world.env.process(self._raids(raid, Intensity.for_threat(s, raid.id)))
+
+    def layers(self, zone: str, kind: str) -> list[Layer]:
+        """The systems that can engage threats of type ``kind`` over ``zone``, in firing order."""
+        out = []
+        for sys in self.protecting[zone]:
+            spec = sys.spec
+            p = spec.kill_probability.get(kind)
+            if p is not None:
+                fire = fire_shoot_look_shoot if spec.doctrine == "shoot_look_shoot" else fire_salvo
+                out.append(Layer(sys, float(p), spec.shots(kind), fire))
+        return out
 
     def _raids(self, raid: AirRaid, intensity: Intensity) -> Proc:
         """Raid after raid of one stream until the horizon."""
         w = self.world
+        env = w.env
         name = f"raids.{raid.id}"
+        kind = raid.threat_type
         interval = w.streams.stream(name + ".interval", raid.interval_days.sample)
-        size = w.streams.stream(name + ".size", raid.raid_size.sample)
-        targets_rng = w.streams.generator(name + ".targets")
         zones = list(raid.target_weights)
         weights = np.asarray([raid.target_weights[z] for z in zones], dtype=float)
         p = weights / weights.sum()
+        draws = raid_draws(w.streams.generator(name + ".size"), raid.raid_size.sample, w.streams.generator(name + ".targets"), p)
+        defended = [(i, layers) for i, zone in enumerate(zones) if (layers := self.layers(zone, kind))]
+        log = LeakLog([self.zone_ids.index(z) for z in zones])
+        self.logs.append(log)
         while True:
-            t = intensity.advance(w.env.now, interval.next())
-            n = max(0, int(round(size.next())))
+            t = intensity.advance(env.now, interval.next())
+            n, counts = next(draws)
             if t >= w.horizon:
                 return
-            yield w.env.timeout(t - w.env.now)
+            yield env.timeout(t - env.now)
             if n == 0:
                 continue
-            counts = targets_rng.multinomial(n, p)
-            self.threats[raid.threat_type] += n
-            budget = {sid: sys.spec.batteries * sys.spec.engagements_per_battery for sid, sys in self.systems.items()}
-            leaked = 0
-            for zone, k in zip(zones, counts):
-                if k:
-                    leak = self._defend(zone, int(k), raid.threat_type, budget)
-                    leaked += leak
-                    if leak:
-                        self.leak_times.append(t)
-                        self.leak_counts.append(leak)
-                        self.leak_zones.append(zone)
-            self.killed[raid.threat_type] += n - leaked
-            w.log(name, "raid", f"{n} {raid.threat_type}, {leaked} leaked")
+            self.threats[kind] += n
+            if defended:
+                budget = self.budget.copy()
+                for i, layers in defended:
+                    if counts[i]:
+                        counts[i] = self._defend(layers, counts[i], budget)
+            leaked = sum(counts)  # counts now holds the leakers per target zone
+            log.days.append(int(t))
+            log.leakers.extend(counts)
+            self.killed[kind] += n - leaked
+            if w.trace is not None:
+                w.log(name, "raid", f"{n} {kind}, {leaked} leaked")
 
-    def _defend(self, zone: str, threats: int, kind: str, budget: dict[str, int]) -> int:
+    def leaked_per_day(self) -> np.ndarray:
+        """Leakers per zone (rows in scenario order) and day (columns) over the run."""
+        h = self.world.horizon
+        out = np.zeros((len(self.zone_ids), h))
+        for log in self.logs:
+            if log.days:
+                days = np.asarray(log.days)
+                leakers = np.asarray(log.leakers, dtype=float).reshape(len(log.days), len(log.zones))
+                for j, z in enumerate(log.zones):
+                    out[z] += np.bincount(days, weights=leakers[:, j], minlength=h)
+        return out
+
+    def _defend(self, layers: list[Layer], threats: int, budget: dict[str, int]) -> int:
         """Layered engagement of the threats aimed at one zone; returns the leakers."""
         now = self.world.env.now
         alive = threats
-        for sys in self.protecting[zone]:
-            spec = sys.spec
-            if alive == 0:
-                break
-            p = spec.kill_probability.get(kind)  # type: ignore[call-overload]
-            stock = int(round(sys.stock.level))
-            if p is None or not sys.active(now) or budget[spec.id] <= 0 or stock <= 0:
+        for sys, p, n, fire in layers:
+            sid = sys.spec.id
+            left = budget[sid]
+            if left <= 0 or not sys.start <= now < sys.end:
                 continue
-            fire = fire_shoot_look_shoot if spec.doctrine == "shoot_look_shoot" else fire_salvo
-            engaged, killed, shots = fire(sys.rng, float(p), spec.shots(kind), min(alive, budget[spec.id]), stock)
-            budget[spec.id] -= engaged
+            stock = int(round(sys.stock.level))
+            if stock <= 0:
+                continue
+            engaged, killed, shots = fire(sys.rng, p, n, min(alive, left), stock)
+            budget[sid] = left - engaged
             alive -= killed
             if shots:
-                sys.stock.get(shots)
-                sys.fired += shots
-                sys.level.set(now, sys.stock.level)
+                sys.expend(now, shots)
                 if sys.stock.level <= 0 and math.isnan(sys.stockout_day):
                     sys.stockout_day = now
-                    self.world.log(f"air_defence.{spec.id}", "stockout")
+                    self.world.log(f"air_defence.{sid}", "stockout")
+            if alive == 0:
+                break
         return alive

@@ -32,6 +32,35 @@ def service_order(zones: Sequence[Zone]) -> list[int]:
     return sorted(range(len(zones)), key=lambda i: (zones[i].priority, -zones[i].weight, i))
 
 
+def givers(eligible: Sequence[Sequence[int]], zones: int) -> list[list[int]]:
+    """Per zone, the contingents that may serve there, most constrained first.
+
+    Fixed for a scenario, so the model computes it once and calls :func:`fill` on every change.
+    """
+    out: list[list[int]] = [[] for _ in range(zones)]
+    for c in sorted(range(len(eligible)), key=lambda c: (len(eligible[c]), c)):
+        for z in eligible[c]:
+            out[z].append(c)
+    return out
+
+
+def fill(required: Sequence[float], order: Sequence[int], givers: Sequence[Sequence[int]], supply: Sequence[float]) -> list[float]:
+    """Troops filled per zone, given the :func:`givers` of each zone."""
+    filled = [0.0] * len(required)
+    left = list(supply)
+    for z in order:
+        need = required[z]
+        for c in givers[z]:
+            if need <= 0:
+                break
+            take = min(need, left[c])
+            if take > 0:
+                left[c] -= take
+                filled[z] += take
+                need -= take
+    return filled
+
+
 def allocate(
     required: Sequence[float],
     order: Sequence[int],
@@ -46,23 +75,7 @@ def allocate(
         eligible: per contingent, the zone indices it may serve.
         supply: per contingent, effective coverage troops available now.
     """
-    filled = [0.0] * len(required)
-    left = list(supply)
-    givers: list[list[int]] = [[] for _ in required]
-    for c in sorted(range(len(eligible)), key=lambda c: (len(eligible[c]), c)):
-        for z in eligible[c]:
-            givers[z].append(c)
-    for z in order:
-        need = required[z]
-        for c in givers[z]:
-            if need <= 0:
-                break
-            take = min(need, left[c])
-            if take > 0:
-                left[c] -= take
-                filled[z] += take
-                need -= take
-    return filled
+    return fill(required, order, givers(eligible, len(required)), supply)
 
 
 def coverage(required: Sequence[float], filled: Sequence[float]) -> list[float]:

@@ -52,13 +52,14 @@ class Contingent:
         self.moves = world.streams.stream(f"force.{force.id}.moves", force.deployment_delay_days.sample)
         self.mean_move = force.deployment_delay_days.mean
         self.in_theatre: list[list[int]] = [[] for _ in range(force.units_deployed)]
+        self.occupied_slots = 0  # slots with a unit in theatre; kept by _enter/_exit, read on every change
         self.first_arrival: list[float | None] = [None] * force.units_deployed
         self.gap_open: list[float | None] = [None] * force.units_deployed
         self.gaps: list[tuple[float, float]] = []
         self.arrivals = 0
         self.arrived_at: dict[int, float] = {}
         self.withdrawn = False
-        self._pending: list[simpy.events.Event] = []
+        self._pending: list[simpy.resources.store.StoreGet] = []
         tasks = force.tasks
         self.coverage_share = sum(t in COVERAGE_TASKS for t in tasks) / len(tasks)
         for slot in range(force.units_deployed):
@@ -68,10 +69,6 @@ class Contingent:
             env.process(self._withdraw_at(day))
 
     # --- what other processes read -------------------------------------------------------
-    @property
-    def occupied_slots(self) -> int:
-        return sum(1 for units in self.in_theatre if units)
-
     @property
     def coverage_troops(self) -> float:
         """Effective troops on coverage tasks (guard, patrol, monitoring) now in theatre."""
@@ -119,7 +116,7 @@ class Contingent:
         if self.withdrawn:
             self.world.env.process(self._go_home(unit))
             return None
-        self.in_theatre[slot].append(unit)
+        self._enter(slot, unit)
         self.arrived_at[unit] = self.world.env.now
         self.arrivals += 1
         self._change(unit, "in_transit", "deployed", "arrive", f"slot {slot}")
@@ -133,7 +130,7 @@ class Contingent:
     def _leave(self, slot: int, unit: int) -> None:
         """A unit's tour ends: it leaves the slot and starts home."""
         now = self.world.env.now
-        self.in_theatre[slot].remove(unit)
+        self._exit(slot, unit)
         self._change(unit, "deployed", "in_transit", "tour_end", f"slot {slot}")
         if not self.in_theatre[slot]:
             self.gap_open[slot] = now
@@ -178,17 +175,30 @@ class Contingent:
             if self.gap_open[slot] is not None:
                 self._close_gap(slot)
             for unit in list(units):
-                units.remove(unit)
+                self._exit(slot, unit)
                 self._change(unit, "deployed", "in_transit", "tour_end", f"slot {slot} (withdrawal)")
                 self.world.env.process(self._go_home(unit))
         self.world.forces_changed()
 
     # --- book-keeping ----------------------------------------------------------------------
+    def _enter(self, slot: int, unit: int) -> None:
+        units = self.in_theatre[slot]
+        if not units:
+            self.occupied_slots += 1
+        units.append(unit)
+
+    def _exit(self, slot: int, unit: int) -> None:
+        units = self.in_theatre[slot]
+        units.remove(unit)
+        if not units:
+            self.occupied_slots -= 1
+
     def _change(self, unit: int, old: str, new: str, event: str, detail: str = "") -> None:
         now, n = self.world.env.now, self.force.troops_per_unit
         self.world.troops[old].add(now, -n)
         self.world.troops[new].add(now, n)
-        self.world.log(self.actor, event, f"unit {unit}" + (f" {detail}" if detail else ""))
+        if self.world.trace is not None:
+            self.world.log(self.actor, event, f"unit {unit}" + (f" {detail}" if detail else ""))
 
     def _close_gap(self, slot: int) -> None:
         """The slot is filled again (or the contingent withdrawn): a gap of positive length is kept."""

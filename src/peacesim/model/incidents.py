@@ -86,6 +86,7 @@ class Incidents:
         self.qrf_forces = [c for c in contingents if c.force.qrf_teams > 0]
         self.pool = QuickReaction(world.env, sum(c.force.qrf_teams * c.force.units_deployed for c in self.qrf_forces))
         self.distance: dict[tuple[str, str], float] = {}
+        self._travel: dict[str, float] = {}  # per zone, valid until the teams in theatre change
         for c in self.qrf_forces:
             base = c.force.base_zone
             if base is not None:
@@ -103,6 +104,7 @@ class Incidents:
 
     def teams_changed(self) -> None:
         self.pool.set_teams(sum(c.qrf_teams for c in self.qrf_forces))
+        self._travel.clear()
 
     def _arrive(self, stream: IncidentStream, zone: str, intensity: Intensity) -> Proc:
         """Poisson incidents of one stream in one zone, each checked by surveillance."""
@@ -141,12 +143,19 @@ class Incidents:
                 return
         travel = self._travel_km(zone) / r.speed_kmh
         self.responses[idx] = (env.now - called) * 24.0 + r.mobilise_hours + travel
-        self.world.log("qrf", "respond", f"incident {idx} in {zone}")
+        if self.world.trace is not None:
+            self.world.log("qrf", "respond", f"incident {idx} in {zone}")
         yield env.timeout((r.mobilise_hours + 2 * travel + on_scene_hours) / 24.0)
         self.pool.resource.release(req)
 
     def _travel_km(self, zone: str) -> float:
         """Distance from the nearest base with teams in theatre (0 for teams without a base)."""
+        km = self._travel.get(zone)
+        if km is None:
+            km = self._travel[zone] = self._nearest_km(zone)
+        return km
+
+    def _nearest_km(self, zone: str) -> float:
         best = math.inf
         for c in self.qrf_forces:
             if c.qrf_teams > 0:

@@ -146,6 +146,24 @@ def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if values.size else math.nan
 
 
+def _leakers(world: "World", series: dict[str, np.ndarray]) -> dict[str, float]:
+    """Add ``leakers_cumulative`` and ``leakers_cumulative.<zone>`` to ``series``; return leakers per zone.
+
+    The series are cumulative sums of the leakers per zone and day (whole numbers, so exact in any
+    order of addition).
+    """
+    ids = world.air.zone_ids
+    daily = world.air.leaked_per_day()
+    series["leakers_cumulative"] = np.cumsum(daily.sum(axis=0))
+    by_zone = np.cumsum(daily, axis=1)
+    totals = daily.sum(axis=1)
+    out: dict[str, float] = {}
+    for i, z in enumerate(ids):
+        series[f"leakers_cumulative.{z}"] = by_zone[i]
+        out[z] = float(totals[i])
+    return out
+
+
 def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """Scalars and daily series of a finished replication."""
     from .support import nonlethal_outputs
@@ -157,14 +175,7 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     series.update(world.surveillance.series(h))
     inc, air = world.incidents, world.air
     series["incidents_cumulative"] = daily_cumulative(inc.times, h)
-    series["leakers_cumulative"] = daily_cumulative(air.leak_times, h, air.leak_counts)
-    zone_leaks: dict[str, float] = {}
-    for z in s.zones:
-        mask = [zz == z.id for zz in air.leak_zones]
-        times = [t for t, m in zip(air.leak_times, mask) if m]
-        counts = [c for c, m in zip(air.leak_counts, mask) if m]
-        series[f"leakers_cumulative.{z.id}"] = daily_cumulative(times, h, counts)
-        zone_leaks[z.id] = float(sum(counts))
+    zone_leaks = _leakers(world, series)
 
     m: dict[str, float] = {}
     cov = series["coverage"]
@@ -199,7 +210,7 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     m["intercept_rate"] = _ratio(float(sum(air.killed.values())), float(threats))
     for t in air.types:
         m[f"intercept_rate.{t}"] = _ratio(float(air.killed[t]), float(air.threats[t]))
-    m["leakers"] = float(sum(air.leak_counts))
+    m["leakers"] = float(sum(zone_leaks.values()))
     for z, n in zone_leaks.items():
         m[f"leakers.{z}"] = n
     m["interceptors_used"] = float(sum(sys.fired for sys in air.systems.values()))

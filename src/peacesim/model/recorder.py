@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Level:
         return float("nan")
 
 
-def daily_cumulative(times: list[float], horizon: int, weights: list[float] | None = None) -> np.ndarray:
+def daily_cumulative(times: ArrayLike, horizon: int, weights: ArrayLike | None = None) -> np.ndarray:
     """Count (or weighted sum) of events before the end of each day."""
     t = np.asarray(times, dtype=float)
     ends = np.arange(1, horizon + 1, dtype=float)

@@ -15,7 +15,7 @@ not one per value.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -32,24 +32,22 @@ def stream_seed(seed: np.random.SeedSequence, name: str) -> np.random.SeedSequen
 
 
 class Stream:
-    """One purpose's supply of random values, refilled a block at a time."""
+    """One purpose's supply of random values, refilled a block at a time.
 
-    __slots__ = ("_rng", "_sampler", "_buffer", "_pos")
+    ``next`` is the ``__next__`` of a generator over the blocks (a C-level call per value, where a
+    Python method cost a frame: streams serve several thousand values per replication).
+    """
+
+    __slots__ = ("next",)
 
     def __init__(self, rng: np.random.Generator, sampler: Sampler) -> None:
-        self._rng = rng
-        self._sampler = sampler
-        self._buffer = np.empty(0)
-        self._pos = 0
+        self.next: Callable[[], float] = _values(rng, sampler).__next__
 
-    def next(self) -> float:
-        """The next value of the stream."""
-        if self._pos >= len(self._buffer):
-            self._buffer = np.asarray(self._sampler(self._rng, BLOCK), dtype=float)
-            self._pos = 0
-        value = float(self._buffer[self._pos])
-        self._pos += 1
-        return value
+
+def _values(rng: np.random.Generator, sampler: Sampler) -> Iterator[float]:
+    """The values of a stream: ``BLOCK`` drawn at a time, the first block on the first request."""
+    while True:
+        yield from np.asarray(sampler(rng, BLOCK), dtype=float).tolist()
 
 
 class Streams:

@@ -11,6 +11,7 @@ day d yields ``capacity_per_day * efficiency_d * (share of day d the element is 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
@@ -62,7 +63,11 @@ class Deliveries:
                 amount = math.floor(month * d.quantity_per_month) - math.floor(shipped)
             shipped += amount
             arrival = w.env.timeout(lead.next())
-            arrival.callbacks.append(lambda _ev, d=d, amount=amount: self._arrive(d, amount))
+            arrival.callbacks.append(functools.partial(self._land, d, amount))
+
+    def _land(self, d: Delivery, amount: float, _event: simpy.events.Event) -> None:
+        """Callback of a batch's arrival timeout."""
+        self._arrive(d, amount)
 
     def _arrive(self, d: Delivery, amount: float) -> None:
         now = self.world.env.now

@@ -28,6 +28,9 @@ from .recorder import Level
 from .streams import Stream, Streams
 from .timeline import active_window
 
+#: A sensor's part in detecting one threat in one zone: hit and warning streams, p, window.
+Watch = tuple[Stream, Stream, float, float, float]
+
 
 class Surveillance:
     """Detection by the sensors watching each zone."""
@@ -41,7 +44,7 @@ class Surveillance:
             for z in s.zones:
                 self.watching[z].append((s, start, end))
         self.needs = {z.id: z.needs_surveillance for z in scenario.zones}
-        self._draws: dict[tuple[str, str, str], tuple[Stream, Stream]] = {}
+        self._draws: dict[tuple[str, str], list[Watch]] = {}
 
     def probability(self, zone: str, t: float) -> float:
         """Chance that the sensors active at ``t`` see an incident in ``zone``."""
@@ -54,22 +57,29 @@ class Surveillance:
     def detect(self, threat_id: str, zone: str, t: float) -> tuple[bool, float]:
         """Is an incident of ``threat_id`` in ``zone`` at ``t`` noticed, and the ISR warning in hours (NaN if no sensor saw it)."""
         warning = math.nan
-        for s, start, end in self.watching[zone]:
-            hit, warn = self._streams(s, threat_id, zone)
+        for hit, warn, p, start, end in self._watch(threat_id, zone):
             u, w = hit.next(), warn.next()
-            if start <= t < end and u < s.detection_probability * s.availability:
+            if start <= t < end and u < p:
                 warning = w if math.isnan(warning) else max(warning, w)
         seen = not math.isnan(warning) or not self.needs[zone]
         return seen, warning
 
-    def _streams(self, s: Sensor, threat_id: str, zone: str) -> tuple[Stream, Stream]:
-        key = (s.id, threat_id, zone)
-        pair = self._draws.get(key)
-        if pair is None:
-            base = f"isr.{s.id}.{threat_id}.{zone}"
-            pair = (self.streams.uniform(base + ".detect"), self.streams.stream(base + ".warning", s.warning_time_hours.sample))
-            self._draws[key] = pair
-        return pair
+    def _watch(self, threat_id: str, zone: str) -> list[Watch]:
+        """The sensors over ``zone`` with their streams for ``threat_id``, resolved on first use.
+
+        Kept per (threat, zone) so an incident does not look up each sensor's streams by name.
+        """
+        key = (threat_id, zone)
+        watch = self._draws.get(key)
+        if watch is None:
+            watch = []
+            for s, start, end in self.watching[zone]:
+                base = f"isr.{s.id}.{threat_id}.{zone}"
+                hit = self.streams.uniform(base + ".detect")
+                warn = self.streams.stream(base + ".warning", s.warning_time_hours.sample)
+                watch.append((hit, warn, s.detection_probability * s.availability, start, end))
+            self._draws[key] = watch
+        return watch
 
     def series(self, horizon: int) -> dict[str, np.ndarray]:
         """Daily mean detection probability per zone (``surveillance.<zone>``)."""

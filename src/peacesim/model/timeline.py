@@ -46,6 +46,8 @@ class Intensity:
             else:
                 self.days.append(day)
                 self.factors.append(self.factors[-1] * factor)
+        # One positive factor for the whole run (the usual case): advance needs no segment walk.
+        self._flat = self.factors[0] if len(self.days) == 1 and self.factors[0] > 0 else None
 
     @classmethod
     def for_threat(cls, scenario: Scenario, threat_id: str) -> "Intensity":
@@ -62,6 +64,8 @@ class Intensity:
 
     def advance(self, t: float, work: float) -> float:
         """Calendar time at which ``work`` units of base-rate time have passed after ``t``."""
+        if self._flat is not None and (end := t + work / self._flat) <= math.inf:
+            return end
         i = bisect.bisect_right(self.days, t) - 1
         while True:
             f = self.factors[i]
