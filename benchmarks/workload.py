@@ -9,19 +9,11 @@ exponential gaps and Poisson sizes around them), sensors combine as 1 - prod(1 -
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from peacesim.model.incidents import haversine_km
+
 from .raw_simpy import DeliveryLoad, ForceLoad, IncidentLoad, Layer, RaidLoad, Workload
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def _km(a: Any, b: Any) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _detect_p(scenario: Any, zone: str) -> float:
@@ -57,7 +49,7 @@ def _incidents(scenario: Any) -> tuple[IncidentLoad, ...]:
     for stream in scenario.threats.incidents:
         for zone_id in stream.zones:
             zone = scenario.zone(zone_id)
-            travel_h = min((_km(b, zone) for b in bases), default=0.0) / r.speed_kmh
+            travel_h = min((haversine_km(b, zone) for b in bases), default=0.0) / r.speed_kmh
             busy_h = r.mobilise_hours + 2 * travel_h + stream.on_scene_hours.mean
             out.append(IncidentLoad(stream.rate_per_day, _detect_p(scenario, zone_id), busy_h / 24.0))
     return tuple(out)

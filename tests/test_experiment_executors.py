@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from peacesim.errors import SimulationError, UsageError
-from peacesim.experiment import runner, scenarios, synthetic
+from peacesim.experiment import runner, synthetic
 from peacesim.experiment.executors import chunk_size, make_executor
 from peacesim.experiment.outputs import summary_dict
-
-MINI = """\
-metadata: {name: mini, title: Mini, horizon_days: 20, replications: 10, seed: 7}
-zones:
-  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
-"""
-
-
-@pytest.fixture
-def mini(tmp_path: Path):
-    p = tmp_path / "mini.yaml"
-    p.write_text(MINI)
-    return scenarios.load(p)
 
 
 def _run(sc, executor, workers=None, n=60):

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats as sps
 
-from peacesim.experiment import runner, scenarios, synthetic
+from peacesim.experiment import runner, synthetic
 from peacesim.experiment.seeds import replication_seed
 from peacesim.experiment.stats import half_width, precision_reached, series_band, summarize
-
-MINI = """\
-metadata: {name: mini, title: Mini, horizon_days: 20, replications: 10, seed: 7}
-zones:
-  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
-"""
-
-
-@pytest.fixture
-def mini(tmp_path: Path):
-    p = tmp_path / "mini.yaml"
-    p.write_text(MINI)
-    return scenarios.load(p)
 
 
 def binomial_band(trials: int, p: float, z: float = 4.0) -> tuple[float, float]:
