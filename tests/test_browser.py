@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from peacesim.report import write_report
-from report_fixtures import fake_register, make_pair, paired_comparison
+from report_fixtures import Effects, fake_register, make_pair, make_run, paired_comparison, scenario_dict
 
 pytestmark = pytest.mark.browser
 
@@ -68,3 +68,42 @@ def test_report_renders_in_chromium(tmp_path):
     assert "Reassurance force with US enablers" in title
     # only the file itself and its data: URIs; nothing fetched from the network
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+def _long_named_runs() -> list:
+    """A reference and seven variants with the long identifiers and distributions real scenarios have."""
+    from peacesim.scenario.schema import Scenario
+
+    raw = scenario_dict()
+    raw["enablers"]["non_lethal"] = [
+        {"id": "japan_reconstruction_and_recovery", "provider": "Japan", "kind": "reconstruction",
+         "capacity_per_day": 6.2, "output_unit": "US$ million",
+         "efficiency": {"dist": "triangular", "low": 0.45, "mode": 0.75, "high": 0.95}}]
+    raw["forces"][0]["deployment_delay_days"] = {"dist": "triangular", "low": 5.5, "mode": 10.25, "high": 20.75}
+    scenario = Scenario.model_validate(raw)
+    base = make_run(scenario, run_id="r-base")
+    names = ["no_us_air_defence", "us_isr_only", "five_supporting_nations", "rotation_two_deep",
+             "threat_escalation", "ceasefire_holds", "us_withdrawal_day_180", "japan_engineering_medical"]
+    return [base] + [make_run(scenario, variant=v, run_id=f"r-{i}", seed=10 + i,
+                              effects=Effects(coverage=0.7 - 0.02 * i)) for i, v in enumerate(names)]
+
+
+def test_report_has_no_horizontal_scrollbar_at_1300_px(tmp_path):
+    """Long code strings, wide tables and images stay inside the page: no sideways scrolling."""
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    runs = _long_named_runs()
+    path = write_report(runs, tmp_path, comparison=paired_comparison(runs[0], runs[1:]),
+                        command="peacesim run baseline.yaml --all-variants --report", claims=fake_register())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            page.goto(path.as_uri(), wait_until="load")
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            scroll_width, inner_width = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]")
+        finally:
+            browser.close()
+    assert scroll_width <= inner_width

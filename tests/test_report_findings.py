@@ -155,3 +155,53 @@ def test_run_names_are_plain_words():
 def test_headline_list_is_what_the_model_says():
     assert "coverage_mean" in HEADLINE_METRICS and not is_headline("response_time_p90_hours")
     assert math.isfinite(float(sig(1.5)))
+
+
+def _japan_variant():
+    """The baseline and a variant that appends Japanese demining and medical elements (as in baseline.yaml)."""
+    from peacesim.scenario.schema import Scenario
+    from report_fixtures import scenario_dict
+
+    raw = scenario_dict()
+    raw["metadata"]["variant"] = "japan_engineering_medical"
+    raw["enablers"]["non_lethal"] = [
+        {"id": "japan_demining", "provider": "Japan", "kind": "demining", "capacity_per_day": 0.1,
+         "output_unit": "km2", "efficiency": {"dist": "uniform", "low": 0.4, "high": 1.0}},
+        {"id": "japan_medical", "provider": "Japan", "kind": "medical", "capacity_per_day": 20,
+         "output_unit": "patients"},
+    ]
+    base = make_run(run_id="r-base")
+    japan = make_run(Scenario.model_validate(raw), variant="japan_engineering_medical", run_id="r-jp", seed=9)
+    rng = np.random.default_rng(3)
+    japan.metrics["nonlethal_output.japan_demining"] = rng.normal(51.0, 1.0, japan.replications)
+    japan.metrics["nonlethal_output.japan_medical"] = np.full(japan.replications, 14600.0)
+    for name in ("nonlethal_output.japan_demining", "nonlethal_output.japan_medical"):
+        japan.summary[name] = summarise(japan.metrics[name])
+    return base, japan
+
+
+def test_variant_that_adds_metrics_says_what_it_adds_with_interval_and_unit():
+    base, japan = _japan_variant()
+    bullet = findings([base, japan], paired_comparison(base, [japan]))[-1]
+    demined = japan.summary["nonlethal_output.japan_demining"]
+    assert bullet.lead == "Japan engineering medical"
+    assert (f"adds {demined.mean:#.3g} km2 demined (95% CI {demined.ci_low:#.3g}\u2013{demined.ci_high:#.3g}) "
+            "and 14,600 patients treated") in bullet.text
+    assert "which the reference does not have" in bullet.text
+    assert bullet.kind == "difference"
+    assert {"nonlethal_output.japan_demining", "nonlethal_output.japan_medical"} <= set(bullet.metrics)
+    assert "no distinguishable change in" in bullet.text  # the shared metrics are still accounted for
+
+
+def test_variant_lacking_a_reference_metric_names_it_briefly():
+    base, worse = make_pair()  # the variant removes the Patriot, and with it stockout_day.us_patriot
+    assert "stockout_day.us_patriot" in base.metrics and "stockout_day.us_patriot" not in worse.metrics
+    bullet = findings([base, worse], paired_comparison(base, [worse]))[-1].text
+    assert "the United States Patriot is not in this run" in bullet
+    assert "adds" not in bullet
+
+
+def test_runs_with_the_same_metrics_have_no_adds_clause(seven):
+    base, others, comparison = seven
+    text = " ".join(f.text for f in findings([base, *others], comparison))
+    assert "adds" not in text and "not in this run" not in text

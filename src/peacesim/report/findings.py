@@ -6,7 +6,9 @@ distinguishable headline changes and, in one clause, the headline metrics that d
 Two rules keep them honest: a difference is stated only when its paired interval excludes zero,
 and metrics outside the headline set never appear (they stay in the tables). The relative
 interval divides the paired interval by the reference mean, treating that mean as known: with
-common random numbers its own error is small next to the difference's.
+common random numbers its own error is small next to the difference's. A headline metric only one
+run of a pair has (a variant adds a non-lethal element, or removes an air-defence system) cannot be
+paired; the bullet then says what the run adds, with its own mean and interval, and what it lacks.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 from peacesim.model import is_headline
 from peacesim.model.metrics import FOC_THRESHOLD, IOC_THRESHOLD
@@ -28,6 +31,8 @@ from .phrasing import (
     headline_order,
     is_share,
     join,
+    output_verb,
+    owner,
     run_name,
     share,
     short,
@@ -152,9 +157,47 @@ def _never_text(names: Sequence[str], run: RunResult, runs: int) -> str:
     return "; ".join(p + where for p in parts)
 
 
+def _amount(other: RunResult, name: str, conf: float) -> str:
+    """'51.0 km2 demined (95% CI 48.2–53.8)': an added metric's level in the run that has it."""
+    s = other.summary[name]
+    if s.n == 0:
+        return f"{short(name, other)} (never defined)"
+    text = value_text(s.mean, name, other)
+    if name.startswith("nonlethal_output."):
+        text += output_verb(name, other)
+    else:
+        text = f"{short(name, other)} of {text}"
+    ci = _ci(s, name, conf)
+    return text + (f" ({ci})" if ci else "")
+
+
+def unpaired_clauses(rows: Sequence[Unpaired], other: RunResult, comparison: Comparison) -> tuple[list[str], list[str]]:
+    """What a compared run adds (with level, interval and unit) and, briefly, what it lacks.
+
+    Only headline metrics are named; ``rows`` are :func:`peacesim.experiment.compare.unpaired`
+    rows for this run. Returns the clauses and the added metrics they state.
+    """
+    ref, conf = comparison.reference, comparison.confidence
+    added = headline_order({u.metric for u in rows if not u.in_reference and u.metric in other.summary})
+    lacked = headline_order({u.metric for u in rows if u.in_reference})
+    clauses, amounts = [], []
+    for m in added:
+        if event(m, other):  # a stock-out day: the variant adds an air-defence system
+            clauses.append(_event_clause(other, m) + ", a system the reference does not have")
+        else:
+            amounts.append(_amount(other, m, conf))
+    if amounts:
+        clauses.insert(0, f"adds {join(amounts)}, which the reference does not have")
+    if lacked:
+        names = [owner(m, ref) for m in lacked]
+        clauses.append(f"{join(names)} {'is' if len(names) == 1 else 'are'} not in this run")
+    return clauses, added
+
+
 def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comparison,
-                skip: set[str]) -> Finding:
-    """One bullet for one compared run: its largest distinguishable headline changes, then what holds."""
+                skip: set[str], only_one: Sequence[Unpaired] = ()) -> Finding:
+    """One bullet for one compared run: its largest distinguishable headline changes, what it adds
+    or lacks against the reference (``only_one``, from :func:`unpaired`), then what holds."""
     ref, conf = comparison.reference, comparison.confidence
     by_metric = {d.metric: d for d in d_list}
     names = [m for m in headline_order(set(by_metric)) if m not in skip]
@@ -170,6 +213,8 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
                            f"{'this run' if a else 'the reference'}")
         elif not a and not b:
             clauses.append(_never_text([m], ref, 2))
+    extra, added = unpaired_clauses(only_one, other, comparison)
+    clauses += extra
     unchanged = [short(m, ref) for m in names
                  if not by_metric[m].distinguishable and _defined(ref, m) and _defined(other, m)]
     if unchanged:
@@ -177,9 +222,10 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
         rest = len(unchanged) - len(shown)
         listed = join(shown + ([f"{rest} other headline metric{'s' if rest > 1 else ''}"] if rest else []), "or")
         clauses.append(f"no distinguishable change in {listed}")
-    kind: Kind = "difference" if stated else "no_difference"
+    kind: Kind = "difference" if stated or added else "no_difference"
     lead = run_name(other)
-    return Finding(f"{lead}: " + "; ".join(clauses) + ".", kind, tuple(d.metric for d in stated[:MAX_STATED]), lead)
+    metrics = tuple(d.metric for d in stated[:MAX_STATED]) + tuple(added)
+    return Finding(f"{lead}: " + "; ".join(clauses) + ".", kind, metrics, lead)
 
 
 def comparison_findings(comparison: Comparison) -> list[Finding]:
@@ -190,11 +236,10 @@ def comparison_findings(comparison: Comparison) -> list[Finding]:
     if never:
         ref = comparison.reference
         out.append(Finding(capitalise(_never_text(never, ref, len(runs))) + ".", "level", tuple(never)))
-    by_label = {r.label: r for r in comparison.others}
-    for label, diffs in comparison.differences.items():
-        other = by_label.get(label)
-        if other is not None:
-            out.append(run_finding([d for d in diffs if is_headline(d.metric)], other, comparison, set(never)))
+    only_one = [u for u in unpaired(comparison) if is_headline(u.metric)]
+    for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
+        rows = [u for u in only_one if u.other == label]
+        out.append(run_finding([d for d in diffs if is_headline(d.metric)], other, comparison, set(never), rows))
     return out
 
 
@@ -204,4 +249,4 @@ def findings(results: Sequence[RunResult], comparison: Comparison | None = None)
     return out + (comparison_findings(comparison) if comparison is not None else [])
 
 
-__all__ = ["Finding", "comparison_findings", "findings", "level_findings", "run_finding"]
+__all__ = ["Finding", "comparison_findings", "findings", "level_findings", "run_finding", "unpaired_clauses"]

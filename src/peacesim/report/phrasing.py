@@ -55,6 +55,9 @@ NOUN: dict[str, str] = {
 PLURAL = {"rotation gaps", "leakers", "troops deployed", "armaments delivered"}
 #: Units of ``describe(name).unit`` as they read after a number.
 UNIT_WORDS = {"day": "days", "count": "", "share 0-1": "points", "element's output_unit": ""}
+#: What a non-lethal element's output is, after its unit ('km2 demined', 'patients treated').
+OUTPUT_VERB = {"demining": "demined", "medical": "treated", "humanitarian": "of humanitarian aid",
+               "reconstruction": "of reconstruction"}
 #: What the count metrics count.
 COUNTED = {"leakers": "threats", "incidents": "incidents"}
 
@@ -109,6 +112,17 @@ def unit_of(name: str, run: RunResult | None = None) -> str:
     return UNIT_WORDS.get(unit, unit)
 
 
+def output_verb(name: str, run: RunResult | None = None) -> str:
+    """' demined' for ``nonlethal_output.<id>`` of a demining element ('' when the kind is unknown).
+
+    Read from the run's own scenario: an element a variant appends is not in the reference's.
+    """
+    stem, _, element_id = name.partition(".")
+    scenario = scenario_of(run) if run is not None and stem == "nonlethal_output" else None
+    element = next((e for e in scenario.enablers.non_lethal if e.id == element_id), None) if scenario else None
+    return f" {OUTPUT_VERB[element.kind]}" if element is not None and element.kind in OUTPUT_VERB else ""
+
+
 def value_text(value: float, name: str, run: RunResult | None = None) -> str:
     """A metric value with its unit ('14.0%', '54.3 days', '142,584 threats')."""
     if is_share(name):
@@ -149,6 +163,16 @@ def noun(name: str, run: RunResult | None = None) -> str:
     if stem == "nonlethal_output":
         return f"{element_name(run, suffix)} output"
     return NOUN.get(name, words(name))
+
+
+def owner(name: str, run: RunResult | None = None) -> str:
+    """What a per-element metric belongs to ('the United States Patriot', 'the Japan demining'), else the metric."""
+    stem, _, suffix = name.partition(".")
+    if stem == "stockout_day":
+        return f"the {system_name(run, suffix) if run else words(suffix)}"
+    if stem == "nonlethal_output":
+        return f"the {element_name(run, suffix)}"
+    return short(name, run)
 
 
 def short(name: str, run: RunResult | None = None) -> str:
