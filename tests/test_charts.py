@@ -171,6 +171,47 @@ def test_tornado_sorts_by_swing_and_centres_on_base():
     assert ax.get_xlabel() == "Leakers (threats not intercepted)"
 
 
+def _error_segments(ax) -> list[tuple[float, float, float]]:
+    """(y, x from, x to) of every horizontal error bar drawn on ``ax``."""
+    from matplotlib.container import ErrorbarContainer
+
+    out = []
+    for c in ax.containers:
+        if isinstance(c, ErrorbarContainer):
+            for lines in c.lines[2]:
+                out += [(seg[0][1], seg[0][0], seg[1][0]) for seg in lines.get_segments()]
+    return sorted(out)
+
+
+def test_tornado_without_intervals_draws_no_error_bars():
+    ax = plot_tornado([TornadoBar("a", 9.0, 11.0, 10.0), TornadoBar("b", 4.0, 18.0, 10.0)], "leakers").axes[0]
+    assert _error_segments(ax) == []
+    assert "Error bars" not in ax.figure.texts[-1].get_text()
+
+
+def test_tornado_draws_the_given_intervals_at_the_bar_ends():
+    bars = [TornadoBar("small", 9.0, 11.0, 10.0, low_ci=(8.5, 9.5), high_ci=(10.0, 12.0)),
+            TornadoBar("large", 4.0, 18.0, 10.0, low_ci=(3.0, 5.0), high_ci=(17.5, 18.5)),
+            TornadoBar("none", 9.5, 10.5, 10.0)]  # a bar without intervals gets none
+    fig = plot_tornado(bars, "leakers")
+    ax = fig.axes[0]
+    rows = {t.get_text(): i for i, t in enumerate(ax.get_yticklabels())}
+    assert _error_segments(ax) == sorted([
+        (rows["small"], 8.5, 9.5), (rows["small"], 10.0, 12.0),
+        (rows["large"], 3.0, 5.0), (rows["large"], 17.5, 18.5)])
+    assert any("Error bars" in t.get_text() for t in fig.texts)
+
+
+def test_tornado_intervals_of_a_share_are_in_percent(pair):
+    s = pair[0].summary["coverage_mean"]
+    bar = TornadoBar.from_summaries("uk depth", s, replace(s, mean=s.mean + 0.1, ci_low=s.ci_low + 0.1,
+                                                            ci_high=s.ci_high + 0.1), s)
+    assert bar.low_ci == (s.ci_low, s.ci_high)
+    segments = _error_segments(plot_tornado([bar], "coverage_mean").axes[0])
+    assert [v for _, lo, hi in segments for v in (lo, hi)] == pytest.approx(
+        [100 * s.ci_low, 100 * s.ci_high, 100 * (s.ci_low + 0.1), 100 * (s.ci_high + 0.1)])
+
+
 def test_sweep_line_orders_x_and_draws_two_bands(pair):
     s = pair[0].summary["leakers"]
     other = replace(s, mean=s.mean + 10, ci_low=s.ci_low + 10, ci_high=s.ci_high + 10)

@@ -78,6 +78,10 @@ def test_oat_effects_are_the_points_means(store):
         (by_point[1], by_point[2], by_point[0]), (by_point[3], by_point[4], by_point[0])]
     # troops_required is the mean of 'value' in the known-answer model: the swing is 40 exactly
     assert effects[0][2] - effects[0][1] == pytest.approx(40.0)
+    summaries = res.oat_summaries("value")
+    assert [(lo, hi, base) for _, lo, hi, base in summaries] == [
+        (res.results[1].summary["value"], res.results[2].summary["value"], res.results[0].summary["value"]),
+        (res.results[3].summary["value"], res.results[4].summary["value"], res.results[0].summary["value"])]
 
 
 def test_variant_is_the_base_of_the_sweep(store):

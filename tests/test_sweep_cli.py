@@ -81,6 +81,10 @@ def test_oat_tornado_bars_are_the_points_means(work, monkeypatch):
     bars = captured["value"]
     assert [(b.base_mean, b.low_mean, b.high_mean) for b in bars] == [
         (means[0], means[1], means[2]), (means[0], means[3], means[4])]
+    # each bar end carries the interval of its point's mean, for the chart's error bars
+    cis = [(float(r["value.ci_low"]), float(r["value.ci_high"])) for r in table]
+    assert [(b.low_ci, b.high_ci) for b in bars] == [(cis[1], cis[2]), (cis[3], cis[4])]
+    assert all(lo < hi for b in bars for lo, hi in (b.low_ci, b.high_ci))
     assert bars[0].label.startswith("zones.kyiv.troops_required (80 to 120)")
     assert (out / "tornado-value.png").exists() and (out / "tornado-value.svg").exists()
     # the base row carries the scenario's own values

@@ -141,10 +141,12 @@ def _charts(result: SweepResult, metrics: list[str], out_dir: Path) -> list[Path
     for m in metrics:
         try:
             if sw.mode == "oat":
-                bars = [TornadoBar(f"{p.path} ({show_value(p.ends()[0])} to {show_value(p.ends()[1])})", lo, hi, base)
-                        for p, lo, hi, base in result.oat_effects(m)]
-                if any(math.isnan(v) for b in bars for v in (b.low_mean, b.high_mean, b.base_mean)):
+                effects = result.oat_summaries(m)
+                if any(s is None or math.isnan(s.mean) for _, *sums in effects for s in sums):
                     raise ReportError("the metric is undefined (NaN) at some points")
+                bars = [TornadoBar.from_summaries(f"{p.path} ({show_value(p.ends()[0])} to {show_value(p.ends()[1])})",
+                                                  lo, hi, base)
+                        for p, lo, hi, base in effects if lo is not None and hi is not None and base is not None]
                 fig = plot_tornado(bars, m)
                 paths += save_figure(fig, out_dir / f"tornado-{_file_part(m)}")
             line = result.line(m) if sw.mode != "oat" else None

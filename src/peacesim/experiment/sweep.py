@@ -87,11 +87,21 @@ class SweepResult:
 
     def oat_effects(self, metric: str) -> list[tuple[design.Param, float, float, float]]:
         """For a one-at-a-time sweep: (param, mean at low, mean at high, mean at base) per parameter."""
+        return [(p, _mean_of(lo), _mean_of(hi), _mean_of(base)) for p, lo, hi, base in self.oat_summaries(metric)]
+
+    def oat_summaries(
+        self, metric: str
+    ) -> list[tuple[design.Param, MetricSummary | None, MetricSummary | None, MetricSummary | None]]:
+        """Like :meth:`oat_effects` with whole summaries (None where a point lacks the metric).
+
+        The tornado chart needs the intervals of the low and high means, not just the means, to
+        show whether a parameter's swing stands out from the Monte Carlo noise.
+        """
         if self.sweep.mode != "oat":
             raise UsageError("one-at-a-time effects need a sweep made with --oat")
-        means = {(pt.role, pt.param): _mean(self.results[pt.index], metric) for pt in self.sweep.points}
-        base = means[("base", None)]
-        return [(p, means[("low", p.path)], means[("high", p.path)], base) for p in self.sweep.params]
+        sums = {(pt.role, pt.param): self.summary(pt.index, metric) for pt in self.sweep.points}
+        base = sums[("base", None)]
+        return [(p, sums[("low", p.path)], sums[("high", p.path)], base) for p in self.sweep.params]
 
     def line(self, metric: str) -> tuple[list[float], list[MetricSummary]] | None:
         """x values and summaries for a one-parameter sweep with numeric values (else None)."""
@@ -387,6 +397,5 @@ def _plain(v: Any) -> Any:
     return json.dumps(v) if isinstance(v, (dict, list)) else ("" if v is None else v)
 
 
-def _mean(result: RunResult, metric: str) -> float:
-    s = result.summary.get(metric)
+def _mean_of(s: MetricSummary | None) -> float:
     return s.mean if s is not None else math.nan

@@ -41,18 +41,43 @@ class TornadoBar:
     """One parameter of a one-at-a-time sensitivity run.
 
     ``low_mean``/``high_mean`` are the metric's mean with the parameter at its low and high value;
-    ``base_mean`` is the metric with every parameter at its base value.
+    ``base_mean`` is the metric with every parameter at its base value. ``low_ci``/``high_ci`` are
+    the (lower, upper) confidence limits of those two means, drawn as error bars at the bar ends so
+    a reader sees whether a swing is larger than the Monte Carlo noise; ``None`` draws none.
     """
 
     label: str
     low_mean: float
     high_mean: float
     base_mean: float
+    low_ci: tuple[float, float] | None = None
+    high_ci: tuple[float, float] | None = None
 
     @property
     def swing(self) -> float:
         """How far the metric moves over the parameter's range (bars are sorted by it)."""
         return abs(self.high_mean - self.low_mean)
+
+    @classmethod
+    def from_summaries(cls, label: str, low: MetricSummary, high: MetricSummary, base: MetricSummary) -> TornadoBar:
+        """A bar from the three points' summaries, with the low and high means' intervals."""
+        return cls(label, low.mean, high.mean, base.mean, (low.ci_low, low.ci_high), (high.ci_low, high.ci_high))
+
+
+def _interval_bars(ax: Axes, y: np.ndarray, means: list[float], cis: list[tuple[float, float] | None],
+                   scale: float) -> bool:
+    """Horizontal error bars at the given means where an interval is given and finite; True if any."""
+    rows = [(yi, m, ci) for yi, m, ci in zip(y, means, cis)
+            if ci is not None and all(math.isfinite(v) for v in (m, *ci))]
+    if not rows:
+        return False
+    ys = np.array([r[0] for r in rows], dtype=float)
+    xs = np.array([r[1] for r in rows]) * scale
+    lo = np.array([r[2][0] for r in rows]) * scale
+    hi = np.array([r[2][1] for r in rows]) * scale
+    err = np.vstack([np.clip(xs - lo, 0, None), np.clip(hi - xs, 0, None)])
+    ax.errorbar(xs, ys, xerr=err, fmt="none", ecolor="black", capsize=4, linewidth=1.1)
+    return True
 
 
 def _pct_of(value: float, reference: float) -> float:
@@ -180,6 +205,8 @@ def plot_tornado(bars: Sequence[TornadoBar], metric: str) -> Figure:
                 label="Parameter at low value" if yi == 0 else None)
         ax.barh(yi, (b.high_mean - base) * scale, left=base * scale, color=colour(1), height=0.6,
                 label="Parameter at high value" if yi == 0 else None)
+    drawn = _interval_bars(ax, y, [b.low_mean for b in ordered], [b.low_ci for b in ordered], scale)
+    drawn |= _interval_bars(ax, y, [b.high_mean for b in ordered], [b.high_ci for b in ordered], scale)
     base_text = f"{base * scale:.3g}%" if lab.share else f"{base:.3g}"
     ax.axvline(base * scale, color="black", linewidth=1, label=f"Base ({base_text})")
     ax.set_yticks(y, [b.label for b in ordered])
@@ -187,7 +214,10 @@ def plot_tornado(bars: Sequence[TornadoBar], metric: str) -> Figure:
     ax.set_title(f"Sensitivity of {lab.text.lower()} to each parameter")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    note(fig, "Each bar: metric mean with one parameter at its low or high value and all others at base.")
+    text = "Each bar: metric mean with one parameter at its low or high value and all others at base."
+    if drawn:
+        text += " Error bars: confidence interval of that mean."
+    note(fig, text)
     return fig
 
 
