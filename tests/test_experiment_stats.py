@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -125,3 +126,17 @@ def test_precision_unknown_metric(mini):
     with pytest.raises(UsageError, match="unknown metric 'nope'"):
         runner.replicate(mini, replications=5, executor="serial", simulate=synthetic.known_answer,
                          precision=runner.Precision("nope", 0.1))
+
+
+def test_atomic_open_leaves_old_file_when_writing_fails(tmp_path: Path) -> None:
+    """A write that fails half-way leaves the previous file intact and no temporary file."""
+    from peacesim.experiment.outputs import atomic_open, atomic_write_text
+
+    target = tmp_path / "summary.json"
+    atomic_write_text(target, "old\n")
+    with pytest.raises(RuntimeError):
+        with atomic_open(target) as f:
+            f.write("half of the new")
+            raise RuntimeError("killed")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.json"]

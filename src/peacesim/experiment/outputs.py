@@ -13,16 +13,39 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import UsageError
 from .results import Comparison, RunResult
 
 REPORTS = Path("reports")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@contextmanager
+def atomic_open(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
+    """Write a text file whole or not at all: into a temporary file beside it, then rename.
+
+    A run interrupted while writing leaves the previous file (or none), never half of one.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", newline=newline, encoding="utf-8") as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """:func:`atomic_open` for a text already in memory."""
+    with atomic_open(path) as f:
+        f.write(text)
 
 
 def safe_component(name: str) -> str:
@@ -69,20 +92,20 @@ def write_run(result: RunResult, out_dir: Path) -> list[Path]:
     """Write summary.json, replications.csv, series.csv and scenario.yaml; return the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / n for n in ("summary.json", "replications.csv", "series.csv", "scenario.yaml")]
-    paths[0].write_text(json.dumps(summary_dict(result), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    atomic_write_text(paths[0], json.dumps(summary_dict(result), indent=2, allow_nan=False) + "\n")
     names = sorted(result.metrics)
-    with paths[1].open("w", newline="", encoding="utf-8") as f:
+    with atomic_open(paths[1], newline="") as f:
         w = csv.writer(f)
         w.writerow(["replication", *names])
         for i in range(result.replications):
             w.writerow([i, *(_cell(result.metrics[m][i]) for m in names)])
-    with paths[2].open("w", newline="", encoding="utf-8") as f:
+    with atomic_open(paths[2], newline="") as f:
         w = csv.writer(f)
         w.writerow(["series", "day", "mean", "p10", "p90"])
         for name, band in sorted(result.series.items()):
             for day in range(band.mean.size):
                 w.writerow([name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
-    paths[3].write_text(result.scenario_text, encoding="utf-8")
+    atomic_write_text(paths[3], result.scenario_text)
     return paths
 
 
@@ -99,7 +122,7 @@ def write_comparison(comparison: Comparison, out_dir: Path, metrics: Collection[
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "compare.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with atomic_open(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(["reference", "other", "metric", "reference_mean", "other_mean", "difference", "ci_low",
                     "ci_high", "relative", "n", "distinguishable"])
@@ -134,7 +157,7 @@ def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], ou
     for name, (columns, rows) in tables.items():
         path = out_dir / f"{safe_component(name)}.{fmt}"
         if fmt == "csv":
-            with path.open("w", newline="", encoding="utf-8") as f:
+            with atomic_open(path, newline="") as f:
                 w = csv.writer(f)
                 w.writerow(columns)
                 w.writerows(["" if v is None else v for v in row] for row in rows)

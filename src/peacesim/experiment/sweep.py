@@ -26,6 +26,7 @@ from ..errors import Problem, ScenarioError, StoreError, UsageError
 from ..scenario.schema import Scenario
 from . import design, runner, scenarios
 from .executors import Executor, Simulate, make_executor
+from .outputs import atomic_open
 from .results import MetricSummary, RunResult
 from .store import Store
 from .sweep_ledger import Ledger
@@ -282,7 +283,7 @@ def write_csv(result: SweepResult, path: Path) -> Path:
     sw = result.sweep
     names = result.metrics()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with atomic_open(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(["point", "role", "run_id", *(p.path for p in sw.params),
                     *(f"{m}.{k}" for m in names for k in ("mean", "ci_low", "ci_high"))])

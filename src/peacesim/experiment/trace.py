@@ -10,6 +10,7 @@ import csv
 from pathlib import Path
 
 from ..scenario.schema import Scenario
+from .outputs import atomic_open
 from .seeds import replication_seed
 
 
@@ -19,7 +20,7 @@ def write_trace(scenario: Scenario, seed: int, index: int, out_dir: Path) -> Pat
 
     result = simulate(scenario, replication_seed(seed, index), trace=True)
     path = out_dir / f"trace-{index}.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_open(path, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["day", "actor", "event", "detail"])
         for ev in result.trace or []:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from peacesim._version import __version__
 from peacesim.errors import PeacesimError, ReportError
+from peacesim.experiment.outputs import atomic_write_text
 from peacesim.experiment.results import Comparison, RunResult
 from peacesim.model import is_headline
 
@@ -241,7 +242,7 @@ def write_report(
     }
     path = out_dir / REPORT_NAME
     try:
-        path.write_text(render(context), encoding="utf-8")
+        atomic_write_text(path, render(context))
     except OSError as e:
         raise ReportError(f"cannot write {path}: {e.strerror}") from e
     return path
