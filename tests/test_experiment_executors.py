@@ -73,3 +73,24 @@ def test_series_kept_for_first_replications_only(mini):
     assert col.series["s"].shape == (5, 3)
     assert col.bands(12)["s"].mean[0] == pytest.approx(2.0)
     assert col.metric_arrays(12)["x"].tolist() == [float(i) for i in range(12)]
+
+
+@pytest.mark.slow
+def test_dask_joins_an_existing_scheduler(mini):
+    """--scheduler ADDRESS: the executor joins a running cluster (it does not start its own) and matches serial."""
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
+        ex = make_executor("dask", None, cluster.scheduler_address)
+        try:
+            assert ex._cluster is None and ex.workers == 1
+            joined = runner.replicate(mini, replications=12, seed=11, executor=ex, simulate=synthetic.known_answer)
+        finally:
+            ex.close()
+    _same(_run(mini, "serial", n=12), joined)
+
+
+def test_unreachable_scheduler_is_a_usage_error(mini):
+    """A scheduler address nobody answers on is one clear error, not a traceback."""
+    pytest.importorskip("dask.distributed")
+    with pytest.raises(UsageError, match="cannot reach the Dask scheduler"):
+        make_executor("dask", None, "tcp://127.0.0.1:9")
