@@ -155,33 +155,37 @@ def element_name(run: RunResult | None, element_id: str) -> str:
     return words(element_id)
 
 
-def noun(name: str, run: RunResult | None = None) -> str:
-    """The metric as the subject of a sentence ('mean response time', 'the Patriot stock-out day')."""
+def _per_element(name: str, run: RunResult | None) -> tuple[str, str] | None:
+    """('stockout' | 'output', element in words) for a per-element metric, else None."""
     stem, _, suffix = name.partition(".")
     if stem == "stockout_day":
-        return f"the {system_name(run, suffix) if run else words(suffix)} stock-out day"
+        return "stockout", system_name(run, suffix) if run else words(suffix)
     if stem == "nonlethal_output":
-        return f"{element_name(run, suffix)} output"
+        return "output", element_name(run, suffix)
+    return None
+
+
+def noun(name: str, run: RunResult | None = None) -> str:
+    """The metric as the subject of a sentence ('mean response time', 'the Patriot stock-out day')."""
+    element = _per_element(name, run)
+    if element:
+        kind, who = element
+        return f"the {who} stock-out day" if kind == "stockout" else f"{who} output"
     return NOUN.get(name, words(name))
 
 
 def owner(name: str, run: RunResult | None = None) -> str:
     """What a per-element metric belongs to ('the United States Patriot', 'the Japan demining'), else the metric."""
-    stem, _, suffix = name.partition(".")
-    if stem == "stockout_day":
-        return f"the {system_name(run, suffix) if run else words(suffix)}"
-    if stem == "nonlethal_output":
-        return f"the {element_name(run, suffix)}"
-    return short(name, run)
+    element = _per_element(name, run)
+    return f"the {element[1]}" if element else short(name, run)
 
 
 def short(name: str, run: RunResult | None = None) -> str:
     """The metric in two or three words, for lists."""
-    stem, _, suffix = name.partition(".")
-    if stem == "stockout_day":
-        return f"{system_name(run, suffix) if run else words(suffix)} stock-out"
-    if stem == "nonlethal_output":
-        return f"{element_name(run, suffix)} output"
+    element = _per_element(name, run)
+    if element:
+        kind, who = element
+        return f"{who} stock-out" if kind == "stockout" else f"{who} output"
     return SHORT.get(name, words(name))
 
 
