@@ -23,6 +23,10 @@ class IncidentStream(Traced):
     )
 
 
+#: Shortest mean time between raids of one stream (about 1.4 minutes); below it a run cannot end.
+MIN_RAID_INTERVAL_DAYS = 0.001
+
+
 class AirRaid(Traced):
     """Raids of one threat type: time between raids, threats per raid, which zones they aim at."""
 
@@ -38,6 +42,11 @@ class AirRaid(Traced):
     def _weights(self) -> "AirRaid":
         if any(w < 0 for w in self.target_weights.values()) or sum(self.target_weights.values()) <= 0:
             raise ValueError("target_weights must be >= 0 and not all zero")
+        if self.interval_days.mean < MIN_RAID_INTERVAL_DAYS:
+            raise ValueError(
+                f"interval_days must have a mean of at least {MIN_RAID_INTERVAL_DAYS} days (got mean "
+                f"{self.interval_days.mean:g}): raids with no time between them would never let the clock move"
+            )
         return self
 
 
