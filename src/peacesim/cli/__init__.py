@@ -66,7 +66,7 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """peacesim: test security commitments for Ukraine as simulated scenarios."""
-    ctx.obj = {"debug": debug}
+    ctx.ensure_object(dict)["debug"] = debug
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        rc = cli.main(args=args, prog_name="peacesim", standalone_mode=False)
+        rc = cli.main(args=args, prog_name="peacesim", standalone_mode=False, obj={"argv": list(args)})
         if isinstance(rc, int) and rc:
             return rc
     except click.exceptions.Abort:

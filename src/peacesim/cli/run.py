@@ -101,7 +101,11 @@ def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison
 
 
 def command_line() -> str:
-    return "peacesim " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    """The command as typed (the arguments given to ``peacesim.cli.main``), for the run's record."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().obj if ctx is not None else None
+    argv = root.get("argv") if isinstance(root, dict) else None
+    return "peacesim " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
 
 
 @click.command("run")

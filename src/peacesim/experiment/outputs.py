@@ -1,5 +1,6 @@
 """Files a run leaves in its output folder, and keeping those paths safe.
 
+``manifest.json`` (run id, scenario hash, seed, versions, command: what made the run),
 ``summary.json`` (exactly: scenario, variant, seed, replications, run_id, metrics with mean,
 ci_low, ci_high, std, p10, p50, p90; NaN as null), ``replications.csv`` (one row per replication,
 one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90) and the resolved
@@ -88,10 +89,28 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
     }
 
 
+def manifest_dict(result: RunResult) -> dict[str, Any]:
+    """What made the run, so it can be reproduced a year later: scenario hash, seed, versions, command."""
+    from .store import versions
+
+    return {
+        "run_id": result.run_id,
+        "scenario": result.scenario_name,
+        "variant": result.variant,
+        "scenario_hash": result.scenario_hash,
+        "seed": result.seed,
+        "replications": result.replications,
+        "confidence": result.confidence,
+        "versions": versions(),
+        "command": result.extra.get("command"),
+        "reproduce": f"peacesim run scenario.yaml --seed {result.seed} --replications {result.replications}",
+    }
+
+
 def write_run(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write summary.json, replications.csv, series.csv and scenario.yaml; return the paths."""
+    """Write summary.json, replications.csv, series.csv, scenario.yaml and manifest.json; return the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / n for n in ("summary.json", "replications.csv", "series.csv", "scenario.yaml")]
+    paths = [out_dir / n for n in ("summary.json", "replications.csv", "series.csv", "scenario.yaml", "manifest.json")]
     atomic_write_text(paths[0], json.dumps(summary_dict(result), indent=2, allow_nan=False) + "\n")
     names = sorted(result.metrics)
     with atomic_open(paths[1], newline="") as f:
@@ -106,6 +125,7 @@ def write_run(result: RunResult, out_dir: Path) -> list[Path]:
             for day in range(band.mean.size):
                 w.writerow([name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
     atomic_write_text(paths[3], result.scenario_text)
+    atomic_write_text(paths[4], json.dumps(manifest_dict(result), indent=2) + "\n")
     return paths
 
 

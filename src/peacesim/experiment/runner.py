@@ -137,8 +137,10 @@ def replicate(
             command=command, group_id=group_id,
         )
     collector = Collector(series_cap)
-    return _execute(scenario, text, digest, root, n, confidence, options, collector, simulate, executor,
+    result = _execute(scenario, text, digest, root, n, confidence, options, collector, simulate, executor,
                     workers, scheduler, progress, store, run_id)
+    result.extra.setdefault("command", command)
+    return result
 
 
 def resume(
