@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from peacesim.scenario.base import COVERAGE_TASKS
 from peacesim.scenario.forces import Force
 
 from .timeline import withdraw_day
@@ -60,8 +59,7 @@ class Contingent:
         self.arrived_at: dict[int, float] = {}
         self.withdrawn = False
         self._pending: list[simpy.resources.store.StoreGet] = []
-        tasks = force.tasks
-        self.coverage_share = sum(t in COVERAGE_TASKS for t in tasks) / len(tasks)
+        self.coverage_share = force.coverage_share
         for slot in range(force.units_deployed):
             env.process(self._hold_slot(slot))
         day = withdraw_day(world.scenario, force.id)

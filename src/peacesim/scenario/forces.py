@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import ZONE_KINDS, Id, Probability, Spec, Traced
+from .base import COVERAGE_TASKS, ZONE_KINDS, Id, Probability, Spec, Traced
 from .distributions import Distribution, Fixed
 
 ZoneKind = Literal[ZONE_KINDS]  # type: ignore[valid-type]
@@ -73,6 +73,13 @@ class Force(Traced):
     lift: LiftMode = Field(default="air", description="Lift pool the contingent's moves draw on.")
     availability: Probability = Field(default=1.0, description="Share of troops fit for duty in theatre.")
     tasks: list[Task] = Field(min_length=1, description="What its troops do in theatre.")
+    task_shares: dict[Task, float] | None = Field(
+        default=None,
+        description=(
+            "Share of the contingent's strength on each task (0-1, summing to 1); none splits it "
+            "equally over its tasks. Only guard, patrol and monitoring shares cover zones."
+        ),
+    )
     zones: list[Id] | None = Field(
         default=None, description="Zones it is tasked to (ids); empty means any zone its caveats allow."
     )
@@ -96,11 +103,24 @@ class Force(Traced):
             lethal = sorted(set(self.tasks) & {"guard", "patrol", "quick_reaction"})
             if lethal:
                 raise ValueError(f"a non_lethal_only contingent cannot take lethal tasks {lethal}")
+        if self.task_shares is not None:
+            unknown = sorted(set(self.task_shares) - set(self.tasks))
+            if unknown:
+                raise ValueError(f"task_shares names tasks the contingent does not have: {unknown} (tasks: {self.tasks})")
+            if any(not 0 <= v <= 1 for v in self.task_shares.values()) or abs(sum(self.task_shares.values()) - 1) > 1e-6:
+                raise ValueError(f"task_shares must be between 0 and 1 and sum to 1 (got {self.task_shares})")
         if self.qrf_teams and "quick_reaction" not in self.tasks:
             raise ValueError("qrf_teams needs 'quick_reaction' in tasks")
         if self.qrf_teams and self.base_zone is None:
             raise ValueError("qrf_teams needs base_zone (the zone its teams travel from)")
         return self
+
+    @property
+    def coverage_share(self) -> float:
+        """Share of its strength on tasks that cover zones (guard, patrol, monitoring)."""
+        if self.task_shares is not None:
+            return sum(v for t, v in self.task_shares.items() if t in COVERAGE_TASKS)
+        return sum(t in COVERAGE_TASKS for t in self.tasks) / len(self.tasks)
 
     @property
     def cycle_days(self) -> float:
