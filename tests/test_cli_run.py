@@ -186,7 +186,9 @@ def test_runs_export_compare_commands(work, capsys):
     by_label = {line.split()[1]: line.split()[0] for line in lines[1:]}
     ids = [by_label["mini"], by_label["mini:more"]]
     assert len(lines) == 3 and all("complete" in line for line in lines[1:])
-    assert main(["export", ids[0][:17], "--out", "exp"]) == 0
+    # a unique prefix of the id works (ids of runs started in the same second share 16 characters)
+    prefix = next(ids[0][:k] for k in range(16, len(ids[0]) + 1) if not ids[1].startswith(ids[0][:k]))
+    assert main(["export", prefix, "--out", "exp"]) == 0
     assert (work / "exp" / "metrics.csv").read_text().startswith("run_id,replication,metric,value")
     assert main(["compare", ids[0], ids[1], "--metric", "value", "--out", "cmp"]) == 0
     text = capsys.readouterr().out
