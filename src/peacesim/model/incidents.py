@@ -133,13 +133,14 @@ class Incidents:
         env, r = self.world.env, self.response
         called = env.now
         req = self.pool.resource.request(priority=0)
-        if r.give_up_hours is None:
+        if r.give_up_hours is None or req.triggered:  # a free team, or no patience: no clock needed
             yield req
         else:
             yield req | env.timeout(r.give_up_hours / 24.0)
             if not req.triggered:  # nobody came in time: left to others, counted as unanswered
                 req.cancel()
-                self.world.log("qrf", "give up", f"incident {idx} in {zone}")
+                if self.world.trace is not None:
+                    self.world.log("qrf", "give up", f"incident {idx} in {zone}")
                 return
         travel = self._travel_km(zone) / r.speed_kmh
         self.responses[idx] = (env.now - called) * 24.0 + r.mobilise_hours + travel
