@@ -8,13 +8,9 @@ import pytest
 
 from peacesim.experiment import scenarios
 from peacesim.scenario.schema import Scenario
+from scenarios.mini import mini_text
 
-#: A one-zone scenario with no dynamics: fast, for testing replications, executors and statistics.
-MINI = """\
-metadata: {name: mini, title: Mini, horizon_days: 20, replications: 10, seed: 7}
-zones:
-  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
-"""
+MINI = mini_text()
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ import pytest
 import peacesim
 from peacesim.experiment import synthetic
 from peacesim.experiment.results import RunResult
+from scenarios.mini import mini_text
 
-MINI = """\
-metadata: {name: mini, title: Mini, horizon_days: 5, replications: 7, seed: 3}
-zones:
-  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
-variants:
-  more:
-    set: {zones.kyiv.troops_required: 110}
-"""
+MINI = mini_text(horizon_days=5, replications=7, seed=3, variant=True)
 
 
 @pytest.fixture

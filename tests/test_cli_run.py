@@ -14,15 +14,9 @@ import pytest
 
 from peacesim.cli import main
 from peacesim.experiment.outputs import check_out_dir, safe_component
+from scenarios.mini import mini_text
 
-MINI = """\
-metadata: {name: mini, title: Mini, horizon_days: 10, replications: 10, seed: 7}
-zones:
-  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
-variants:
-  more:
-    set: {zones.kyiv.troops_required: 110}
-"""
+MINI = mini_text(horizon_days=10, variant=True)
 FAST = "--model=peacesim.experiment.synthetic:known_answer"
 SLOW = "--model=peacesim.experiment.synthetic:slow_known_answer"
 

@@ -12,15 +12,9 @@ from scipy import stats as sps
 from peacesim.errors import UsageError
 from peacesim.experiment import runner, scenarios, synthetic
 from peacesim.experiment.compare import compare, paired_difference
+from scenarios.mini import mini_text
 
-MINI = """\
-metadata: {name: mini, title: Mini, horizon_days: 5, replications: 10, seed: 7}
-zones:
-  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
-variants:
-  more:
-    set: {zones.kyiv.troops_required: 110}
-"""
+MINI = mini_text(horizon_days=5, replications=10, seed=7, variant=True)
 
 
 @pytest.fixture

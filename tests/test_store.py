@@ -14,12 +14,9 @@ import pytest
 from peacesim.errors import StoreError
 from peacesim.experiment import outputs, runner, scenarios, synthetic
 from peacesim.experiment.store import Store
+from scenarios.mini import mini_text
 
-MINI = """\
-metadata: {name: mini, title: Mini, horizon_days: 12, replications: 10, seed: 7}
-zones:
-  - {id: kyiv, name: Kyiv, kind: capital, lat: 50.45, lon: 30.52, troops_required: 100, weight: 10}
-"""
+MINI = mini_text(horizon_days=12)
 
 
 @pytest.fixture
