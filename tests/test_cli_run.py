@@ -285,7 +285,7 @@ def test_variants_one_comparison_folded_and_only_in(real, capsys, monkeypatch):
     rows = [line.split(",") for line in (real / "v" / "compare.csv").read_text().splitlines()]
     demining = next(r for r in rows if r[2] == "nonlethal_output.demining")
     assert demining[:5] == ["real", "real:aid", "nonlethal_output.demining", "", "40.0"]
-    assert demining[5:] == ["", "", "", "", "0", ""]
+    assert demining[5:] == ["", "", "", "", "0", "", "", "", ""]
 
 
 def test_comparison_table_wide_or_compact(work, capsys, monkeypatch):
