@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +147,21 @@ def test_a_zone_needing_no_troops_does_not_move_coverage(case: Case, data: st.Da
     cov_air, overall_air = air.allocator().coverage(air.supply)
     assert cov_air == pytest.approx(cov, abs=1e-12)
     assert (math.isnan(overall) and math.isnan(overall_air)) or overall_air == pytest.approx(overall, abs=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(integer=True), st.randoms(use_true_random=False))
+def test_listing_order_never_decides_coverage(case: Case, rnd: random.Random) -> None:
+    """The optimum with alike zones filled evenly is unique, so renumbering zones and contingents
+    only renumbers the result (a fill order would favour whichever is listed first)."""
+    zones, givers = list(range(len(case.required))), list(range(len(case.supply)))
+    rnd.shuffle(zones)
+    rnd.shuffle(givers)
+    new_index = {z: i for i, z in enumerate(zones)}
+    shuffled = Case([case.required[z] for z in zones], [case.weights[z] for z in zones], [case.priorities[z] for z in zones],
+                    [sorted(new_index[z] for z in case.eligible[c]) for c in givers], [case.supply[c] for c in givers])
+    filled, refilled = case.allocator().fill(case.supply), shuffled.allocator().fill(shuffled.supply)
+    assert [refilled[new_index[z]] for z in range(len(zones))] == pytest.approx(filled, rel=1e-9, abs=1e-9)
 
 
 @given(cases(integer=False))
