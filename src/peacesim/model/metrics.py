@@ -41,7 +41,9 @@ def _s(unit: str, meaning: str, better: Literal["higher", "lower", "neither"]) -
 
 
 METRICS: dict[str, MetricDoc] = {
-    "coverage_mean": MetricDoc("share 0-1", "Weighted overall coverage of the zones, averaged over the run.", "higher"),
+    "coverage_mean": MetricDoc(
+        "share 0-1", "Weighted overall coverage of the ground zones (those needing troops), averaged over the run.", "higher"
+    ),
     "coverage_min": MetricDoc(
         "share 0-1", "Lowest daily overall coverage from the day IOC is reached (over the whole run if never).", "higher"
     ),
@@ -80,8 +82,12 @@ METRICS: dict[str, MetricDoc] = {
     "nonlethal_output.<element_id>": MetricDoc(
         "element's output_unit", "Total output of this non-lethal element (km2 demined, patients treated...).", "higher"
     ),
-    "coverage": _s("share 0-1", "Weighted overall coverage, daily mean.", "higher"),
-    "coverage.<zone_id>": _s("share 0-1", "Coverage of this zone, daily mean.", "higher"),
+    "coverage": _s("share 0-1", "Weighted overall coverage of the ground zones, daily mean.", "higher"),
+    "coverage.<zone_id>": _s(
+        "share 0-1",
+        "Coverage of this ground zone (troops filled / required), daily mean; none for zones needing no troops.",
+        "higher",
+    ),
     "surveillance.<zone_id>": _s("probability", "Chance sensors detect an incident in this zone, daily mean.", "higher"),
     "troops.deployed": _s("troops", "Headcount in theatre, daily mean.", "neither"),
     "troops.in_transit": _s("troops", "Headcount moving to or from theatre (including waiting for lift), daily mean.", "neither"),
