@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import peacesim
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+import peacesim
 from peacesim.model import simulate
 from peacesim.model.allocation import Allocator
 from scenarios.model_builders import KYIV, make
