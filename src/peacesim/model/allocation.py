@@ -244,7 +244,7 @@ class Allocator:
         if hit is not None:
             return hit
         filled = self.fill(supply)
-        eps = REL_TOL * max(1.0, *self.required)
+        eps = REL_TOL * max(1.0, *self.required, *supply)  # as in fill: a zone short by less is full
         cov = tuple(1.0 if self.required[z] - filled[z] <= eps else filled[z] / self.required[z] for z in self.ground)
         total = sum(self.weights[z] * c for z, c in zip(self.ground, cov))
         overall = total / self._ground_weight if self.ground else math.nan
