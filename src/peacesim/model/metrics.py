@@ -69,13 +69,45 @@ METRICS: dict[str, MetricDoc] = {
         "(detection x response: an unseen incident counts as a miss).",
         "higher",
     ),
-    "threats": MetricDoc("count", "Drones and missiles in all air raids.", "lower"),
-    "intercept_rate": MetricDoc("share 0-1", "Share of threats killed (NaN if no threats).", "higher"),
-    "intercept_rate.<threat_type>": MetricDoc("share 0-1", "Share of threats of this type killed.", "higher"),
-    "leakers": MetricDoc("count", "Threats that were not killed.", "lower"),
-    "leakers.<zone_id>": MetricDoc("count", "Leakers that reached this zone.", "lower"),
+    # --- air defence (model/air_measures.py): defended zones are those with needs_air_defence;
+    # missiles are cruise and ballistic; package and context systems are told apart by their role.
+    "missiles_leaked_defended": MetricDoc(
+        "count", "Cruise and ballistic missiles that reached a defended zone (needs_air_defence) unkilled.", "lower"
+    ),
+    "package_kills": MetricDoc(
+        "count",
+        "Threats killed by package systems (role: package). Context systems fire first, so this is what the "
+        "package adds to them on the same raids; it rises when the context is weaker.",
+        "higher",
+    ),
+    "cover_days.<system_id>": MetricDoc("days", "Days on which this system was active and had interceptors in stock.", "higher"),
+    "cover_share.<system_id>": MetricDoc(
+        "share 0-1", "Share of the days on which this system was active and had interceptors in stock.", "higher"
+    ),
+    "stockout_day.<system_id>": MetricDoc("day", "First time this system's interceptor stock was empty (NaN if never).", "higher"),
+    "missiles_defended": MetricDoc("count", "Cruise and ballistic missiles aimed at defended zones.", "lower"),
+    "leakers_defended": MetricDoc("count", "Threats of every type (drones too) that reached a defended zone unkilled.", "lower"),
+    "context_kills": MetricDoc("count", "Threats killed by context systems (role: context, e.g. Ukraine's own).", "neither"),
+    "kills.<system_id>": MetricDoc("count", "Threats this system killed.", "higher"),
+    "engagements.<system_id>": MetricDoc("count", "Threats this system fired at (one per threat, whatever the shots).", "neither"),
+    "interceptors_used.<system_id>": MetricDoc("count", "Interceptors this system fired.", "neither"),
+    "threats.<threat_type>.<zone_id>": MetricDoc("count", "Threats of this type aimed at this zone.", "lower"),
+    "engaged.<threat_type>.<zone_id>": MetricDoc(
+        "count", "Threats of this type aimed at this zone that at least one system fired at.", "neither"
+    ),
+    "killed.<threat_type>.<zone_id>": MetricDoc("count", "Threats of this type aimed at this zone that were killed.", "higher"),
+    "leakers.<threat_type>.<zone_id>": MetricDoc("count", "Threats of this type that reached this zone unkilled.", "lower"),
+    "threats": MetricDoc("count", "Drones and missiles in all air raids, at every zone.", "lower"),
+    "intercept_rate": MetricDoc(
+        "share 0-1",
+        "Share of all threats killed, at every zone, defended or not (NaN if no threats); mostly set by where "
+        "raids aim, not by the package.",
+        "higher",
+    ),
+    "intercept_rate.<threat_type>": MetricDoc("share 0-1", "Share of threats of this type killed, at every zone.", "higher"),
+    "leakers": MetricDoc("count", "Threats not killed, at every zone, defended or not (see leakers_defended).", "lower"),
+    "leakers.<zone_id>": MetricDoc("count", "Threats of every type that reached this zone unkilled.", "lower"),
     "interceptors_used": MetricDoc("count", "Interceptors fired by all systems.", "neither"),
-    "stockout_day.<system_id>": MetricDoc("day", "First time this system's interceptor stock hit zero (NaN if never).", "higher"),
     "armaments_delivered": MetricDoc("items", "Items of all armaments deliveries that arrived during the run.", "higher"),
     "nonlethal_output.<element_id>": MetricDoc(
         "element's output_unit", "Total output of this non-lethal element (km2 demined, patients treated...).", "higher"
@@ -105,8 +137,9 @@ HEADLINE_METRICS: tuple[str, ...] = (
     "detection_rate",
     "incidents_answered_on_target_share",
     "response_time_mean_hours",
-    "intercept_rate",
-    "leakers",
+    "missiles_leaked_defended",
+    "package_kills",
+    "cover_days.<system_id>",
     "stockout_day.<system_id>",
     "armaments_delivered",
     "nonlethal_output.<element_id>",
@@ -166,6 +199,7 @@ def _leakers(world: "World", series: dict[str, np.ndarray]) -> dict[str, float]:
 
 def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     """Scalars and daily series of a finished replication."""
+    from .air_measures import airdefence_metrics
     from .support import nonlethal_outputs
 
     h, s = world.horizon, world.scenario
@@ -173,9 +207,9 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     for name, level in world.levels.items():
         series[name] = level.daily_end(h) if name.startswith("stock.") else level.daily_mean(h)
     series.update(world.surveillance.series(h))
-    inc, air = world.incidents, world.air
+    inc = world.incidents
     series["incidents_cumulative"] = daily_cumulative(inc.times, h)
-    zone_leaks = _leakers(world, series)
+    _leakers(world, series)
 
     m: dict[str, float] = {}
     cov = series["coverage"]
@@ -205,17 +239,7 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     m["response_within_target_share"] = _ratio(float((on_target & decided).sum()), float(decided.sum()))
     m["incidents_answered_on_target_share"] = _ratio(float((on_target & seen).sum()), float(times.size))
 
-    threats = sum(air.threats.values())
-    m["threats"] = float(threats)
-    m["intercept_rate"] = _ratio(float(sum(air.killed.values())), float(threats))
-    for t in air.types:
-        m[f"intercept_rate.{t}"] = _ratio(float(air.killed[t]), float(air.threats[t]))
-    m["leakers"] = float(sum(zone_leaks.values()))
-    for z, n in zone_leaks.items():
-        m[f"leakers.{z}"] = n
-    m["interceptors_used"] = float(sum(sys.fired for sys in air.systems.values()))
-    for sid, sys in air.systems.items():
-        m[f"stockout_day.{sid}"] = sys.stockout_day
+    m.update(airdefence_metrics(world, 0.0, float(h)))
     m["armaments_delivered"] = float(world.deliveries.delivered)
     m.update(nonlethal_outputs(world))
     return m, {k: np.asarray(v, dtype=np.float64) for k, v in series.items()}
