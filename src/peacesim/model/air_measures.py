@@ -92,16 +92,16 @@ def airdefence_metrics(world: "World", start: float, end: float) -> dict[str, fl
     m["threats"] = float(all_threats.sum())
     m["intercept_rate"] = _ratio(float(all_killed.sum()), float(all_threats.sum()))
     m["leakers"] = float((all_threats - all_killed).sum())
-    for i, z in enumerate(zones):
-        m[f"leakers.{z.id}"] = float(all_threats[i] - all_killed[i])
+    for i, zone in enumerate(zones):
+        m[f"leakers.{zone.id}"] = float(all_threats[i] - all_killed[i])
     for t in air.types:
         m[f"intercept_rate.{t}"] = _ratio(float(killed[t].sum()), float(threats[t].sum()))
-        for i in np.flatnonzero(targeted[t]):
-            z = zones[i].id
-            m[f"threats.{t}.{z}"] = float(threats[t][i])
-            m[f"engaged.{t}.{z}"] = float(engaged[t][i])
-            m[f"killed.{t}.{z}"] = float(killed[t][i])
-            m[f"leakers.{t}.{z}"] = float(threats[t][i] - killed[t][i])
+        for j in np.flatnonzero(targeted[t]).tolist():
+            z = zones[j].id
+            m[f"threats.{t}.{z}"] = float(threats[t][j])
+            m[f"engaged.{t}.{z}"] = float(engaged[t][j])
+            m[f"killed.{t}.{z}"] = float(killed[t][j])
+            m[f"leakers.{t}.{z}"] = float(threats[t][j] - killed[t][j])
     m["leakers_defended"] = float((all_threats - all_killed)[defended].sum())
     missiles = [t for t in air.types if t in MISSILE_TYPES]
     m["missiles_defended"] = float(sum(threats[t][defended].sum() for t in missiles))

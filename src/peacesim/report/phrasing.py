@@ -35,6 +35,8 @@ SHORT: dict[str, str] = {
     "response_time_mean_hours": "response time",
     "intercept_rate": "intercept rate",
     "leakers": "leakers",
+    "missiles_leaked_defended": "missiles reaching defended zones",
+    "package_kills": "package kills",
     "armaments_delivered": "armaments delivered",
 }
 #: Longer names for the stated changes.
@@ -49,17 +51,22 @@ NOUN: dict[str, str] = {
     "response_time_mean_hours": "mean response time",
     "intercept_rate": "the intercept rate",
     "leakers": "leakers",
+    "missiles_leaked_defended": "missiles reaching defended zones unkilled",
+    "package_kills": "threats killed by the package's air defences",
     "armaments_delivered": "armaments delivered",
 }
 #: Subjects that take a plural verb.
-PLURAL = {"rotation gaps", "leakers", "troops deployed", "armaments delivered"}
+PLURAL = {"rotation gaps", "leakers", "troops deployed", "armaments delivered", "missiles reaching defended zones",
+          "missiles reaching defended zones unkilled", "package kills", "threats killed by the package's air defences"}
 #: Units of ``describe(name).unit`` as they read after a number.
 UNIT_WORDS = {"day": "days", "count": "", "share 0-1": "points", "element's output_unit": ""}
 #: What a non-lethal element's output is, after its unit ('km2 demined', 'patients treated').
 OUTPUT_VERB = {"demining": "demined", "medical": "treated", "humanitarian": "of humanitarian aid",
                "reconstruction": "of reconstruction"}
 #: What the count metrics count.
-COUNTED = {"leakers": "threats", "incidents": "incidents"}
+COUNTED = {"leakers": "threats", "incidents": "incidents", "missiles_leaked_defended": "missiles",
+           "missiles_defended": "missiles", "leakers_defended": "threats", "package_kills": "threats",
+           "context_kills": "threats", "kills": "threats"}
 
 
 def sig(x: float, digits: int = 3) -> str:
@@ -156,10 +163,10 @@ def element_name(run: RunResult | None, element_id: str) -> str:
 
 
 def _per_element(name: str, run: RunResult | None) -> tuple[str, str] | None:
-    """('stockout' | 'output', element in words) for a per-element metric, else None."""
+    """('stockout' | 'cover' | 'output', element in words) for a per-element metric, else None."""
     stem, _, suffix = name.partition(".")
-    if stem == "stockout_day":
-        return "stockout", system_name(run, suffix) if run else words(suffix)
+    if stem in ("stockout_day", "cover_days"):
+        return stem.split("_")[0], system_name(run, suffix) if run else words(suffix)
     if stem == "nonlethal_output":
         return "output", element_name(run, suffix)
     return None
@@ -170,7 +177,8 @@ def noun(name: str, run: RunResult | None = None) -> str:
     element = _per_element(name, run)
     if element:
         kind, who = element
-        return f"the {who} stock-out day" if kind == "stockout" else f"{who} output"
+        return {"stockout": f"the {who} stock-out day", "cover": f"the {who}'s days of interceptor cover"}.get(
+            kind, f"{who} output")
     return NOUN.get(name, words(name))
 
 
@@ -185,7 +193,7 @@ def short(name: str, run: RunResult | None = None) -> str:
     element = _per_element(name, run)
     if element:
         kind, who = element
-        return f"{who} stock-out" if kind == "stockout" else f"{who} output"
+        return {"stockout": f"{who} stock-out", "cover": f"{who} interceptor cover"}.get(kind, f"{who} output")
     return SHORT.get(name, words(name))
 
 
