@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from peacesim.catalog import FOC_THRESHOLD, IOC_THRESHOLD, element_of, is_headline
 from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
-from peacesim.model import is_headline
-from peacesim.model.metrics import FOC_THRESHOLD, IOC_THRESHOLD
 
 from .context import scenario_of
 from .phrasing import (
@@ -109,17 +108,12 @@ def level_findings(run: RunResult) -> list[Finding]:
                 text += ", and " + _event_clause(run, "foc_day")
                 used.append("foc_day")
         out.append(Finding(text + ".", "level", tuple(used)))
-    if "troops_deployed_mean" in s and "rotation_gap_days" in s:
+    ground = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
+    if len(ground) == 2:
         out.append(Finding(
-            f"On average {sig(s['troops_deployed_mean'].mean)} troops are in theatre; contingent slots stand empty "
-            f"for {_with_ci(s['rotation_gap_days'], 'rotation_gap_days', conf)} during rotations.",
-            "level", ("troops_deployed_mean", "rotation_gap_days")))
-    ground = [m for m in ("detection_rate", "response_time_mean_hours", "incidents_answered_on_target_share") if m in s]
-    if len(ground) == 3:
-        out.append(Finding(
-            f"{share(s['detection_rate'].mean)} of incidents are noticed and teams reach them in "
-            f"{_with_ci(s['response_time_mean_hours'], 'response_time_mean_hours', conf)} on average; "
-            f"{share(s['incidents_answered_on_target_share'].mean)} of all incidents are answered within the target time.",
+            f"{share(s['detection_rate'].mean)} of incidents are noticed; "
+            f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
+            "of all incidents, noticed or not, are answered within the target time.",
             "level", tuple(ground)))
     air = [m for m in ("missiles_leaked_defended", "package_kills") if m in s]
     covers = [m for m in headline_order(set(s)) if m.startswith("cover_days.")]
@@ -134,7 +128,7 @@ def level_findings(run: RunResult) -> list[Finding]:
         horizon = _horizon(run)
         for m in covers:
             out_of = f" out of {horizon}" if horizon else ""
-            parts.append(f"the {system_name(run, m.split('.', 1)[1])} has interceptors in stock for "
+            parts.append(f"the {system_name(run, element_of(m))} has interceptors in stock for "
                          f"{_with_ci(s[m], m, conf, run)}{out_of}")
         parts += [_event_clause(run, m) for m in stockouts]
         out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(air + covers + stockouts)))
