@@ -189,7 +189,7 @@ _ENTRIES: tuple[Metric, ...] = (
        "raids aim, not by the package.", noun="the intercept rate over every zone"),
     _m("intercept_rate.<threat_type>", "share", "higher", "Intercept rate",
        "Share of threats of this type killed, at every zone.", noun="the intercept rate of {element}"),
-    _m("leakers", "threats", "lower", "Leakers, every zone",
+    _m("leakers", "threats", "lower", "Leakers",
        "Threats not killed, at every zone, defended or not (see leakers_defended).", plural=True),
     _m("leakers.<zone_id>", "threats", "lower", "Leakers", "Threats of every type that reached this zone unkilled.",
        plural=True, noun="leakers into {element}"),
