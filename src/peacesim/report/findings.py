@@ -127,7 +127,7 @@ def level_findings(run: RunResult) -> list[Finding]:
             parts.append(f"the package's air defences kill {_with_ci(s['package_kills'], 'package_kills', conf, run)}")
         horizon = _horizon(run)
         for m in covers:
-            out_of = f" out of {horizon}" if horizon else ""
+            out_of = f" out of {horizon} days" if horizon else ""
             parts.append(f"the {system_name(run, element_of(m))} has interceptors in stock for "
                          f"{_with_ci(s[m], m, conf, run)}{out_of}")
         parts += [_event_clause(run, m) for m in stockouts]
