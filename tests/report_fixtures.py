@@ -210,6 +210,10 @@ def make_run(
         out = np.argmax(stock <= 0, axis=1).astype(float)
         out[~(stock <= 0).any(axis=1)] = np.nan
         metrics[f"stockout_day.{sys_id}"] = out
+        metrics[f"cover_days.{sys_id}"] = (stock > 0).sum(axis=1).astype(float)
+        metrics[f"kills.{sys_id}"] = 0.6 * (stock[:, 0] - stock[:, -1])
+    metrics["package_kills"] = sum((metrics[f"kills.{k}"] for k in fx.stocks), np.zeros(n))
+    metrics["missiles_leaked_defended"] = 0.05 * metrics["leakers"]
     text = yaml.safe_dump(scenario.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=False)
     return RunResult(
         scenario_name=scenario.metadata.name,

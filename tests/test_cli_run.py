@@ -279,7 +279,7 @@ def test_variants_one_comparison_folded_and_only_in(real, capsys, monkeypatch):
     assert text.count("metric  ") == 1  # only the base summary has a table; nothing changed to tabulate
     assert "real:aid  (run " in text and "v/aid" in text
     folded = next(line for line in text.splitlines() if "unchanged in every variant:" in line)
-    assert "coverage_mean" in folded
+    assert "coverage_mean" in folded and "missiles_leaked_defended" in folded
     assert "only in real:aid: nonlethal_output.demining 40 km2" in text
     assert "never in any run: ioc_day, foc_day" in text
     rows = [line.split(",") for line in (real / "v" / "compare.csv").read_text().splitlines()]

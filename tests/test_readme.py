@@ -33,7 +33,7 @@ def test_every_claim_is_listed() -> None:
 
 def test_metric_names_in_readme_exist() -> None:
     section = README.split("## Metrics", 1)[1].split("\n## ", 1)[0]
-    named = set(re.findall(r"`([a-z][a-z0-9_]*(?:\.<[a-z_]+>)?)`", section))
+    named = set(re.findall(r"`([a-z][a-z0-9_]*(?:\.<[a-z_]+>)*)`", section))
     named.discard("peacesim")
     unknown = {n for n in named if n not in METRICS}
     assert not unknown, f"README names metrics the model does not document: {sorted(unknown)}"

@@ -89,6 +89,8 @@ def test_reference_levels_carry_units_and_intervals():
     assert "initial operating capability (50% coverage) is reached" in first
     air = next(f.text for f in levels if "stock runs out" in f.text or "never runs out" in f.text)
     assert "United States Patriot" in air
+    assert "missiles" in air and "reach defended zones unkilled" in air and "the package's air defences kill" in air
+    assert "has interceptors in stock for" in air
 
 
 def test_metric_undefined_in_both_runs_is_one_plain_statement():

@@ -107,7 +107,9 @@ def test_findings_state_only_distinguishable_headline_differences(report):
     bullets = re.findall(r'<li class="(difference|no_difference)"><b>(.*?)</b>(.*?)</li>', html, re.S)
     assert len(bullets) == 1  # one bullet per compared run
     kind, lead, text = bullets[0]
-    assert lead == "No US air defence"
+    assert kind == "difference" and lead == "No US air defence"
+    assert re.search(r"missiles reaching defended zones unkilled rise from [\d.,]+ to [\d.,]+ missiles "
+                     r"\(\+\d+(\.\d+)?%, 95% CI \+[\d.]+ to \+[\d.]+%\)", text)
     assert "not in this run" in text  # the system the variant removes is named, not left out
     assert "no distinguishable change in" in text and "coverage" in text.split("no distinguishable change in")[1]
     assert "90th percentile" not in text and "+0%" not in html
@@ -129,8 +131,8 @@ def test_headline_table_and_all_metrics_collapsed(report):
     assert "response_time_p90_hours" not in head and "response_time_p90_hours" in rest
     comparison = html[html.index('id="comparison"'):html.index('id="charts"')]
     shown, hidden = comparison.split('<details id="all-differences">', 1)
-    assert "<code>coverage_mean</code>" in shown and "<code>threats</code>" not in shown
-    assert "<code>threats</code>" in hidden and "<code>leakers</code>" in hidden
+    assert "<code>missiles_leaked_defended</code>" in shown and "<code>threats</code>" not in shown
+    assert "<code>threats</code>" in hidden and "<code>leakers</code>" in hidden  # every zone: not headlines
 
 
 def test_reproduction_details(report):

@@ -4,8 +4,13 @@ Each raid stream is one SimPy process. It draws the time to the next raid, the r
 to whole threats), and the split of the raid's threats over target zones (a multinomial on the
 target weights). A raid is one event with vectorised draws, not one process per threat.
 
-In each targeted zone, the systems protecting it engage in scenario order (layered defence:
-survivors of the first layer meet the second). A system engages only threat types it has a kill
+In each targeted zone, the systems protecting it engage one after the other (layered defence:
+survivors of one layer meet the next): first the ``context`` systems (defences that are not part of
+the package, e.g. Ukraine's own), then the ``package`` systems, each group in scenario order. The
+context fires first so that, within one replication, the package meets exactly the threats the
+context let through: context layers draw from their own streams and never see the package, so the
+package's kills are what it adds to the same raids, and equal the leakers with the context alone
+minus the leakers with both (common random numbers, no second run). A system engages only threat types it has a kill
 probability for, only while it is active, and at most ``batteries * engagements_per_battery``
 threats per raid over all the zones it protects. Its interceptors are a SimPy ``Container``.
 
@@ -40,6 +45,8 @@ if TYPE_CHECKING:
     from .world import World
 
 Proc = Generator[simpy.events.Event, Any, Any]
+#: Threat types counted as missiles in the measures (cruise and ballistic: every type but the drone).
+MISSILE_TYPES = ("cruise", "ballistic")
 #: A firing doctrine: (rng, p, shots per threat, threats, stock) -> (engaged, killed, shots).
 Fire = Callable[[np.random.Generator, float, int, int, int], tuple[int, int, int]]
 
@@ -87,6 +94,8 @@ class System:
         self.rng = world.streams.generator(f"air_defence.{spec.id}.engage")
         self.stockout_day = 0.0 if spec.stock == 0 else math.nan
         self.fired = 0
+        self.package = spec.role == "package"
+        self.stockouts: list[float] = []  # times firing emptied the stock
 
     def active(self, t: float) -> bool:
         return self.start <= t < self.end
@@ -122,25 +131,40 @@ class Layer(NamedTuple):
 
     Resolved once per (raid stream, zone) so a raid does not look up kill probabilities, shots
     and doctrine for every engagement (air defence was the largest share of a replication).
+    ``slot`` is where the system's (engaged, killed, shots) go in the stream's outcome row.
     """
 
     system: System
     p: float
     shots: int
     fire: Fire
+    slot: int
 
 
 @dataclass
-class LeakLog:
-    """The leakers of one raid stream: per raid, its day and the leakers per target zone.
+class RaidLog:
+    """The raids of one stream, as flat rows of whole numbers (one row per raid with threats).
 
-    Kept raw (``leakers`` holds one row per raid, flattened) and summed per zone and day with numpy
-    after the run: a raid costs an append and an extend instead of a Python step per target zone.
+    ``threats`` holds, per raid, the threats aimed at each target zone. ``outcomes`` (only for a
+    stream some system can engage) holds, per raid, (engaged, killed) for each target zone, then
+    (engaged, killed, shots) for each system in ``systems``. Kept raw and summed with numpy after
+    the run: a raid costs a few appends instead of a Python step per zone and measure.
     """
 
+    kind: str
     zones: list[int]  # index in scenario.zones of each target zone, in the order of a row
-    days: list[int] = field(default_factory=list)
-    leakers: list[int] = field(default_factory=list)
+    systems: list[str]  # ids of the systems that can engage this stream, in firing order
+    times: list[float] = field(default_factory=list)
+    threats: list[int] = field(default_factory=list)
+    outcomes: list[int] = field(default_factory=list)
+
+    def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(times, threats per raid and zone, outcome rows or None) as arrays."""
+        times = np.asarray(self.times, dtype=float)
+        threats = np.asarray(self.threats, dtype=np.int64).reshape(times.size, len(self.zones))
+        if not self.systems:
+            return times, threats, None
+        return times, threats, np.asarray(self.outcomes, dtype=np.int64).reshape(times.size, -1)
 
 
 class AirDefence:
@@ -149,29 +173,31 @@ class AirDefence:
     def __init__(self, world: "World") -> None:
         self.world = world
         s = world.scenario
-        self.systems = {a.id: System(world, a) for a in s.enablers.air_defence}
+        # Context systems fire before package systems (see the module docstring); sorted() is stable.
+        specs = sorted(s.enablers.air_defence, key=lambda a: a.role != "context")
+        self.systems = {a.id: System(world, a) for a in specs}
         self.protecting: dict[str, list[System]] = {z.id: [] for z in s.zones}
         for sys in self.systems.values():
             for z in sys.spec.zones:
                 self.protecting[z].append(sys)
         self.budget = {sid: sys.spec.batteries * sys.spec.engagements_per_battery for sid, sys in self.systems.items()}
         self.types = sorted({r.threat_type for r in s.threats.air_raids})
-        self.threats = {t: 0 for t in self.types}
-        self.killed = {t: 0 for t in self.types}
         self.zone_ids = [z.id for z in s.zones]
-        self.logs: list[LeakLog] = []
+        self.logs: list[RaidLog] = []
         for raid in s.threats.air_raids:
             world.env.process(self._raids(raid, Intensity.for_threat(s, raid.id)))
 
-    def layers(self, zone: str, kind: str) -> list[Layer]:
+    def firing(self, zone: str, kind: str) -> list[System]:
         """The systems that can engage threats of type ``kind`` over ``zone``, in firing order."""
+        return [sys for sys in self.protecting[zone] if kind in sys.spec.kill_probability]
+
+    def layers(self, zone: str, kind: str, slots: dict[str, int]) -> list[Layer]:
+        """The layers of ``zone`` against ``kind``; ``slots`` gives each system's place in a row."""
         out = []
-        for sys in self.protecting[zone]:
+        for sys in self.firing(zone, kind):
             spec = sys.spec
-            p = spec.kill_probability.get(kind)
-            if p is not None:
-                fire = fire_shoot_look_shoot if spec.doctrine == "shoot_look_shoot" else fire_salvo
-                out.append(Layer(sys, float(p), spec.shots(kind), fire))
+            fire = fire_shoot_look_shoot if spec.doctrine == "shoot_look_shoot" else fire_salvo
+            out.append(Layer(sys, float(spec.kill_probability[kind]), spec.shots(kind), fire, slots[spec.id]))
         return out
 
     def _raids(self, raid: AirRaid, intensity: Intensity) -> Proc:
@@ -185,8 +211,13 @@ class AirDefence:
         weights = np.asarray([raid.target_weights[z] for z in zones], dtype=float)
         p = weights / weights.sum()
         draws = raid_draws(w.streams.generator(name + ".size"), raid.raid_size.sample, w.streams.generator(name + ".targets"), p)
-        defended = [(i, layers) for i, zone in enumerate(zones) if (layers := self.layers(zone, kind))]
-        log = LeakLog([self.zone_ids.index(z) for z in zones])
+        engaging = {sys.spec.id for z in zones for sys in self.firing(z, kind)}
+        systems = [sid for sid in self.systems if sid in engaging]
+        k = len(zones)
+        slots = {sid: 2 * k + 3 * j for j, sid in enumerate(systems)}
+        width = 2 * k + 3 * len(systems)
+        defended = [(i, layers) for i, zone in enumerate(zones) if (layers := self.layers(zone, kind, slots))]
+        log = RaidLog(kind, [self.zone_ids.index(z) for z in zones], systems)
         self.logs.append(log)
         while True:
             t = intensity.advance(env.now, interval.next())
@@ -196,36 +227,46 @@ class AirDefence:
             yield env.timeout(t - env.now)
             if n == 0:
                 continue
-            self.threats[kind] += n
+            log.times.append(t)
+            log.threats.extend(counts)
+            killed = 0
             if defended:
                 budget = self.budget.copy()
+                row = [0] * width
                 for i, layers in defended:
                     if counts[i]:
-                        counts[i] = self._defend(layers, counts[i], budget)
-            leaked = sum(counts)  # counts now holds the leakers per target zone
-            log.days.append(int(t))
-            log.leakers.extend(counts)
-            self.killed[kind] += n - leaked
+                        engaged, hit = self._defend(layers, counts[i], budget, row)
+                        row[2 * i] = engaged
+                        row[2 * i + 1] = hit
+                        killed += hit
+                log.outcomes.extend(row)
             if w.trace is not None:
-                w.log(name, "raid", f"{n} {kind}, {leaked} leaked")
+                w.log(name, "raid", f"{n} {kind}, {n - killed} leaked")
 
     def leaked_per_day(self) -> np.ndarray:
         """Leakers per zone (rows in scenario order) and day (columns) over the run."""
         h = self.world.horizon
         out = np.zeros((len(self.zone_ids), h))
         for log in self.logs:
-            if log.days:
-                days = np.asarray(log.days)
-                leakers = np.asarray(log.leakers, dtype=float).reshape(len(log.days), len(log.zones))
+            if log.times:
+                times, threats, outcomes = log.rows()
+                leakers = threats if outcomes is None else threats - outcomes[:, 1 : 2 * len(log.zones) : 2]
+                days = times.astype(np.int64)
                 for j, z in enumerate(log.zones):
                     out[z] += np.bincount(days, weights=leakers[:, j], minlength=h)
         return out
 
-    def _defend(self, layers: list[Layer], threats: int, budget: dict[str, int]) -> int:
-        """Layered engagement of the threats aimed at one zone; returns the leakers."""
+    def _defend(self, layers: list[Layer], threats: int, budget: dict[str, int], row: list[int]) -> tuple[int, int]:
+        """Layered engagement of the threats aimed at one zone; returns (engaged, killed).
+
+        Adds each system's (engaged, killed, shots) to ``row`` at its slot. A threat counts as
+        engaged once however many layers fire at it: a later layer is taken to fire first at
+        threats no earlier layer engaged (kills do not depend on which threats a layer picks, as
+        every engagement is independent with the same kill probability).
+        """
         now = self.world.env.now
-        alive = threats
-        for sys, p, n, fire in layers:
+        alive = unengaged = threats
+        for sys, p, n, fire, slot in layers:
             sid = sys.spec.id
             left = budget[sid]
             if left <= 0 or not sys.start <= now < sys.end:
@@ -236,11 +277,17 @@ class AirDefence:
             engaged, killed, shots = fire(sys.rng, p, n, min(alive, left), stock)
             budget[sid] = left - engaged
             alive -= killed
+            unengaged -= min(engaged, unengaged)
+            row[slot] += engaged
+            row[slot + 1] += killed
+            row[slot + 2] += shots
             if shots:
                 sys.expend(now, shots)
-                if sys.stock.level <= 0 and math.isnan(sys.stockout_day):
-                    sys.stockout_day = now
-                    self.world.log(f"air_defence.{sid}", "stockout")
+                if sys.stock.level <= 0:
+                    sys.stockouts.append(now)
+                    if math.isnan(sys.stockout_day):
+                        sys.stockout_day = now
+                        self.world.log(f"air_defence.{sid}", "stockout")
             if alive == 0:
                 break
-        return alive
+        return threats - unengaged, threats - alive

@@ -60,9 +60,9 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     _leak_series(world, leaked, series)
 
     m = _run_only(world, series)
-    m.update(_scalars(world, series, leaked, 0.0, float(h)))
+    m.update(_scalars(world, series, 0.0, float(h)))
     for w in world.scenario.metrics.windows:
-        part = _scalars(world, series, leaked, float(w.start_day), float(w.end_day))
+        part = _scalars(world, series, float(w.start_day), float(w.end_day))
         m.update({window_name(k, w.start_day, w.end_day): v for k, v in part.items() if lookup(k).windowed})
     return m, {k: np.asarray(v, dtype=np.float64) for k, v in series.items()}
 
@@ -76,27 +76,21 @@ def _run_only(world: "World", series: dict[str, np.ndarray]) -> dict[str, float]
     """Metrics defined for the whole run only (days of events, totals of the cycle)."""
     from .support import nonlethal_outputs
 
-    h, s, air = world.horizon, world.scenario, world.air
+    h, s = world.horizon, world.scenario
     m: dict[str, float] = {}
     m["ioc_day"] = world.coverage.first_reaching(IOC_THRESHOLD, h)
     m["foc_day"] = world.coverage.first_reaching(FOC_THRESHOLD, h)
     m["troops_committed"] = float(sum(f.rotation_depth * f.troops_per_unit for f in s.forces))
     m["troops_cycled"] = float(sum(c.arrivals * c.force.troops_per_unit for c in world.contingents))
-    threats = sum(air.threats.values())
-    m["threats"] = float(threats)
-    m["intercept_rate"] = _ratio(float(sum(air.killed.values())), float(threats))
-    for t in air.types:
-        m[f"intercept_rate.{t}"] = _ratio(float(air.killed[t]), float(air.threats[t]))
-    m["interceptors_used"] = float(sum(sys.fired for sys in air.systems.values()))
-    for sid, sys in air.systems.items():
-        m[f"stockout_day.{sid}"] = sys.stockout_day
     m["armaments_delivered"] = float(world.deliveries.delivered)
     m.update(nonlethal_outputs(world))
     return m
 
 
-def _scalars(world: "World", series: dict[str, np.ndarray], leaked: np.ndarray, start: float, end: float) -> dict[str, float]:
+def _scalars(world: "World", series: dict[str, np.ndarray], start: float, end: float) -> dict[str, float]:
     """The windowed scalars over days [start, end); (0, horizon) is the whole run."""
+    from .air_measures import airdefence_metrics  # imports SimPy: keep the catalog import cheap
+
     h, s = world.horizon, world.scenario
     days = _days(start, end, h)
     m: dict[str, float] = {}
@@ -130,10 +124,7 @@ def _scalars(world: "World", series: dict[str, np.ndarray], leaked: np.ndarray, 
     m["response_within_target_share"] = _ratio(float((on_target & decided).sum()), float(decided.sum()))
     m["incidents_answered_on_target_share"] = _ratio(float((on_target & seen).sum()), float(times.size))
 
-    per_zone = leaked[:, days].sum(axis=1)
-    m["leakers"] = float(per_zone.sum())
-    for z, n in zip(world.air.zone_ids, per_zone):
-        m[f"leakers.{z}"] = float(n)
+    m.update(airdefence_metrics(world, start, end))
     return m
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from peacesim.catalog import FOC_THRESHOLD, IOC_THRESHOLD, is_headline
+from peacesim.catalog import FOC_THRESHOLD, IOC_THRESHOLD, element_of, is_headline
 from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
@@ -37,6 +37,7 @@ from .phrasing import (
     short,
     sig,
     size_of,
+    system_name,
     value_text,
     words,
 )
@@ -114,10 +115,23 @@ def level_findings(run: RunResult) -> list[Finding]:
             f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
             "of all incidents, noticed or not, are answered within the target time.",
             "level", tuple(ground)))
+    air = [m for m in ("missiles_leaked_defended", "package_kills") if m in s]
+    covers = [m for m in headline_order(set(s)) if m.startswith("cover_days.")]
     stockouts = [m for m in headline_order(set(s)) if m.startswith("stockout_day.")]
-    if stockouts:
-        parts = [_event_clause(run, m) for m in stockouts]
-        out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(stockouts)))
+    if air or covers or stockouts:
+        parts = []
+        if "missiles_leaked_defended" in s:
+            parts.append(f"{_with_ci(s['missiles_leaked_defended'], 'missiles_leaked_defended', conf, run)} "
+                         "reach defended zones unkilled")
+        if "package_kills" in s:
+            parts.append(f"the package's air defences kill {_with_ci(s['package_kills'], 'package_kills', conf, run)}")
+        horizon = _horizon(run)
+        for m in covers:
+            out_of = f" out of {horizon} days" if horizon else ""
+            parts.append(f"the {system_name(run, element_of(m))} has interceptors in stock for "
+                         f"{_with_ci(s[m], m, conf, run)}{out_of}")
+        parts += [_event_clause(run, m) for m in stockouts]
+        out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(air + covers + stockouts)))
     return out[:4]
 
 
@@ -177,7 +191,7 @@ def unpaired_clauses(rows: Sequence[Unpaired], other: RunResult, comparison: Com
     if amounts:
         clauses.insert(0, f"adds {join(amounts)}, which the reference does not have")
     if lacked:
-        names = [owner(m, ref) for m in lacked]
+        names = list(dict.fromkeys(owner(m, ref) for m in lacked))  # a system lacks its cover and stock-out
         clauses.append(f"{join(names)} {'is' if len(names) == 1 else 'are'} not in this run")
     return clauses, added
 

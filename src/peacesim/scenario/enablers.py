@@ -42,6 +42,13 @@ class AirDefence(Active):
     """Air-defence systems protecting some zones, firing from a finite interceptor stock."""
 
     system: str = Field(min_length=1, max_length=100, description="System name (e.g. Patriot, SAMP/T).")
+    role: Literal["package", "context"] = Field(
+        default="package",
+        description=(
+            "package: part of the commitments being assessed; context: a defence already there (e.g. "
+            "Ukraine's own). Context systems engage first, so package_kills is what the package adds to them."
+        ),
+    )
     batteries: int = Field(ge=0, le=1000, description="Batteries deployed.")
     engagements_per_battery: int = Field(
         default=16, ge=1, le=10_000, description="Threats one battery can engage in a single raid (saturation)."
