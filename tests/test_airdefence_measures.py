@@ -117,7 +117,8 @@ def test_the_context_fires_first_whatever_the_listing_order() -> None:
     """Listing the context after the package changes nothing: context layers always engage first."""
     a = simulate(FULL, seed(7)).metrics
     b = simulate(layered([PATRIOT, SAMP, CONTEXT], [RESUPPLY]), seed(7)).metrics
-    assert a == b
+    assert a.keys() == b.keys()
+    assert all(a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])) for k in a)
 
 
 @pytest.mark.parametrize("i", range(4))
