@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from .recorder import daily_cumulative, union_length
+from .recorder import daily_cumulative
+from .rotation import built_up_day, rotation_metrics
 
 if TYPE_CHECKING:
     from .world import World
@@ -43,15 +44,40 @@ def _s(unit: str, meaning: str, better: Literal["higher", "lower", "neither"]) -
 METRICS: dict[str, MetricDoc] = {
     "coverage_mean": MetricDoc("share 0-1", "Weighted overall coverage of the zones, averaged over the run.", "higher"),
     "coverage_min": MetricDoc(
-        "share 0-1", "Lowest daily overall coverage from the day IOC is reached (over the whole run if never).", "higher"
+        "share 0-1",
+        "Lowest daily overall coverage from the first whole day on which every contingent should be in theatre "
+        "(readiness day + mean move; NaN if no such day).",
+        "higher",
     ),
     "ioc_day": MetricDoc("day", f"First time overall coverage reaches {IOC_THRESHOLD} (NaN if never).", "lower"),
     "foc_day": MetricDoc("day", f"First time overall coverage reaches {FOC_THRESHOLD} (NaN if never).", "lower"),
     "troops_committed": MetricDoc("troops", "Troops in all rotation cycles: sum of rotation_depth x troops_per_unit.", "neither"),
     "troops_deployed_mean": MetricDoc("troops", "Headcount in theatre, averaged over the run (handover overlaps included).", "neither"),
     "troops_cycled": MetricDoc("troops", "Troops who arrived in theatre during the run (each arrival counted).", "neither"),
-    "rotation_gap_days": MetricDoc(
-        "days", "Time during which at least one contingent slot was empty after its first arrival and before withdrawal.", "lower"
+    # --- rotation (model/rotation.py): each contingent against its own plan ---------------------
+    "troops_in_theatre_mean": MetricDoc(
+        "troops", "Troops in theatre, averaged over the run; each occupied position once (handover overlaps not doubled).",
+        "higher",
+    ),
+    "troops_in_theatre_min": MetricDoc(
+        "troops",
+        "Fewest troops in theatre on any whole day from the first day every contingent should be in theatre "
+        "(daily mean; NaN if no such day).",
+        "higher",
+    ),
+    "presence_share": MetricDoc(
+        "share 0-1",
+        "Troop-days in theatre / planned troop-days, all contingents; each should hold troops_per_unit x units_deployed "
+        "from its planned first arrival (readiness day + mean move) until its withdrawal.",
+        "higher",
+    ),
+    "presence_share.<force_id>": MetricDoc(
+        "share 0-1", "Troop-days this contingent had in theatre / its planned troop-days (NaN if none planned).", "higher"
+    ),
+    "worst_presence_share": MetricDoc("share 0-1", "presence_share of the contingent with the lowest one.", "higher"),
+    "longest_gap_days": MetricDoc(
+        "days", "Longest time any one contingent had none of its troops in theatre while it should have been there.",
+        "lower",
     ),
     "incidents": MetricDoc("count", "Incidents on the ground during the run.", "lower"),
     "detection_rate": MetricDoc("share 0-1", "Share of incidents noticed (by sensors, or on the ground where no ISR is needed).", "higher"),
@@ -100,7 +126,7 @@ HEADLINE_METRICS: tuple[str, ...] = (
     "coverage_mean",
     "ioc_day",
     "foc_day",
-    "rotation_gap_days",
+    "troops_in_theatre_min",
     "troops_deployed_mean",
     "detection_rate",
     "incidents_answered_on_target_share",
@@ -182,13 +208,12 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     m["coverage_mean"] = float(cov.mean())
     m["ioc_day"] = world.coverage.first_reaching(IOC_THRESHOLD, h)
     m["foc_day"] = world.coverage.first_reaching(FOC_THRESHOLD, h)
-    from_day = 0 if math.isnan(m["ioc_day"]) else min(int(m["ioc_day"]), h - 1)
-    m["coverage_min"] = float(cov[from_day:].min())
+    from_day = built_up_day(world)
+    m["coverage_min"] = float(cov[from_day:].min()) if from_day < h else math.nan
     m["troops_committed"] = float(sum(f.rotation_depth * f.troops_per_unit for f in s.forces))
     m["troops_deployed_mean"] = float(series["troops.deployed"].mean())
     m["troops_cycled"] = float(sum(c.arrivals * c.force.troops_per_unit for c in world.contingents))
-    gaps = [g for c in world.contingents for g in c.open_gaps(float(h))]
-    m["rotation_gap_days"] = union_length(gaps, 0.0, float(h))
+    m.update(rotation_metrics(world, 0.0, float(h)))
 
     times, seen = np.asarray(inc.times), np.asarray(inc.seen, dtype=bool)
     warnings, responses = np.asarray(inc.warnings), np.asarray(inc.responses)

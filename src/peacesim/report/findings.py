@@ -108,11 +108,12 @@ def level_findings(run: RunResult) -> list[Finding]:
                 text += ", and " + _event_clause(run, "foc_day")
                 used.append("foc_day")
         out.append(Finding(text + ".", "level", tuple(used)))
-    if "troops_deployed_mean" in s and "rotation_gap_days" in s:
+    if "troops_deployed_mean" in s and "troops_in_theatre_min" in s:
         out.append(Finding(
-            f"On average {sig(s['troops_deployed_mean'].mean)} troops are in theatre; contingent slots stand empty "
-            f"for {_with_ci(s['rotation_gap_days'], 'rotation_gap_days', conf)} during rotations.",
-            "level", ("troops_deployed_mean", "rotation_gap_days")))
+            f"On average {sig(s['troops_deployed_mean'].mean)} troops are in theatre, and "
+            f"{_with_ci(s['troops_in_theatre_min'], 'troops_in_theatre_min', conf)} on the leanest day once every "
+            "contingent should have arrived.",
+            "level", ("troops_deployed_mean", "troops_in_theatre_min")))
     ground = [m for m in ("detection_rate", "response_time_mean_hours", "incidents_answered_on_target_share") if m in s]
     if len(ground) == 3:
         out.append(Finding(

@@ -28,7 +28,9 @@ SHORT: dict[str, str] = {
     "coverage_mean": "coverage",
     "ioc_day": "IOC day",
     "foc_day": "FOC day",
-    "rotation_gap_days": "rotation gaps",
+    "troops_in_theatre_min": "lowest strength in theatre",
+    "presence_share": "presence",
+    "longest_gap_days": "longest absence",
     "troops_deployed_mean": "troops deployed",
     "detection_rate": "detection",
     "incidents_answered_on_target_share": "incidents answered on target",
@@ -42,7 +44,10 @@ NOUN: dict[str, str] = {
     "coverage_mean": "mean coverage",
     "ioc_day": "the day of initial operating capability",
     "foc_day": "the day of full operating capability",
-    "rotation_gap_days": "rotation gaps",
+    "troops_in_theatre_min": "the lowest daily strength in theatre after the build-up",
+    "presence_share": "the share of planned troop-days in theatre",
+    "worst_presence_share": "the worst contingent's share of planned troop-days in theatre",
+    "longest_gap_days": "the longest absence of a contingent",
     "troops_deployed_mean": "troops deployed",
     "detection_rate": "the share of incidents detected",
     "incidents_answered_on_target_share": "the share of incidents answered on target",
@@ -52,7 +57,7 @@ NOUN: dict[str, str] = {
     "armaments_delivered": "armaments delivered",
 }
 #: Subjects that take a plural verb.
-PLURAL = {"rotation gaps", "leakers", "troops deployed", "armaments delivered"}
+PLURAL = {"leakers", "troops deployed", "armaments delivered"}
 #: Units of ``describe(name).unit`` as they read after a number.
 UNIT_WORDS = {"day": "days", "count": "", "share 0-1": "points", "element's output_unit": ""}
 #: What a non-lethal element's output is, after its unit ('km2 demined', 'patients treated').
@@ -233,7 +238,7 @@ def is_relative(d: Difference) -> bool:
 
 
 def change(d: Difference, confidence: float, run: RunResult | None = None) -> str:
-    """'rotation gaps rise from 54.3 to 244 days (+350%, 95% CI +340 to +361%)'."""
+    """'the longest absence of a contingent rises from 54.3 to 244 days (+349%, 95% CI +340 to +361%)'."""
     conf = f"{round(100 * confidence)}% CI"
     verb = "rise" if d.mean > 0 else "fall"
     subject = noun(d.metric, run)
