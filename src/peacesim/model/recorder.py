@@ -60,7 +60,7 @@ class Level:
         x = np.arange(horizon + 1, dtype=float)
         i = np.searchsorted(t, x, side="right") - 1
         integral = cum[i] + v[i] * (x - t[i])
-        daily = np.diff(integral)
+        daily: np.ndarray = np.diff(integral)
         last = np.searchsorted(t, x[1:], side="left") - 1  # segment just before the end of each day
         steady = i[:-1] == last
         daily[steady] = v[i[:-1][steady]]
