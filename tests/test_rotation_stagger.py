@@ -116,6 +116,20 @@ def test_plenty_of_units_deploy_every_line_and_spread_the_reliefs() -> None:
     assert r.metrics["presence_share"] == 1.0 and r.metrics["longest_gap_days"] == 0.0
 
 
+def test_a_sub_unit_moves_with_its_share_of_a_lift_place() -> None:
+    """One lift place carries one unit at a time: three sub-units of a third each fly in together, and a
+    whole unit of the other nation waits until they have landed.
+    """
+    lift = [{"mode": "air", "capacity_units": 1}]
+    split = force("aa", 300, 3, 180, 300, deployment_delay_days=7.0, sub_units=3)
+    whole = force("bb", 300, 3, 180, 300, deployment_delay_days=7.0)
+    sc = make(100, zones=[dict(KYIV, troops_required=600)], forces=[split, whole], lift=lift)
+    r = simulate(sc, SEED, trace=True)
+    assert r.trace is not None
+    arrivals = [(e.actor, e.time) for e in r.trace if e.event == "arrive"]
+    assert arrivals[:4] == [("force.aa", 7.0)] * 3 + [("force.bb", 14.0)]
+
+
 # --- no float-noise gaps --------------------------------------------------------------------------
 
 def test_a_relief_due_at_the_end_of_a_tour_leaves_no_gap() -> None:

@@ -4,7 +4,7 @@ Each contingent keeps ``units_deployed`` slots filled in theatre from ``rotation
 Every slot is a SimPy process. The first unit leaves at ``readiness_day``. While a unit serves its
 tour, the slot sends its relief so that it lands ``handover_days`` before the tour ends, planning
 with the *mean* move time. The relief takes the unit that has been ready longest (a SimPy
-``Store``), waits for a place in its lift pool (a SimPy ``Resource``; a mode with no pool is
+``Store``), waits for a place in its lift pool (:class:`LiftPool`, first come first served; a mode with no pool is
 unconstrained) and flies or sails in. The outgoing unit leaves when its tour ends, whether or not
 the relief has arrived. If the relief is late the slot is empty: a rotation gap. Going home uses
 lift too; then the unit recovers and trains before it is ready again.
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from peacesim.scenario.forces import Force
+from peacesim.scenario.schema import Scenario
 
 from .recorder import Level
 from .rotation import EPS, line_start
@@ -45,10 +46,29 @@ STATES = ("ready", "in_transit", "deployed", "recovering", "training")
 Proc = Generator[simpy.events.Event, Any, Any]
 
 
+class LiftPool:
+    """Strategic lift of one mode, in parts of a unit move: a sub-unit of s moves with 1/s of a place.
+
+    A SimPy ``Container`` of ``capacity_units x parts`` whole parts (``parts`` is the least common
+    multiple of the sub-units that move on it), so shares add up exactly; its queue is first come,
+    first served, as a ``Resource`` of ``capacity_units`` places is for whole units.
+    """
+
+    def __init__(self, env: simpy.Environment, capacity_units: int, parts: int) -> None:
+        self.parts = parts
+        self.places = simpy.Container(env, capacity=capacity_units * parts, init=capacity_units * parts)
+
+
+def lift_pools(env: simpy.Environment, scenario: Scenario) -> dict[str, LiftPool]:
+    """One pool per lift mode of the scenario; a mode with no pool is unconstrained."""
+    parts = {p.mode: math.lcm(1, *(f.rotating_sub_units for f in scenario.forces if f.lift == p.mode)) for p in scenario.lift}
+    return {p.mode: LiftPool(env, p.capacity_units, parts[p.mode]) for p in scenario.lift}
+
+
 class Contingent:
     """One nation's contingent: its lines of (sub-)units, its positions in theatre and its presence."""
 
-    def __init__(self, world: "World", force: Force, lift: simpy.Resource | None) -> None:
+    def __init__(self, world: "World", force: Force, lift: LiftPool | None) -> None:
         self.world = world
         self.force = force
         self.actor = f"force.{force.id}"
@@ -204,11 +224,12 @@ class Contingent:
                 self.due[into] = env.now + duration
             yield env.timeout(duration)
             return
-        with self.lift.request() as req:
-            yield req
-            if into is not None:
-                self.due[into] = env.now + duration
-            yield env.timeout(duration)
+        share = self.lift.parts // self.force.rotating_sub_units
+        yield self.lift.places.get(share)
+        if into is not None:
+            self.due[into] = env.now + duration
+        yield env.timeout(duration)
+        self.lift.places.put(share)  # never waits: the parts were taken above
 
     def _withdraw_at(self, day: float) -> Proc:
         """The nation withdraws: units in theatre go home and no more rotations start."""
