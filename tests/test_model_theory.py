@@ -46,7 +46,7 @@ def test_rotation_gap_share_matches_steady_state(depth: int, tour: float, recove
     horizon = int(30 * cycle)
     r = run(rotation(depth, tour, recovery, training, delay=delay, horizon=horizon))
     gap_share = max(0.0, 1.0 - depth * tour / cycle)
-    observed = r.metrics["rotation_gap_days"]
+    observed = (1.0 - r.metrics["presence_share"]) * (horizon - delay)  # empty days since the planned arrival
     expected = gap_share * (horizon - delay)
     # Start-up transient and the cut at the horizon are each at most one gap of (C - k*tour) days.
     assert abs(observed - expected) <= max(cycle - depth * tour, 0.0) + 1e-9
@@ -60,11 +60,11 @@ def test_units_needed_is_deploy_plus_dwell_over_deploy(tour: float, dwell: float
     """ceil((tour + dwell) / tour) units keep a slot filled; one fewer leaves gaps."""
     needed = math.ceil((tour + dwell) / tour)
     enough = run(rotation(needed, tour, dwell / 2, dwell / 2, horizon=3000))
-    assert enough.metrics["rotation_gap_days"] == 0.0
+    assert enough.metrics["presence_share"] == 1.0 and enough.metrics["longest_gap_days"] == 0.0
     assert enough.metrics["coverage_min"] == 1.0
     if needed > 1:
         short = run(rotation(needed - 1, tour, dwell / 2, dwell / 2, horizon=3000))
-        assert short.metrics["rotation_gap_days"] > 0.0
+        assert short.metrics["presence_share"] < 1.0 and short.metrics["longest_gap_days"] > 0.0
 
 
 def test_handover_overlap_raises_headcount_not_coverage() -> None:
@@ -74,7 +74,7 @@ def test_handover_overlap_raises_headcount_not_coverage() -> None:
     units = r.metrics["troops_deployed_mean"] / 100
     assert abs(units - tour / (tour - h)) <= tour / horizon
     assert r.metrics["coverage_min"] == 1.0
-    assert r.metrics["rotation_gap_days"] == 0.0
+    assert r.metrics["presence_share"] == 1.0 and r.metrics["longest_gap_days"] == 0.0
 
 
 def test_lift_pool_serialises_build_up() -> None:

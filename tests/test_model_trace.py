@@ -27,20 +27,20 @@ def test_public_api_is_exactly_the_contract() -> None:
 
 
 def test_rotation_trace_two_units() -> None:
-    """Two units, 10-day tours, 3 days recovery, 2 training, 1-day moves: the relief lands as the tour ends."""
+    """Two units, 10-day tours, 3 days recovery, 2 training, 1-day moves: the relief lands as the tour ends, then the unit leaves."""
     uk = "force.uk"
     assert events(rotation(2, 10, 3, 2, delay=1.0, horizon=30)) == [
         (0.0, uk, "depart", "unit 1"),
         (1.0, uk, "arrive", "unit 1 slot 0"),
         (10.0, uk, "depart", "unit 2"),
-        (11.0, uk, "tour_end", "unit 1 slot 0"),
         (11.0, uk, "arrive", "unit 2 slot 0"),
+        (11.0, uk, "tour_end", "unit 1 slot 0"),
         (12.0, uk, "home", "unit 1"),
         (15.0, uk, "recovered", "unit 1"),
         (17.0, uk, "ready", "unit 1"),
         (20.0, uk, "depart", "unit 1"),
-        (21.0, uk, "tour_end", "unit 2 slot 0"),
         (21.0, uk, "arrive", "unit 1 slot 0"),
+        (21.0, uk, "tour_end", "unit 2 slot 0"),
         (22.0, uk, "home", "unit 2"),
         (25.0, uk, "recovered", "unit 2"),
         (27.0, uk, "ready", "unit 2"),
@@ -72,7 +72,8 @@ def test_rotation_trace_with_gap_and_withdrawal() -> None:
         (31.0, uk, "ready", "unit 1"),
     ]
     r = simulate(sc, SEED)
-    assert r.metrics["rotation_gap_days"] == 7.0
+    assert r.metrics["longest_gap_days"] == 7.0
+    assert r.metrics["presence_share"] == pytest.approx((25 - 1 - 7) / (25 - 1))
     assert r.metrics["troops_cycled"] == 200.0
     assert r.series["troops.deployed"][18:25].tolist() == [100.0] * 7
     assert r.series["troops.deployed"][26:].sum() == 0.0

@@ -114,9 +114,9 @@ def test_event_defined_in_one_run_only_is_said_so():
 
 
 def test_relative_change_with_interval_in_percent():
-    d = Difference("rotation_gap_days", 54.3, 244.0, 189.7, 184.6, 196.0, 20)
+    d = Difference("longest_gap_days", 54.3, 244.0, 189.7, 184.6, 196.0, 20)
     text = change(d, 0.95)
-    assert text == "rotation gaps rise from 54.3 to 244 days (+349%, 95% CI +340 to +361%)"
+    assert text == "the longest absence of a contingent rises from 54.3 to 244 days (+349%, 95% CI +340 to +361%)"
 
 
 def test_tiny_relative_change_is_absolute_with_unit_and_enough_digits():

@@ -23,7 +23,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "no_us_air_defence": [("leakers", +1), ("intercept_rate.ballistic", -1), ("armaments_delivered", -1)],
     "us_isr_only": [("detection_rate", -1), ("leakers", +1), ("armaments_delivered", -1)],
     "five_supporting_nations": [("coverage_mean", -1), ("troops_deployed_mean", -1)],
-    "rotation_two_deep": [("rotation_gap_days", +1), ("coverage_mean", -1)],
+    "rotation_two_deep": [("presence_share", -1), ("troops_in_theatre_min", -1), ("coverage_mean", -1)],
     "threat_escalation": [("incidents", +1), ("threats", +1), ("leakers", +1)],
     "ceasefire_holds": [("threats", -1), ("leakers", -1)],
     "us_withdrawal_day_180": [("detection_rate", -1), ("armaments_delivered", -1), ("leakers", +1)],
@@ -57,7 +57,7 @@ def test_japan_adds_output_and_changes_nothing_else(base: RunResult) -> None:
     other = _run("baseline.yaml", "japan_engineering_medical")
     assert other.summary["nonlethal_output.japan_demining"].mean > 0
     assert other.summary["nonlethal_output.japan_medical"].mean > 0
-    for name in ("coverage_mean", "leakers", "detection_rate", "rotation_gap_days"):
+    for name in ("coverage_mean", "leakers", "detection_rate", "presence_share"):
         assert (other.metrics[name] == base.metrics[name]).all(), name
 
 

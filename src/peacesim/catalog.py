@@ -98,8 +98,8 @@ _ENTRIES: tuple[Metric, ...] = (
        "Weighted coverage of the zones that need troops, averaged over the days of the run (or window).",
        noun="mean coverage", short="coverage", headline=1),
     _m("coverage_min", "share", "higher", "Lowest weighted coverage",
-       "Lowest whole-day weighted coverage once initial operating capability is reached "
-       "(over the whole run if never; the partial first day is not counted).",
+       "Lowest whole-day weighted coverage from the first whole day on which every contingent should be in "
+       "theatre (its readiness day + mean move), so neither the build-up nor a part-day counts (NaN if no such day).",
        noun="the lowest coverage", short="lowest coverage"),
     _m("ioc_day", "days", "lower", "Initial operating capability",
        f"First time weighted coverage reaches {IOC_THRESHOLD:.0%} (NaN if never).",
@@ -116,9 +116,27 @@ _ENTRIES: tuple[Metric, ...] = (
        noun="troops deployed", short="troops deployed", plural=True),
     _m("troops_cycled", "troops", "neither", "Troops cycled through theatre",
        "Troops who arrived in theatre during the run (each arrival counted).", plural=True, windowed=False),
-    _m("rotation_gap_days", "days", "lower", "Rotation gaps",
-       "Time during which at least one contingent slot was empty after its first arrival and before withdrawal.",
-       noun="rotation gaps", plural=True),
+    # --- rotation (model/rotation.py): each contingent against its own plan ---------------------
+    _m("troops_in_theatre_mean", "troops", "higher", "Troops in theatre, mean",
+       "Troops in theatre, averaged over the run; each occupied position once (a handover overlap is not doubled).",
+       noun="the mean strength in theatre", short="strength in theatre"),
+    _m("troops_in_theatre_min", "troops", "higher", "Troops in theatre, leanest day",
+       "Fewest troops in theatre on any whole day (daily mean) from the first whole day on which every "
+       "contingent should be in theatre (NaN if no such day).",
+       noun="the strength in theatre on the leanest day", short="leanest-day strength", headline=4),
+    _m("presence_share", "share", "higher", "Planned troop-days in theatre",
+       "Troop-days in theatre / planned troop-days, all contingents: each plans troops_per_unit x units_deployed "
+       "from its planned first arrival (readiness day + mean move) until its withdrawal.",
+       noun="the share of planned troop-days in theatre", short="presence"),
+    _m("presence_share.<force_id>", "share", "higher", "Planned troop-days in theatre",
+       "Troop-days this contingent had in theatre / its planned troop-days (NaN if none planned).",
+       noun="the share of {element}'s planned troop-days in theatre", short="{element} presence"),
+    _m("worst_presence_share", "share", "higher", "Planned troop-days in theatre, worst contingent",
+       "presence_share of the contingent with the lowest one.",
+       noun="the worst contingent's share of planned troop-days in theatre", short="worst presence"),
+    _m("longest_gap_days", "days", "lower", "Longest absence of a contingent",
+       "Longest time any one contingent had none of its troops in theatre while it should have been there.",
+       noun="the longest absence of a contingent", short="longest absence"),
     # --- incidents and response ---------------------------------------------------------------
     _m("incidents", "incidents", "lower", "Incidents", "Incidents on the ground during the run.", plural=True),
     _m("detection_rate", "share", "higher", "Incidents detected",

@@ -26,7 +26,8 @@ from peacesim.catalog import (
     window_name,
 )
 
-from .recorder import daily_cumulative, union_length
+from .recorder import daily_cumulative
+from .rotation import built_up_day, rotation_metrics
 
 __all__ = ["FOC_THRESHOLD", "HEADLINE_METRICS", "IOC_THRESHOLD", "METRICS", "MetricDoc", "compute", "describe",
            "is_headline", "pattern_of"]
@@ -96,14 +97,13 @@ def _scalars(world: "World", series: dict[str, np.ndarray], start: float, end: f
     m: dict[str, float] = {}
     cov = series["coverage"][days]
     m["coverage_mean"] = _mean(cov)
-    ioc = world.coverage.first_reaching(IOC_THRESHOLD, h)
-    # The lowest coverage counts whole days from the day after IOC (the day it is reached is partial).
-    first = start if math.isnan(ioc) else max(start, math.floor(ioc) + 1.0)
+    # The lowest coverage counts whole days once every contingent should be in theatre: not the build-up,
+    # not a part-day, and not a window that a bigger force (reaching IOC sooner) would lengthen.
+    first = max(math.ceil(start), built_up_day(world))
     tail = series["coverage"][_days(first, end, h)]
     m["coverage_min"] = float(tail.min()) if tail.size else math.nan
     m["troops_deployed_mean"] = _mean(series["troops.deployed"][days])
-    gaps = [g for c in world.contingents for g in c.open_gaps(float(h))]
-    m["rotation_gap_days"] = union_length(gaps, start, end)
+    m.update(rotation_metrics(world, start, end))
 
     inc = world.incidents
     times = np.asarray(inc.times)

@@ -49,14 +49,22 @@ class Level:
         self.set(now, self.values[-1] + delta)
 
     def daily_mean(self, horizon: int) -> np.ndarray:
-        """Time average of the level over each day [d, d+1)."""
+        """Time average of the level over each day [d, d+1).
+
+        A day on which the level does not change gets its value exactly (a difference of running
+        integrals would leave float noise, e.g. a coverage of 1 read as 0.99999999999998).
+        """
         t = np.asarray(self.times)
         v = np.asarray(self.values)
         cum = np.concatenate(([0.0], np.cumsum(v[:-1] * np.diff(t))))
         x = np.arange(horizon + 1, dtype=float)
         i = np.searchsorted(t, x, side="right") - 1
         integral = cum[i] + v[i] * (x - t[i])
-        return np.diff(integral)
+        daily: np.ndarray = np.diff(integral)
+        last = np.searchsorted(t, x[1:], side="left") - 1  # segment just before the end of each day
+        steady = i[:-1] == last
+        daily[steady] = v[i[:-1][steady]]
+        return daily
 
     def daily_end(self, horizon: int) -> np.ndarray:
         """Level at the end of each day (just before day d+1 begins)."""

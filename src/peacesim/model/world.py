@@ -18,7 +18,7 @@ from peacesim.scenario.threats import ScaleThreat, Withdraw
 
 from . import allocation
 from .airdefence import AirDefence
-from .forces import STATES, Contingent
+from .forces import STATES, Contingent, lift_pools
 from .incidents import Incidents
 from .recorder import Level, TraceEvent
 from .streams import Streams
@@ -58,7 +58,7 @@ class World:
         self.levels: dict[str, Level] = {}
         self.troops = {state: self.level(f"troops.{state}") for state in STATES}
         self.surveillance = Surveillance(scenario, self.streams)
-        pools = {p.mode: simpy.Resource(self.env, capacity=p.capacity_units) for p in scenario.lift}
+        pools = lift_pools(self.env, scenario)
         self.contingents = [Contingent(self, f, pools.get(f.lift)) for f in scenario.forces]
         self._allocator = allocation.Allocator.for_scenario(scenario.zones, scenario.forces)
         self.zone_coverage = [self.level(f"coverage.{scenario.zones[z].id}") for z in self._allocator.ground]

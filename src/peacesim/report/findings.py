@@ -108,6 +108,11 @@ def level_findings(run: RunResult) -> list[Finding]:
                 text += ", and " + _event_clause(run, "foc_day")
                 used.append("foc_day")
         out.append(Finding(text + ".", "level", tuple(used)))
+    if "troops_in_theatre_min" in s:
+        out.append(Finding(
+            f"On the leanest day once every contingent should have arrived, "
+            f"{_with_ci(s['troops_in_theatre_min'], 'troops_in_theatre_min', conf)} are in theatre.",
+            "level", ("troops_in_theatre_min",)))
     ground = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
     if len(ground) == 2:
         out.append(Finding(

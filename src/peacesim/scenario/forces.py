@@ -12,6 +12,7 @@ from .distributions import Distribution, Fixed
 ZoneKind = Literal[ZONE_KINDS]  # type: ignore[valid-type]
 Task = Literal["guard", "patrol", "monitoring", "quick_reaction", "training", "engineering", "medical"]
 LiftMode = Literal["air", "sea", "rail", "road"]
+Stagger = Literal["staggered", "lockstep"]
 
 
 class Zone(Traced):
@@ -60,6 +61,22 @@ class Force(Traced):
     units_deployed: int = Field(
         default=1, ge=1, le=100, description="Units the contingent keeps in theatre at once."
     )
+    sub_units: int = Field(
+        default=1,
+        ge=1,
+        le=12,
+        description=(
+            "Sub-units (companies) each unit splits into; each carries troops_per_unit / sub_units "
+            "troops and rotates on its own schedule."
+        ),
+    )
+    stagger: Stagger = Field(
+        default="staggered",
+        description=(
+            "How sub-units rotate: 'staggered' sets sub-unit k k/sub_units of a rotation period ahead, "
+            "so reliefs and gaps are spread; 'lockstep' moves them together, as one unit."
+        ),
+    )
     tour_days: float = Field(gt=0, le=3650, description="Length of a tour in theatre, days.")
     recovery_days: float = Field(default=0.0, ge=0, le=3650, description="Post-tour recovery, days.")
     training_days: float = Field(default=0.0, ge=0, le=3650, description="Pre-deployment training, days.")
@@ -99,6 +116,10 @@ class Force(Traced):
             raise ValueError(
                 f"units_deployed cannot exceed rotation_depth (got {self.units_deployed} > {self.rotation_depth})"
             )
+        if self.sub_units > self.troops_per_unit:
+            raise ValueError(
+                f"sub_units cannot exceed troops_per_unit (got {self.sub_units} sub-units of {self.troops_per_unit} troops)"
+            )
         if self.caveats.non_lethal_only:
             lethal = sorted(set(self.tasks) & {"guard", "patrol", "quick_reaction"})
             if lethal:
@@ -121,6 +142,11 @@ class Force(Traced):
         if self.task_shares is not None:
             return sum(v for t, v in self.task_shares.items() if t in COVERAGE_TASKS)
         return sum(t in COVERAGE_TASKS for t in self.tasks) / len(self.tasks)
+
+    @property
+    def rotating_sub_units(self) -> int:
+        """Sub-units that rotate on schedules of their own (lock-step sub-units move as one)."""
+        return self.sub_units if self.stagger == "staggered" else 1
 
     @property
     def cycle_days(self) -> float:
