@@ -143,3 +143,12 @@ def test_the_assumptions_table_shows_each_kind(tmp_path: Path) -> None:
     assert rows["weight"].kind == "assumption" and rows["weight"].support == "range 1-3; the line matters twice as much"
     assert rows["lat"].kind == "assumption" and rows["lon"].kind == "unstated" and rows["lon"].status == "sourced"
     assert rows["priority"].kind == "undeclared"
+
+
+def test_a_child_file_replaces_a_source_entry_whole(tmp_path: Path) -> None:
+    write(tmp_path)
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: kinds.yaml\nzones:\n  - id: line\n    weight: 5\n    sources:\n"
+                     "      weight: {kind: derived, from: [liga], arithmetic: '2 + 3 = 5'}\n", encoding="utf-8")
+    ref = load_scenario(child).zones[0].sources["weight"]
+    assert ref.kind == "derived" and not hasattr(ref, "range")
