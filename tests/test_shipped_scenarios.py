@@ -34,7 +34,7 @@ SCHEMA_LINE = "# yaml-language-server: $schema=../schema/peacesim.schema.json"
 EXPECTED_FILES = {"baseline.yaml", "brigade.yaml", "division.yaml"}
 EXPECTED_VARIANTS = {
     "no_us_air_defence", "us_isr_only", "five_supporting_nations", "rotation_two_deep",
-    "threat_escalation", "us_withdrawal_day_180", "japan_engineering_medical", "ceasefire_holds",
+    "ceasefire_fails", "us_withdrawal_day_180", "japan_engineering_medical",
 }
 #: Fields of an element that hold bookkeeping, not numbers to be sourced.
 NOT_NUMBERS = {"claims", "sources"}
@@ -134,14 +134,19 @@ def test_variants_change_what_they_say(loaded: dict[Any, Scenario]) -> None:
     assert len(base.forces) == 12 and len(v["five_supporting_nations"].forces) == 7
     assert {f.rotation_depth for f in base.forces} == {3}
     assert {f.rotation_depth for f in v["rotation_two_deep"].forces} == {2}
-    assert base.timeline == []
-    (esc,) = v["threat_escalation"].timeline
-    assert (esc.change, esc.day, esc.factor, esc.target) == ("scale_threat", 365, 2, "all")
+    # The base is the ceasefire: every raid stream runs below its wartime rate from day 0.
+    calm = base.timeline
+    assert {c.target for c in calm} == {r.id for r in base.threats.air_raids}
+    assert all(c.change == "scale_threat" and c.day == 0 and c.factor < 0.1 for c in calm)
+    # ceasefire_fails brings each raid stream back to exactly its wartime rate on one day.
+    fails = v["ceasefire_fails"].timeline
+    (day,) = {c.day for c in fails if c not in calm}
+    for raid in base.threats.air_raids:
+        assert math.prod(c.factor for c in fails if c.target == raid.id) == pytest.approx(1.0), raid.id
+    line = [c for c in fails if c.target == "ceasefire_violations"]
+    assert len(line) == 1 and line[0].day == day and line[0].factor > 1
     withdrawn = {c.target for c in v["us_withdrawal_day_180"].timeline if c.change == "withdraw" and c.day == 180}
     assert withdrawn == us_ids
-    calm = v["ceasefire_holds"].timeline
-    assert {c.target for c in calm} == {r.id for r in base.threats.air_raids}
-    assert all(c.change == "scale_threat" and c.day == 0 and c.factor < 1 for c in calm)
     kinds = {x.kind for x in v["japan_engineering_medical"].enablers.non_lethal if x.provider == "Japan"}
     assert {"demining", "medical"} <= kinds
 
