@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacesim._version import __version__
+from peacesim.catalog import is_headline
 from peacesim.errors import PeacesimError, ReportError
 from peacesim.experiment.outputs import atomic_write_text
 from peacesim.experiment.results import Comparison, RunResult
-from peacesim.model import is_headline
 
 from .assumptions import assumptions_table, changed_rows
 from .context import scenario_of
