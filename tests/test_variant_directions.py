@@ -30,12 +30,8 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
 #: Variants that take a capability away (or add threat): none may make a headline measure better.
 REMOVALS = ("no_us_air_defence", "us_isr_only", "five_supporting_nations", "rotation_two_deep",
             "us_withdrawal_day_180", "ceasefire_fails")
-#: Known faults of today's measures (issue 9), expected to fail until the measures that replace them
-#: are merged; strict, so the day they are fixed this list must shrink.
-KNOWN_FAULTS = {
-    ("five_supporting_nations", "rotation_gap_days"): "counts days when any slot is empty: fewer contingents, fewer gaps",
-    ("us_withdrawal_day_180", "response_time_mean_hours"): "averages answered incidents only: unseen far-off ones drop out",
-}
+#: Known faults of headline measures, expected to fail until fixed (strict: a fix must shrink the list).
+KNOWN_FAULTS: dict[tuple[str, str], str] = {}
 
 
 def _run(file: str, variant: str | None = None) -> RunResult:
@@ -62,13 +58,13 @@ def test_variant_moves_metrics_as_named(base: RunResult, variant: str) -> None:
 
 
 def _removal_cases() -> list[object]:
-    from peacesim.model.metrics import HEADLINE_METRICS
+    from peacesim.catalog import HEADLINE_METRICS
 
     cases: list[object] = []
     for variant in REMOVALS:
         for metric in HEADLINE_METRICS:
             fault = KNOWN_FAULTS.get((variant, metric))
-            marks = [pytest.mark.xfail(strict=True, reason=f"issue 9: {fault}")] if fault else []
+            marks = [pytest.mark.xfail(strict=True, reason=fault)] if fault else []
             cases.append(pytest.param(variant, metric, marks=marks, id=f"{variant}-{metric}"))
     return cases
 
@@ -76,12 +72,12 @@ def _removal_cases() -> list[object]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("variant", "headline"), _removal_cases())
 def test_removing_a_capability_never_improves_a_headline(base: RunResult, variant: str, headline: str) -> None:
-    from peacesim.model.metrics import describe, pattern_of
+    from peacesim.catalog import lookup, pattern_of
 
     other = _runs(variant)
     diffs = [d for d in compare(base, [other]).differences[other.label] if pattern_of(d.metric) == headline]
     for d in diffs:
-        better = describe(d.metric).better
+        better = lookup(d.metric).better
         if better == "neither" or not d.distinguishable:
             continue
         improved = d.mean > 0 if better == "higher" else d.mean < 0
