@@ -18,9 +18,11 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from peacesim.scenario.base import Traced
+from peacesim.report.assumptions import assumptions_table
+from peacesim.scenario.base import Assumed, Traced
 from peacesim.scenario.claims import load_claims
 from peacesim.scenario.loader import list_variants, load_scenario
+from peacesim.scenario.provenance import cited_ids, kind_of, support_problems
 from peacesim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +34,7 @@ SCHEMA_LINE = "# yaml-language-server: $schema=../schema/peacesim.schema.json"
 EXPECTED_FILES = {"baseline.yaml", "brigade.yaml", "division.yaml"}
 EXPECTED_VARIANTS = {
     "no_us_air_defence", "us_isr_only", "five_supporting_nations", "rotation_two_deep",
-    "threat_escalation", "us_withdrawal_day_180", "japan_engineering_medical", "ceasefire_holds",
+    "ceasefire_fails", "us_withdrawal_day_180", "japan_engineering_medical",
 }
 #: Fields of an element that hold bookkeeping, not numbers to be sourced.
 NOT_NUMBERS = {"claims", "sources"}
@@ -74,11 +76,16 @@ def _has_number(value: Any) -> bool:
     return False
 
 
+def _sourced(name: str, value: Any, sources: dict[str, Any]) -> bool:
+    """A field is sourced as a whole, or (a mapping) key by key as ``field.key``."""
+    return name in sources or (isinstance(value, dict) and all(f"{name}.{k}" in sources for k in value))
+
+
 def _unsourced(element: Traced) -> list[str]:
     """Fields the scenario sets explicitly that hold numbers but name no source."""
     return sorted(
         name for name in element.model_fields_set - NOT_NUMBERS
-        if _has_number(getattr(element, name)) and name not in element.sources
+        if _has_number(getattr(element, name)) and not _sourced(name, getattr(element, name), element.sources)
     )
 
 
@@ -127,14 +134,19 @@ def test_variants_change_what_they_say(loaded: dict[Any, Scenario]) -> None:
     assert len(base.forces) == 12 and len(v["five_supporting_nations"].forces) == 7
     assert {f.rotation_depth for f in base.forces} == {3}
     assert {f.rotation_depth for f in v["rotation_two_deep"].forces} == {2}
-    assert base.timeline == []
-    (esc,) = v["threat_escalation"].timeline
-    assert (esc.change, esc.day, esc.factor, esc.target) == ("scale_threat", 365, 2, "all")
+    # The base is the ceasefire: every raid stream runs below its wartime rate from day 0.
+    calm = base.timeline
+    assert {c.target for c in calm} == {r.id for r in base.threats.air_raids}
+    assert all(c.change == "scale_threat" and c.day == 0 and c.factor < 0.1 for c in calm)
+    # ceasefire_fails brings each raid stream back to exactly its wartime rate on one day.
+    fails = v["ceasefire_fails"].timeline
+    (day,) = {c.day for c in fails if c not in calm}
+    for raid in base.threats.air_raids:
+        assert math.prod(c.factor for c in fails if c.target == raid.id) == pytest.approx(1.0), raid.id
+    line = [c for c in fails if c.target == "ceasefire_violations"]
+    assert len(line) == 1 and line[0].day == day and line[0].factor > 1
     withdrawn = {c.target for c in v["us_withdrawal_day_180"].timeline if c.change == "withdraw" and c.day == 180}
     assert withdrawn == us_ids
-    calm = v["ceasefire_holds"].timeline
-    assert {c.target for c in calm} == {r.id for r in base.threats.air_raids}
-    assert all(c.change == "scale_threat" and c.day == 0 and c.factor < 1 for c in calm)
     kinds = {x.kind for x in v["japan_engineering_medical"].enablers.non_lethal if x.provider == "Japan"}
     assert {"demining", "medical"} <= kinds
 
@@ -213,11 +225,36 @@ def test_every_number_has_a_source(case: tuple[Path, str | None], loaded: dict[A
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_every_number_says_what_support_it_has(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    """Each source entry is cited, derived or an assumption, and supports its number (quote, arithmetic, range)."""
+    scenario = loaded[case]
+    rows = assumptions_table(scenario)
+    assert [f"{r.path}.{r.field}" for r in rows if r.kind == "unstated"] == []
+    assert [f"{r.path}.{r.field}: {r.support}" for r in rows if r.support.startswith("NOT SUPPORTED")] == []
+    assert support_problems(scenario) == []
+
+
+def test_the_overstated_sources_are_fixed(loaded: dict[Any, Scenario]) -> None:
+    """"Hundreds" is an assumption with its range; national intercept rates are not cited as kill probabilities."""
+    base = loaded[(SCENARIO_DIR / "baseline.yaml", None)]
+    for force in (f for f in base.forces if f.id in ("uk", "france")):
+        ref = force.sources["troops_per_unit"]
+        assert isinstance(ref, Assumed) and ref.range is not None and ref.basis == "seed_article"
+        assert ref.range[0] <= force.troops_per_unit <= ref.range[1] <= 900
+    for system in base.enablers.air_defence:
+        refs = [v for k, v in system.sources.items() if k.split(".")[0] == "kill_probability"]
+        assert refs and all(kind_of(r) == "assumption" for r in refs), system.id
+    for zone in base.zones:
+        ref = zone.sources.get("troops_required")
+        assert ref is None or kind_of(ref) != "cited" or "interfax_2015_osce" not in str(ref), zone.id
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_every_cited_source_exists(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
     scenario = loaded[case]
     known = set(scenario.metadata.sources)
-    cited = {ref for _, el in scenario.traced_elements() for ref in el.sources.values()}
-    assert cited - known - {"assumption"} == set()
+    cited = {i for _, el in scenario.traced_elements() for ref in el.sources.values() for i in cited_ids(ref)}
+    assert cited - known == set()
     for sid, src in scenario.metadata.sources.items():
         assert src.title and (src.url or src.note), f"source {sid} needs a url or a note/quote"
 
@@ -228,7 +265,8 @@ def test_every_listed_source_is_cited_somewhere(loaded: dict[Any, Scenario]) -> 
     cited: set[str] = set()
     for scenario in loaded.values():
         listed |= set(scenario.metadata.sources)
-        cited |= {ref for _, el in scenario.traced_elements() for ref in el.sources.values()}
+        elements = [*scenario.traced_elements(), ("threats", scenario.threats), ("enablers", scenario.enablers)]
+        cited |= {i for _, el in elements for ref in el.sources.values() for i in cited_ids(ref)}
     assert listed - cited == set()
 
 
@@ -268,7 +306,7 @@ def test_raw_numbers_have_sources_in_the_file_that_writes_them(path: Path) -> No
     for where, element in elements:
         sources = element.get("sources") or {}
         for key, value in element.items():
-            if key not in NOT_NUMBERS and _raw_has_number(value) and key not in sources:
+            if key not in NOT_NUMBERS and _raw_has_number(value) and not _sourced(key, value, sources):
                 problems.append(f"{where}.{key}")
     assert problems == []
 

@@ -20,13 +20,21 @@ REPS, SEED = 5, 11
 
 #: variant -> [(metric, +1 rises / -1 falls)]
 EXPECTED: dict[str, list[tuple[str, int]]] = {
-    "no_us_air_defence": [("leakers", +1), ("intercept_rate.ballistic", -1), ("armaments_delivered", -1)],
+    "no_us_air_defence": [("leakers", +1), ("intercept_rate", -1), ("armaments_delivered", -1)],
     "us_isr_only": [("detection_rate", -1), ("leakers", +1), ("armaments_delivered", -1)],
     "five_supporting_nations": [("coverage_mean", -1), ("troops_deployed_mean", -1)],
     "rotation_two_deep": [("presence_share", -1), ("troops_in_theatre_min", -1), ("coverage_mean", -1)],
-    "threat_escalation": [("incidents", +1), ("threats", +1), ("leakers", +1)],
-    "ceasefire_holds": [("threats", -1), ("leakers", -1)],
-    "us_withdrawal_day_180": [("detection_rate", -1), ("armaments_delivered", -1), ("leakers", +1)],
+    "ceasefire_fails": [("incidents", +1), ("threats", +1), ("leakers", +1)],
+    "us_withdrawal_day_180": [("detection_rate", -1), ("armaments_delivered", -1), ("intercept_rate", -1)],
+}
+#: Variants that take a capability away (or add threat): none may make a headline measure better.
+REMOVALS = ("no_us_air_defence", "us_isr_only", "five_supporting_nations", "rotation_two_deep",
+            "us_withdrawal_day_180", "ceasefire_fails")
+#: Known faults of headline measures, expected to fail until fixed (strict: a fix must shrink the list).
+KNOWN_FAULTS: dict[tuple[str, str], str] = {}
+#: Activity measures that rise with the threat: a variant that adds threat rightly raises them.
+THREAT_DRIVEN: dict[str, str] = {
+    "package_kills": "more threats give the package more to kill; read missiles_leaked_defended for the outcome",
 }
 
 
@@ -43,7 +51,7 @@ def base() -> RunResult:
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(EXPECTED))
 def test_variant_moves_metrics_as_named(base: RunResult, variant: str) -> None:
-    other = _run("baseline.yaml", variant)
+    other = _runs(variant)
     diffs = {d.metric: d for d in compare(base, [other]).differences[other.label]}
     for metric, sign in EXPECTED[variant]:
         d = diffs[metric]
@@ -51,6 +59,44 @@ def test_variant_moves_metrics_as_named(base: RunResult, variant: str) -> None:
             f"{variant}: {metric} expected to {'rise' if sign > 0 else 'fall'}, "
             f"got {d.mean:+.4g} [{d.ci_low:+.4g}, {d.ci_high:+.4g}]"
         )
+
+
+def _removal_cases() -> list[object]:
+    from peacesim.catalog import HEADLINE_METRICS
+
+    cases: list[object] = []
+    for variant in REMOVALS:
+        for metric in HEADLINE_METRICS:
+            if variant == "ceasefire_fails" and metric in THREAT_DRIVEN:
+                continue  # the variant adds threat; it removes no capability
+            fault = KNOWN_FAULTS.get((variant, metric))
+            marks = [pytest.mark.xfail(strict=True, reason=fault)] if fault else []
+            cases.append(pytest.param(variant, metric, marks=marks, id=f"{variant}-{metric}"))
+    return cases
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("variant", "headline"), _removal_cases())
+def test_removing_a_capability_never_improves_a_headline(base: RunResult, variant: str, headline: str) -> None:
+    from peacesim.catalog import lookup, pattern_of
+
+    other = _runs(variant)
+    diffs = [d for d in compare(base, [other]).differences[other.label] if pattern_of(d.metric) == headline]
+    for d in diffs:
+        better = lookup(d.metric).better
+        if better == "neither" or not d.distinguishable:
+            continue
+        improved = d.mean > 0 if better == "higher" else d.mean < 0
+        assert not improved, f"{variant} improves {d.metric}: {d.mean:+.4g} [{d.ci_low:+.4g}, {d.ci_high:+.4g}]"
+
+
+_CACHE: dict[str, RunResult] = {}
+
+
+def _runs(variant: str) -> RunResult:
+    if variant not in _CACHE:
+        _CACHE[variant] = _run("baseline.yaml", variant)
+    return _CACHE[variant]
 
 
 def test_japan_adds_output_and_changes_nothing_else(base: RunResult) -> None:
@@ -62,8 +108,12 @@ def test_japan_adds_output_and_changes_nothing_else(base: RunResult) -> None:
 
 
 @pytest.mark.slow
-def test_bigger_forces_cover_more(base: RunResult) -> None:
+def test_bigger_forces_cover_more_until_the_tasks_are_filled(base: RunResult) -> None:
+    """The brigade covers more than the baseline; the division only deploys more, because the tasks
+    the sources give (1,350 troops) are already filled by the brigade (the library's one-line finding)."""
     brigade, division = _run("brigade.yaml"), _run("division.yaml")
-    for small, big in ((base, brigade), (brigade, division)):
-        (d,) = [d for d in compare(small, [big]).differences[big.label] if d.metric == "coverage_mean"]
-        assert d.distinguishable and d.mean > 0
+    (d,) = [d for d in compare(base, [brigade]).differences[brigade.label] if d.metric == "coverage_mean"]
+    assert d.distinguishable and d.mean > 0
+    diffs = {d.metric: d for d in compare(brigade, [division]).differences[division.label]}
+    assert diffs["troops_deployed_mean"].distinguishable and diffs["troops_deployed_mean"].mean > 0
+    assert abs(diffs["coverage_mean"].mean) < 0.01

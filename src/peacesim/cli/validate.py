@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,12 +11,23 @@ import click
 def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[str]]:
     """Check one file and all its variants: (number of variants, problem lines).
 
-    A problem the base scenario already has is reported once, not again for every variant;
-    when the base is broken, only problems the variant itself introduces are added.
+    Beyond the schema, each number's source entry must support it (a cited number is in its
+    quote, a derived one in its arithmetic, an assumption in its range). A problem the base
+    scenario already has is reported once, not again for every variant; when the base is broken,
+    only problems the variant itself introduces are added.
     """
     from peacesim.errors import Problem, ScenarioError
     from peacesim.scenario.claims import unknown_claims
     from peacesim.scenario.loader import load_tree, resolve_tree, validate_tree
+    from peacesim.scenario.locate import locate_source_entry
+    from peacesim.scenario.provenance import support_problems
+
+    def unsupported(tree: Any, scenario: Any, variant: str | None) -> list[Problem]:
+        found = [locate_source_entry(tree, *problem) for problem in support_problems(scenario)]
+        if variant is None:
+            return found
+        return [Problem(p.message, p.file, p.line, p.column, p.path, p.got, p.hint or f"in variant {variant!r}")
+                for p in found]
 
     try:
         base = load_tree(path)
@@ -36,7 +48,7 @@ def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[
                 problems.append(p)
 
     try:
-        validate_tree(base)
+        add(unsupported(base, validate_tree(base), None), own=True)
     except ScenarioError as e:
         add(e.problems, own=True)
         base_ok = False
@@ -48,7 +60,7 @@ def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[
             continue
         trees.append(tree)
         try:
-            validate_tree(tree, name)
+            add(unsupported(tree, validate_tree(tree, name), name), own=True)
         except ScenarioError as e:
             add(e.problems, own=False)
     if known_claims is not None:

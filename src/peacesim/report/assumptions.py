@@ -1,9 +1,11 @@
 """The assumptions table: every number in the scenario, its unit, and where it comes from.
 
 A reader must be able to see which numbers are sourced and which are the author's guesses. Each
-element names its sources per field (``sources: {troops_per_unit: seed}``) as an id in
-``metadata.sources`` or the word ``assumption``; a number with neither is shown as an
-assumption nobody declared, which is the one a reviewer should question first.
+element names its sources per field (``sources: {troops_per_unit: ...}``); the entry's kind says
+what support it gives: ``cited`` (the source states the number, quoted), ``derived`` (arithmetic
+shown), ``assumption`` (with the range the sources allow), ``unstated`` (a bare source id that does
+not say which) or ``undeclared`` (no entry: the number a reviewer should question first). A number
+its entry does not support (e.g. moved by ``--set``) is marked so.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from peacesim.scenario.base import Traced
+from peacesim.scenario.base import SourceRef, Traced
+from peacesim.scenario.provenance import cited_ids, kind_of, support_problem, support_text
 from peacesim.scenario.schema import Scenario, Source
 
 #: Units of fields whose name does not carry one.
@@ -57,7 +60,9 @@ SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
 class AssumptionRow:
     """One number: where it sits, what it is, and its provenance.
 
-    ``status`` is ``sourced``, ``assumption`` (declared as such) or ``undeclared`` (no entry).
+    ``status`` is ``sourced``, ``assumption`` (declared as such) or ``undeclared`` (no entry);
+    ``kind`` is the support the entry gives (see the module docstring) and ``support`` the quote,
+    arithmetic or range behind it, or what is wrong with it.
     """
 
     path: str
@@ -67,6 +72,8 @@ class AssumptionRow:
     status: str
     source: str = ""
     url: str = ""
+    kind: str = ""
+    support: str = ""
 
 
 def unit_of(field: str, owner: BaseModel | None = None) -> str:
@@ -119,26 +126,37 @@ def _numbers(element: BaseModel) -> Iterator[tuple[str, Any]]:
                 yield f"{name}.{key}", v
 
 
-def _provenance(ref: str | None, sources: dict[str, Source]) -> tuple[str, str, str]:
+def _provenance(ref: SourceRef | None, sources: dict[str, Source]) -> tuple[str, str, str]:
     """(status, source text, url) for a field's source reference."""
     if ref is None:
         return "undeclared", "no source given: an assumption", ""
-    if ref == "assumption":
-        return "assumption", "assumption (declared)", ""
-    src = sources.get(ref)
-    if src is None:  # the schema forbids this; show it rather than hide it
-        return "undeclared", f"unknown source {ref!r}", ""
-    text = ", ".join(p for p in (src.title, src.publisher, src.date) if p)
-    return "sourced", f"[{ref}] {text}", src.url
+    ids = cited_ids(ref)
+    known = [sources[i] for i in ids if i in sources]
+    if kind_of(ref) == "assumption":
+        basis = f"; leans on [{ids[0]}]" if ids else ""
+        return "assumption", f"assumption (declared){basis}", known[0].url if known else ""
+    if len(known) < len(ids) or not ids:  # the schema forbids this; show it rather than hide it
+        return "undeclared", f"unknown source {', '.join(ids)!r}", ""
+    text = "; ".join(f"[{i}] " + ", ".join(p for p in (src.title, src.publisher, src.date) if p)
+                     for i, src in zip(ids, known))
+    return "sourced", text, known[0].url
 
 
 def _rows_for(path: str, element: BaseModel, traced: Traced, sources: dict[str, Source]) -> list[AssumptionRow]:
     rows = []
     for name, value in _numbers(element):
         stem = name.split(".", 1)[0]
-        ref = traced.sources.get(stem) if traced is element else traced.sources.get(path.rsplit(".", 1)[-1])
+        key = name if traced is element else f"{path.rsplit('.', 1)[-1]}.{name}"
+        ref = traced.sources.get(key)
+        if ref is None:
+            ref = traced.sources.get(stem) if traced is element else traced.sources.get(path.rsplit(".", 1)[-1])
         status, text, url = _provenance(ref, sources)
-        rows.append(AssumptionRow(path, name, describe_value(value), unit_of(name, element), status, text, url))
+        support = support_text(ref)
+        problem = support_problem(ref, value) if ref is not None else None
+        if problem:
+            support = f"NOT SUPPORTED: {problem}"
+        rows.append(AssumptionRow(path, name, describe_value(value), unit_of(name, element), status, text, url,
+                                  kind_of(ref), support))
     return rows
 
 
@@ -146,7 +164,7 @@ def assumptions_table(scenario: Scenario) -> list[AssumptionRow]:
     """Every numeric parameter of a scenario, in file order, with unit and provenance."""
     sources = scenario.metadata.sources
     rows = [AssumptionRow("metadata", "horizon_days", f"{scenario.metadata.horizon_days}", "days", "setting",
-                          "length of each replication (a run setting)")]
+                          "length of each replication (a run setting)", kind="setting")]
     for path, element in scenario.traced_elements():
         rows += _rows_for(path, element, element, sources)
     # The response rules sit inside threats, which cites them as a whole: threats.sources.response.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
 Id = Annotated[
     str,
@@ -44,16 +44,80 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+class Cited(Spec):
+    """The source states the number; the quote (copied from it) must contain it."""
+
+    kind: Literal["cited"] = Field(description="cited: the source states the number.")
+    source: Id = Field(description="Id of the entry in metadata.sources.")
+    quote: str = Field(min_length=1, max_length=2000, description="The words of the source that state the number.")
+
+
+class Derived(Spec):
+    """Arithmetic on cited numbers (and, where said, assumptions); the arithmetic must show the result."""
+
+    kind: Literal["derived"] = Field(description="derived: arithmetic on cited numbers.")
+    inputs: list[Id] = Field(default_factory=list, alias="from", description="Ids of the sources the inputs come from.")
+    arithmetic: str = Field(min_length=1, max_length=2000, description="The arithmetic, ending in the number it gives.")
+
+
+class Assumed(Spec):
+    """The author's judgement, with the range the sources allow (e.g. "hundreds" is 200-900)."""
+
+    kind: Literal["assumption"] = Field(description="assumption: the author's judgement.")
+    range: list[float] | None = Field(
+        default=None, min_length=2, max_length=2, description="[low, high] the sources allow, if they bound it."
+    )
+    basis: Id | None = Field(default=None, description="Id of a source the judgement leans on, if any.")
+    note: str = Field(default="", max_length=2000, description="Why this value (in a few words).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Assumed":
+        if self.range is not None and not self.range[0] <= self.range[1]:
+            raise ValueError(f"range must be [low, high] with low <= high (got {list(self.range)})")
+        return self
+
+
+def _tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "short"
+    if isinstance(value, dict):
+        kind = value.get("kind")
+        return kind if kind in ("cited", "derived", "assumption") else None
+    return getattr(value, "kind", None)
+
+
+SourceRef = Annotated[
+    Union[
+        Annotated[str, Tag("short")],
+        Annotated[Cited, Tag("cited")],
+        Annotated[Derived, Tag("derived")],
+        Annotated[Assumed, Tag("assumption")],
+    ],
+    Discriminator(
+        _tag,
+        custom_error_type="source_kind",
+        custom_error_message=(
+            "a source entry is 'assumption', a source id, or a mapping with kind cited (source, quote), "
+            "derived (from, arithmetic) or assumption (range, basis, note)"
+        ),
+    ),
+]
+"""Where one number comes from: a short form (``assumption`` or a source id) or a full entry."""
+
+#: Tags pydantic puts in error locations for the members of :data:`SourceRef`.
+REF_TAGS = ("short", "cited", "derived", "assumption")
+
+
 class Traced(Spec):
     """An element that names the claims it encodes and where its numbers come from."""
 
     claims: list[ClaimId] = Field(
         default_factory=list, description="Claims from seeds/claims.yaml that this element encodes."
     )
-    sources: dict[str, str] = Field(
+    sources: dict[str, SourceRef] = Field(
         default_factory=dict,
         description=(
-            "Provenance of this element's numbers: field name -> id of an entry in metadata.sources, "
-            "or the word 'assumption'."
+            "Provenance of this element's numbers: field name (or field.key inside a mapping) -> "
+            "'assumption', an id of an entry in metadata.sources, or {kind: cited|derived|assumption, ...}."
         ),
     )

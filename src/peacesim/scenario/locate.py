@@ -16,11 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
 from . import fields
+from .base import REF_TAGS
 from .paths import Segment, format_path, get_node, parse_path
 from .tracked import Node, Origin, item_key_field, item_name
 
 _UNION_TAGS = {"fixed", "exponential", "uniform", "triangular", "normal", "lognormal", "poisson", "empirical",
-               "withdraw", "scale_threat"}
+               "withdraw", "scale_threat", *REF_TAGS}
 
 
 def walk(root: Node, loc: tuple[Any, ...]) -> tuple[list[Segment], list[Segment], Node, Origin]:
@@ -109,6 +110,19 @@ def _unknown_key(model: type[BaseModel], typed: list[Segment]) -> str:
     if allowed:
         message += f"; expected one of {', '.join(allowed)}"
     return message
+
+
+def locate_source_entry(root: Node, element: str, key: str, message: str) -> Problem:
+    """A Problem at an element's ``sources`` entry (the key may hold a dot: ``kill_probability.cruise``)."""
+    path = f"{element}.sources.{key}"
+    try:
+        entry = get_node(root, [*parse_path(element), "sources"]).get(key)
+    except Exception:  # noqa: BLE001 - the element is always there; fall back to the nearest part
+        entry = None
+    if entry is None:
+        return _cross_reference(root, path, message)
+    origin = entry.key_origin or entry.origin
+    return Problem(message, file=origin.file, line=origin.line, column=origin.column, path=path, hint=_via(origin))
 
 
 def _cross_reference(root: Node, path: str, message: str) -> Problem:

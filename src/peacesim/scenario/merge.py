@@ -5,6 +5,8 @@
   child item deep-merges into the parent item with the same id, and new ids are appended in
   the child's order.
 - Any other list, and any scalar, is replaced by the child's.
+- One entry of an element's ``sources:`` map is replaced whole: a child that says a number is
+  derived does not inherit the parent's quote or range for it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ def merge(parent: Node, child: Node, path: tuple[str | int, ...] = ()) -> Node:
     """A new tree: ``child`` laid over ``parent`` by the rules above; inputs are not changed."""
     if parent.is_map and child.is_map:
         out = {k: clone(v) for k, v in parent.value.items()}
+        whole = bool(path) and path[-1] == "sources" and not (len(path) == 2 and path[0] == "metadata")
         for key, value in child.value.items():
-            out[key] = merge(out[key], value, (*path, key)) if key in out else clone(value)
+            out[key] = merge(out[key], value, (*path, key)) if key in out and not whole else clone(value)
             if value.key_origin is not None:
                 out[key].key_origin = value.key_origin
         return Node(out, child.origin, child.key_origin)

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 from .base import ClaimId, Id, Spec, Traced
 from .enablers import Active, Enablers
 from .forces import Force, LiftPool, Zone
+from .provenance import cited_ids, field_value
 from .threats import ScaleThreat, Threats, TimelineChange, Withdraw
 
 
@@ -202,13 +203,15 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str]]:
             out.append((f"metrics.windows[{n}].end_day",
                         f"day {w.end_day} is after the horizon ({s.metadata.horizon_days} days)"))
     source_ids = set(s.metadata.sources)
-    for path, el in s.traced_elements():
-        fields = set(type(el).model_fields)
+    containers: list[tuple[str, Traced]] = [("enablers", s.enablers), ("threats", s.threats)]
+    for path, el in [*s.traced_elements(), *containers]:
         for key, ref in el.sources.items():
-            if key not in fields:
-                out.append((f"{path}.sources.{key}", f"names {key!r}, which is not a field of this element"))
-            if ref != "assumption" and ref not in source_ids:
-                out.append((f"{path}.sources.{key}", f"cites unknown source {ref!r}; add it to metadata.sources or write 'assumption'"))
+            if not field_value(el, key)[0]:
+                out.append((f"{path}.sources.{key}", f"names {key!r}, which is not a field of this element"
+                            " (or a key of one of its mappings)"))
+            for sid in cited_ids(ref):
+                if sid not in source_ids:
+                    out.append((f"{path}.sources.{key}", f"cites unknown source {sid!r}; add it to metadata.sources or write 'assumption'"))
     return out
 
 
