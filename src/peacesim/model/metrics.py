@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from .recorder import daily_cumulative, union_length
+from .response import ANSWER_CAP_HOURS, response_metrics
 
 if TYPE_CHECKING:
     from .world import World
@@ -53,21 +54,48 @@ METRICS: dict[str, MetricDoc] = {
     "rotation_gap_days": MetricDoc(
         "days", "Time during which at least one contingent slot was empty after its first arrival and before withdrawal.", "lower"
     ),
+    # --- incidents and response (model/response.py: response_metrics) ---
     "incidents": MetricDoc("count", "Incidents on the ground during the run.", "lower"),
     "detection_rate": MetricDoc("share 0-1", "Share of incidents noticed (by sensors, or on the ground where no ISR is needed).", "higher"),
     "warning_time_mean_hours": MetricDoc("hours", "Mean warning of incidents that sensors detected (NaN if none).", "higher"),
-    "response_time_mean_hours": MetricDoc(
-        "hours", "Mean time from notice to a team on scene: wait + mobilise + travel (answered incidents).", "lower"
-    ),
-    "response_time_p90_hours": MetricDoc("hours", "90th percentile of the response time (answered incidents).", "lower"),
-    "response_within_target_share": MetricDoc(
-        "share 0-1", "Share of noticed incidents answered within response.target_hours.", "higher"
-    ),
     "incidents_answered_on_target_share": MetricDoc(
         "share 0-1",
-        "Share of all incidents, noticed or not, answered within response.target_hours "
-        "(detection x response: an unseen incident counts as a miss).",
+        "Share of all incidents, noticed or not, with a team on scene within response.target_hours "
+        "(an unseen or never-answered incident is a miss; Kaplan-Meier where some still wait at the end).",
         "higher",
+    ),
+    "incidents_answered_share": MetricDoc(
+        "share 0-1", "Share of all incidents that a team reached at all (unseen and given-up incidents never are).", "higher"
+    ),
+    "time_to_answer_capped_mean_hours": MetricDoc(
+        "hours",
+        f"Mean time from incident to a team on scene over all incidents, each counted at most {ANSWER_CAP_HOURS:g} h: "
+        f"an unseen or never-answered incident counts as {ANSWER_CAP_HOURS:g} h.",
+        "lower",
+    ),
+    "time_to_answer_median_hours": MetricDoc(
+        "hours",
+        f"Time by which half of all incidents have a team on scene (unseen and unanswered ones never do); "
+        f"{ANSWER_CAP_HOURS:g} means not within {ANSWER_CAP_HOURS:g} h.",
+        "lower",
+    ),
+    "time_to_answer_p90_hours": MetricDoc(
+        "hours",
+        f"Time by which 90% of all incidents have a team on scene; {ANSWER_CAP_HOURS:g} means not within "
+        f"{ANSWER_CAP_HOURS:g} h (more than 10% unseen, unanswered or slower).",
+        "lower",
+    ),
+    "response_time_mean_hours": MetricDoc(
+        "hours",
+        "Mean time from notice to a team on scene (wait + mobilise + travel) over answered incidents only: "
+        "it falls when fewer incidents are seen, so read it with incidents_answered_on_target_share.",
+        "lower",
+    ),
+    "response_time_p90_hours": MetricDoc(
+        "hours", "90th percentile of the response time over answered incidents only.", "lower"
+    ),
+    "response_within_target_share": MetricDoc(
+        "share 0-1", "Share of noticed incidents with a team on scene within response.target_hours (unseen ones left out).", "higher"
     ),
     "threats": MetricDoc("count", "Drones and missiles in all air raids.", "lower"),
     "intercept_rate": MetricDoc("share 0-1", "Share of threats killed (NaN if no threats).", "higher"),
@@ -104,7 +132,7 @@ HEADLINE_METRICS: tuple[str, ...] = (
     "troops_deployed_mean",
     "detection_rate",
     "incidents_answered_on_target_share",
-    "response_time_mean_hours",
+    "time_to_answer_capped_mean_hours",
     "intercept_rate",
     "leakers",
     "stockout_day.<system_id>",
@@ -190,20 +218,7 @@ def compute(world: "World") -> tuple[dict[str, float], dict[str, np.ndarray]]:
     gaps = [g for c in world.contingents for g in c.open_gaps(float(h))]
     m["rotation_gap_days"] = union_length(gaps, 0.0, float(h))
 
-    times, seen = np.asarray(inc.times), np.asarray(inc.seen, dtype=bool)
-    warnings, responses = np.asarray(inc.warnings), np.asarray(inc.responses)
-    m["incidents"] = float(times.size)
-    m["detection_rate"] = _ratio(float(seen.sum()), float(times.size))
-    m["warning_time_mean_hours"] = _mean(warnings[np.isfinite(warnings)])
-    answered = responses[np.isfinite(responses)]
-    m["response_time_mean_hours"] = _mean(answered)
-    m["response_time_p90_hours"] = float(np.percentile(answered, 90)) if answered.size else math.nan
-    target = s.threats.response.target_hours
-    waited = (h - times) * 24.0
-    decided = seen & (np.isfinite(responses) | (waited > target))
-    on_target = np.isfinite(responses) & (responses <= target)
-    m["response_within_target_share"] = _ratio(float((on_target & decided).sum()), float(decided.sum()))
-    m["incidents_answered_on_target_share"] = _ratio(float((on_target & seen).sum()), float(times.size))
+    m.update(response_metrics(world, 0.0, float(h)))
 
     threats = sum(air.threats.values())
     m["threats"] = float(threats)
