@@ -73,7 +73,7 @@ class _Pool(simpy.PriorityResource):
         super().__init__(env, capacity=capacity)
         self.on_grant = on_grant
 
-    def _do_put(self, event: PriorityRequest) -> None:
+    def _do_put(self, event: simpy.resources.resource.Request) -> None:
         super()._do_put(event)
         if event.triggered and isinstance(event, Call):
             self.on_grant(event)

@@ -42,6 +42,7 @@ class Survival:
         ordered = np.sort(times)
         self.steps, events = np.unique(times[answered], return_counts=True)
         at_risk = n - np.searchsorted(ordered, self.steps, side="left")
+        self.after: np.ndarray
         if np.all(answered | np.isinf(times)):  # nothing censored: plain shares, exact in floats
             self.after = (n - np.cumsum(events)) / n if n else np.ones(0)
         else:

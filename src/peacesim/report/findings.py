@@ -113,12 +113,13 @@ def level_findings(run: RunResult) -> list[Finding]:
             f"On average {sig(s['troops_deployed_mean'].mean)} troops are in theatre; contingent slots stand empty "
             f"for {_with_ci(s['rotation_gap_days'], 'rotation_gap_days', conf)} during rotations.",
             "level", ("troops_deployed_mean", "rotation_gap_days")))
-    ground = [m for m in ("detection_rate", "response_time_mean_hours", "incidents_answered_on_target_share") if m in s]
+    ground = [m for m in ("detection_rate", "incidents_answered_on_target_share", "time_to_answer_capped_mean_hours") if m in s]
     if len(ground) == 3:
         out.append(Finding(
-            f"{share(s['detection_rate'].mean)} of incidents are noticed and teams reach them in "
-            f"{_with_ci(s['response_time_mean_hours'], 'response_time_mean_hours', conf)} on average; "
-            f"{share(s['incidents_answered_on_target_share'].mean)} of all incidents are answered within the target time.",
+            f"{share(s['detection_rate'].mean)} of incidents are noticed and "
+            f"{share(s['incidents_answered_on_target_share'].mean)} of all incidents have a team on scene within the "
+            f"target time; counting an incident no team reaches within a day as a full day, an incident waits "
+            f"{_with_ci(s['time_to_answer_capped_mean_hours'], 'time_to_answer_capped_mean_hours', conf)} for a team on average.",
             "level", tuple(ground)))
     air = [m for m in ("leakers", "intercept_rate") if m in s]
     stockouts = [m for m in headline_order(set(s)) if m.startswith("stockout_day.")]
