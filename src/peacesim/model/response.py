@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from peacesim.catalog import ANSWER_CAP_HOURS
+
 if TYPE_CHECKING:
     from .world import World
 
-#: Longest time to answer the capped measures look at, hours: an incident not answered within it
-#: counts as this long (``time_to_answer_*``).
-ANSWER_CAP_HOURS = 24.0
+__all__ = ["ANSWER_CAP_HOURS", "Survival", "response_metrics"]
 
 
 class Survival:

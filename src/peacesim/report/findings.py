@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from peacesim.catalog import ANSWER_CAP_HOURS, FOC_THRESHOLD, IOC_THRESHOLD, is_headline
 from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
-from peacesim.model import is_headline
-from peacesim.model.metrics import FOC_THRESHOLD, IOC_THRESHOLD
 
 from .context import scenario_of
 from .phrasing import (
@@ -108,29 +107,21 @@ def level_findings(run: RunResult) -> list[Finding]:
                 text += ", and " + _event_clause(run, "foc_day")
                 used.append("foc_day")
         out.append(Finding(text + ".", "level", tuple(used)))
-    if "troops_deployed_mean" in s and "rotation_gap_days" in s:
-        out.append(Finding(
-            f"On average {sig(s['troops_deployed_mean'].mean)} troops are in theatre; contingent slots stand empty "
-            f"for {_with_ci(s['rotation_gap_days'], 'rotation_gap_days', conf)} during rotations.",
-            "level", ("troops_deployed_mean", "rotation_gap_days")))
-    ground = [m for m in ("detection_rate", "incidents_answered_on_target_share", "time_to_answer_capped_mean_hours") if m in s]
-    if len(ground) == 3:
-        out.append(Finding(
-            f"{share(s['detection_rate'].mean)} of incidents are noticed and "
-            f"{share(s['incidents_answered_on_target_share'].mean)} of all incidents have a team on scene within the "
-            f"target time; counting an incident no team reaches within a day as a full day, an incident waits "
-            f"{_with_ci(s['time_to_answer_capped_mean_hours'], 'time_to_answer_capped_mean_hours', conf)} for a team on average.",
-            "level", tuple(ground)))
-    air = [m for m in ("leakers", "intercept_rate") if m in s]
+    ground: list[str] = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
+    if len(ground) == 2:
+        text = (f"{share(s['detection_rate'].mean)} of incidents are noticed; "
+                f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
+                "of all incidents, noticed or not, are answered within the target time")
+        wait = "time_to_answer_capped_mean_hours"
+        if wait in s and s[wait].n > 0:
+            text += (f"; counting an incident no team reaches within {ANSWER_CAP_HOURS:g} hours as "
+                     f"{ANSWER_CAP_HOURS:g}, an incident waits {_with_ci(s[wait], wait, conf)} for a team on average")
+            ground.append(wait)
+        out.append(Finding(text + ".", "level", tuple(ground)))
     stockouts = [m for m in headline_order(set(s)) if m.startswith("stockout_day.")]
-    if air or stockouts:
-        parts = []
-        if "leakers" in s:
-            parts.append(f"air defences let {_with_ci(s['leakers'], 'leakers', conf, run)} through on average")
-        if "intercept_rate" in s and math.isfinite(s["intercept_rate"].mean):
-            parts.append(f"the intercept rate is {share(s['intercept_rate'].mean)}")
-        parts += [_event_clause(run, m) for m in stockouts]
-        out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(air + stockouts)))
+    if stockouts:
+        parts = [_event_clause(run, m) for m in stockouts]
+        out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(stockouts)))
     return out[:4]
 
 
