@@ -181,7 +181,8 @@ _ENTRIES: tuple[Metric, ...] = (
        noun="{element} output", headline=31, windowed=False),
     # --- daily series -----------------------------------------------------------------------------
     _series("coverage", "share", "higher", "Weighted coverage", "Weighted coverage of the zones that need troops, daily mean."),
-    _series("coverage.<zone_id>", "share", "higher", "Coverage", "Coverage of this zone, daily mean."),
+    _series("coverage.<zone_id>", "share", "higher", "Coverage",
+            "Coverage of this ground zone (troops filled / required), daily mean; none for zones needing no troops."),
     _series("surveillance.<zone_id>", "probability", "higher", "Surveillance cover",
             "Chance sensors detect an incident in this zone, daily mean."),
     _series("troops.deployed", "troops", "neither", "Deployed", "Headcount in theatre, daily mean."),
