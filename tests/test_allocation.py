@@ -224,9 +224,13 @@ def test_no_troops_in_theatre_is_zero_coverage_and_airspace_has_no_ground_covera
 
 
 def test_kyivs_weight_on_the_baseline_never_lowers_kyivs_coverage() -> None:
-    """The issue's example: Kyiv's weight 1, 3, 5 with every contingent's first unit in theatre."""
+    """The issue's example: Kyiv's weight 1, 3, 5, 50 with a fifth of every contingent's first unit in theatre.
+
+    A fifth, so that troops are short and the weights decide something (the ceasefire baseline's full
+    first units fill every task).
+    """
     sc = peacesim.load(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
-    supply = [f.troops_per_unit * f.units_deployed * f.availability * f.coverage_share for f in sc.forces]
+    supply = [0.2 * f.troops_per_unit * f.units_deployed * f.availability * f.coverage_share for f in sc.forces]
     kyiv = next(i for i, z in enumerate(sc.zones) if z.id == "kyiv")
     shares = []
     for w in (1, 3, 5, 50):

@@ -68,28 +68,28 @@ def test_quick_reaction_capacity_follows_teams() -> None:
     import simpy
 
     env = simpy.Environment()
-    pool = QuickReaction(env, 3)
+    pool = QuickReaction(env, [3])
     log: list[tuple[float, int]] = []
 
     def job(i: int):
-        req = pool.resource.request(priority=0)
-        yield req
+        call = pool.call([0.0])
+        yield call
         log.append((env.now, i))
         yield env.timeout(1)
-        pool.resource.release(req)
+        pool.finish(call)
 
     def teams():
         yield env.timeout(2)
-        pool.set_teams(2)
+        pool.set_teams([2])
         yield env.timeout(2)
-        pool.set_teams(1)
+        pool.set_teams([1])
 
     for i in range(4):
         env.process(job(i))
     env.process(teams())
     env.run(until=10)
     assert log == [(2, 0), (2, 1), (3, 2), (3, 3)]
-    assert pool.teams == 1
+    assert pool.teams == [1] and pool.busy == [0]
     assert haversine_km(make().zones[0], make().zones[0]) == 0.0
 
 

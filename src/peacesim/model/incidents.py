@@ -1,101 +1,167 @@
 """Incidents on the ground and the quick-reaction teams that answer them.
 
 Each incident stream produces Poisson arrivals in each of its zones at ``rate_per_day``, scaled by
-the timeline, with one process per (stream, zone). Surveillance decides whether an incident is
-noticed. A noticed incident calls a quick-reaction team from one pool, a SimPy
-``PriorityResource``. The pool's capacity follows the teams of the contingents in theatre. Places
-of teams that are not in theatre are held by *blocker* requests at a higher priority. When a team
-leaves, its blocker takes the next team that comes free, so a team finishes its job before it
-goes home.
+the timeline, with one process per (stream, zone). An incident in a point zone happens at the
+zone's centre; in a line zone (``line``: a border, the ceasefire line) at a point uniform along
+the line, drawn from the stream's own ``.place`` stream. Surveillance decides whether an incident
+is noticed.
 
-Response time (hours) = wait for a team + ``mobilise_hours`` + travel. Travel is the great-circle
-distance from the nearest base of a contingent with teams in theatre to the zone, divided by
-``speed_kmh``. A contingent without a ``base_zone`` is taken to have its teams in the zone
-(no travel). The team is busy for mobilise + travel + on scene + travel back.
+A noticed incident calls a quick-reaction team. The teams of all contingents in theatre form one
+pool, a SimPy ``PriorityResource``; when a call is granted, the pool sends the free team whose
+base (``base_zone``) is nearest to the incident, and the team travels from that base. The pool
+keeps, per contingent, the teams in theatre and the teams busy. Places of the pool that have no
+free team behind them are held by *blocker* requests at a higher priority: their number is
+``capacity - busy - sum over contingents of max(0, in theatre - busy)``. So a team whose unit
+has left finishes its job before it goes home, and its place is blocked again when it does.
 
-With ``response.give_up_hours`` set, a noticed incident that has waited that long for a team
-is left to others (reneging, as in an Erlang-A queue) and counts as unanswered.
-Incidents nobody notices get no response: they count in ``incidents`` and lower ``detection_rate``
-but have no response time. Noticed incidents still waiting at the horizon count as missing the
-target once their wait exceeds it, and are left out otherwise.
+Response time (hours) = wait for a team + ``mobilise_hours`` + travel (great-circle distance from
+the team's base to the incident, divided by ``speed_kmh``). The team is busy for mobilise + travel
++ on scene + travel back.
+
+With ``response.give_up_hours`` set, a noticed incident that has waited that long for a team is
+left to others (reneging, as in an Erlang-A queue) and is never answered (response ``inf``).
+Incidents nobody notices are never answered either (response NaN, ``seen`` False). Noticed
+incidents still waiting at the horizon have response NaN: their time to answer is censored at
+their wait. :mod:`.response` turns these records into measures over all incidents.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import simpy
+from simpy.resources.resource import PriorityRequest
 
 from peacesim.scenario.forces import Zone
 from peacesim.scenario.threats import IncidentStream
 
+from .geography import Line, distance_km
 from .timeline import Intensity
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .forces import Contingent
     from .world import World
 
 Proc = Generator[simpy.events.Event, Any, Any]
-EARTH_RADIUS_KM = 6371.0088
 
 
 def haversine_km(a: Zone, b: Zone) -> float:
     """Great-circle distance between two zone centres."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
+
+
+class Call(PriorityRequest):
+    """An incident's request for a team; ``km`` is the distance to it from each contingent's base.
+
+    ``team`` is the index of the contingent whose team was sent, set when the call is granted.
+    """
+
+    def __init__(self, pool: "_Pool", km: Sequence[float]) -> None:
+        self.km = km
+        self.team = -1
+        super().__init__(pool, priority=0)
+
+
+class _Pool(simpy.PriorityResource):
+    """A priority resource that tells its owner at the moment a call is granted."""
+
+    def __init__(self, env: simpy.Environment, capacity: int, on_grant: "Callable[[Call], None]") -> None:
+        super().__init__(env, capacity=capacity)
+        self.on_grant = on_grant
+
+    def _do_put(self, event: simpy.resources.resource.Request) -> None:
+        super()._do_put(event)
+        if event.triggered and isinstance(event, Call):
+            self.on_grant(event)
 
 
 class QuickReaction:
-    """The pool of quick-reaction teams; its capacity follows the teams in theatre."""
+    """The quick-reaction teams of the contingents in theatre, sent nearest-free-team first.
 
-    def __init__(self, env: simpy.Environment, max_teams: int) -> None:
-        self.capacity = max(1, max_teams)
-        self.resource = simpy.PriorityResource(env, capacity=self.capacity)
-        self.blockers: list[simpy.resources.resource.PriorityRequest] = []
-        self.teams = 0
-        self.set_teams(0)
+    Args:
+        env: the environment.
+        max_teams: per contingent, the most teams it can have in theatre at once.
+    """
 
-    def set_teams(self, teams: int) -> None:
-        """Make ``teams`` teams available (at most the pool's capacity)."""
-        self.teams = min(teams, self.capacity)
-        target = self.capacity - self.teams
-        while len(self.blockers) < target:
-            self.blockers.append(self.resource.request(priority=-1))
-        while len(self.blockers) > target:
-            waiting = [b for b in self.blockers if not b.triggered]
-            blocker = waiting[-1] if waiting else self.blockers[-1]
-            self.blockers.remove(blocker)
+    def __init__(self, env: simpy.Environment, max_teams: Sequence[int]) -> None:
+        self.capacity = max(1, sum(max_teams))
+        self.resource = _Pool(env, self.capacity, self._send)
+        self.teams = [0] * len(max_teams)
+        self.busy = [0] * len(max_teams)
+        self.blockers: list[PriorityRequest] = []
+        self._rebalance()
+
+    def call(self, km: Sequence[float]) -> Call:
+        """Ask for a team for an incident at distances ``km`` from the contingents' bases."""
+        return Call(self.resource, km)
+
+    def set_teams(self, teams: Sequence[int]) -> None:
+        """The contingents now have ``teams`` teams in theatre (busy ones included)."""
+        self.teams = list(teams)
+        self._rebalance()
+
+    def finish(self, call: Call) -> None:
+        """The team of ``call`` is back at base and free (or goes home if its unit has left)."""
+        self.busy[call.team] -= 1
+        self.resource.release(call)
+        self._rebalance()
+
+    def _send(self, call: Call) -> None:
+        """A call was granted: the nearest contingent with a free team sends one (ties: scenario order)."""
+        best, best_km = -1, math.inf
+        for i, km in enumerate(call.km):
+            if self.teams[i] > self.busy[i] and km < best_km:
+                best, best_km = i, km
+        if best < 0:  # the blockers make this impossible; a broken invariant must not pass silently
+            raise RuntimeError(f"a call was granted with no free team (teams {self.teams}, busy {self.busy})")
+        call.team = best
+        self.busy[best] += 1
+
+    def _rebalance(self) -> None:
+        """Hold with blockers every place of the pool that has no free team behind it."""
+        free = sum(t - b for t, b in zip(self.teams, self.busy) if t > b)
+        target = self.capacity - sum(self.busy) - free
+        blockers, resource = self.blockers, self.resource
+        while len(blockers) < target:
+            blockers.append(resource.request(priority=-1))
+        while len(blockers) > target:
+            waiting = [b for b in blockers if not b.triggered]
+            blocker = waiting[-1] if waiting else blockers[-1]
+            blockers.remove(blocker)
             if blocker.triggered:
-                self.resource.release(blocker)
+                resource.release(blocker)
             else:
                 blocker.cancel()
 
 
 class Incidents:
-    """All incident streams of a scenario, their detection and the response to them."""
+    """All incident streams of a scenario, their detection and the response to them.
+
+    Per incident: ``times`` (day), ``seen``, ``warnings`` (hours, NaN if no sensor saw it),
+    ``responses`` (hours; NaN if unseen or still waiting, inf if given up), ``travel_km`` and
+    ``sent`` (index in ``qrf_forces`` of the contingent whose team went, -1 if none).
+    """
 
     def __init__(self, world: "World", contingents: list["Contingent"]) -> None:
         self.world = world
         s = world.scenario
         self.response = s.threats.response
-        self.zones = {z.id: z for z in s.zones}
+        zones = {z.id: z for z in s.zones}
         self.qrf_forces = [c for c in contingents if c.force.qrf_teams > 0]
-        self.pool = QuickReaction(world.env, sum(c.force.qrf_teams * c.force.units_deployed for c in self.qrf_forces))
-        self.distance: dict[tuple[str, str], float] = {}
-        self._travel: dict[str, float] = {}  # per zone, valid until the teams in theatre change
-        for c in self.qrf_forces:
-            base = c.force.base_zone
-            if base is not None:
-                for z in s.zones:
-                    self.distance[(base, z.id)] = haversine_km(self.zones[base], z)
+        self.pool = QuickReaction(world.env, [c.force.qrf_teams * c.force.units_deployed for c in self.qrf_forces])
+        self.bases = [zones[c.force.base_zone] if c.force.base_zone else None for c in self.qrf_forces]
+        self.lines = {z.id: Line(z.line) for z in s.zones if z.line}
+        self.km_to_centre = {z.id: self._km_from_bases(z.lat, z.lon) for z in s.zones}
         self.times: list[float] = []
         self.seen: list[bool] = []
         self.warnings: list[float] = []
-        self.responses: list[float] = []  # hours; NaN until answered
+        self.responses: list[float] = []
+        self.travel_km: list[float] = []
+        self.sent: list[int] = []
         for stream in s.threats.incidents:
             if stream.rate_per_day > 0:
                 intensity = Intensity.for_threat(s, stream.id)
@@ -103,18 +169,24 @@ class Incidents:
                     world.env.process(self._arrive(stream, zone, intensity))
 
     def teams_changed(self) -> None:
-        self.pool.set_teams(sum(c.qrf_teams for c in self.qrf_forces))
-        self._travel.clear()
+        self.pool.set_teams([c.qrf_teams for c in self.qrf_forces])
+
+    def _km_from_bases(self, lat: float, lon: float) -> list[float]:
+        """Distance from each quick-reaction contingent's base (0 for teams without a base)."""
+        return [0.0 if b is None else distance_km(b.lat, b.lon, lat, lon) for b in self.bases]
 
     def _arrive(self, stream: IncidentStream, zone: str, intensity: Intensity) -> Proc:
-        """Poisson incidents of one stream in one zone, each checked by surveillance."""
+        """Poisson incidents of one stream in one zone, each placed, then checked by surveillance."""
         w = self.world
         name = f"incidents.{stream.id}.{zone}"
         gaps = w.streams.unit_exponential(name + ".arrivals")
         scene = w.streams.stream(name + ".on_scene", stream.on_scene_hours.sample)
+        line = self.lines.get(zone)
+        place = w.streams.uniform(name + ".place") if line is not None else None
         while True:
             t = intensity.advance(w.env.now, gaps.next() / stream.rate_per_day)
             on_scene = scene.next()
+            u = place.next() if place is not None else 0.0
             if t >= w.horizon:
                 return
             yield w.env.timeout(t - w.env.now)
@@ -124,42 +196,35 @@ class Incidents:
             self.seen.append(seen)
             self.warnings.append(warning)
             self.responses.append(math.nan)
+            self.travel_km.append(math.nan)
+            self.sent.append(-1)
             w.log(name, "incident", "seen" if seen else "unseen")
             if seen:
-                w.env.process(self._respond(idx, zone, on_scene))
+                km = self.km_to_centre[zone] if line is None else self._km_from_bases(*line.point_at(u))
+                w.env.process(self._respond(idx, zone, on_scene, km))
 
-    def _respond(self, idx: int, zone: str, on_scene_hours: float) -> Proc:
-        """A noticed incident waits for a team, which travels out, resolves it and returns."""
-        env, r = self.world.env, self.response
+    def _respond(self, idx: int, zone: str, on_scene_hours: float, km: Sequence[float]) -> Proc:
+        """A noticed incident waits for a team, which travels out from its base, resolves it and returns."""
+        env, r, w = self.world.env, self.response, self.world
         called = env.now
-        req = self.pool.resource.request(priority=0)
-        if r.give_up_hours is None or req.triggered:  # a free team, or no patience: no clock needed
-            yield req
+        call = self.pool.call(km)
+        if r.give_up_hours is None or call.triggered:  # a free team, or no patience: no clock needed
+            yield call
         else:
-            yield req | env.timeout(r.give_up_hours / 24.0)
-            if not req.triggered:  # nobody came in time: left to others, counted as unanswered
-                req.cancel()
-                if self.world.trace is not None:
-                    self.world.log("qrf", "give up", f"incident {idx} in {zone}")
+            yield call | env.timeout(r.give_up_hours / 24.0)
+            if not call.triggered:  # nobody came in time: left to others, never answered
+                call.cancel()
+                self.responses[idx] = math.inf
+                if w.trace is not None:
+                    w.log("qrf", "give up", f"incident {idx} in {zone}")
                 return
-        travel = self._travel_km(zone) / r.speed_kmh
+        travel_km = km[call.team]
+        travel = travel_km / r.speed_kmh
         self.responses[idx] = (env.now - called) * 24.0 + r.mobilise_hours + travel
-        if self.world.trace is not None:
-            self.world.log("qrf", "respond", f"incident {idx} in {zone}")
+        self.travel_km[idx] = travel_km
+        self.sent[idx] = call.team
+        if w.trace is not None:
+            team = self.qrf_forces[call.team].force.id
+            w.log("qrf", "respond", f"incident {idx} in {zone}: team of {team}, {travel_km:.0f} km")
         yield env.timeout((r.mobilise_hours + 2 * travel + on_scene_hours) / 24.0)
-        self.pool.resource.release(req)
-
-    def _travel_km(self, zone: str) -> float:
-        """Distance from the nearest base with teams in theatre (0 for teams without a base)."""
-        km = self._travel.get(zone)
-        if km is None:
-            km = self._travel[zone] = self._nearest_km(zone)
-        return km
-
-    def _nearest_km(self, zone: str) -> float:
-        best = math.inf
-        for c in self.qrf_forces:
-            if c.qrf_teams > 0:
-                base = c.force.base_zone
-                best = min(best, 0.0 if base is None else self.distance[(base, zone)])
-        return 0.0 if math.isinf(best) else best
+        self.pool.finish(call)

@@ -27,6 +27,7 @@ from peacesim.catalog import (
 )
 
 from .recorder import daily_cumulative
+from .response import response_metrics
 from .rotation import built_up_day, rotation_metrics
 
 __all__ = ["FOC_THRESHOLD", "HEADLINE_METRICS", "IOC_THRESHOLD", "METRICS", "MetricDoc", "compute", "describe",
@@ -92,7 +93,7 @@ def _scalars(world: "World", series: dict[str, np.ndarray], start: float, end: f
     """The windowed scalars over days [start, end); (0, horizon) is the whole run."""
     from .air_measures import airdefence_metrics  # imports SimPy: keep the catalog import cheap
 
-    h, s = world.horizon, world.scenario
+    h = world.horizon
     days = _days(start, end, h)
     m: dict[str, float] = {}
     cov = series["coverage"][days]
@@ -105,24 +106,7 @@ def _scalars(world: "World", series: dict[str, np.ndarray], start: float, end: f
     m["troops_deployed_mean"] = _mean(series["troops.deployed"][days])
     m.update(rotation_metrics(world, start, end))
 
-    inc = world.incidents
-    times = np.asarray(inc.times)
-    inside = (times >= start) & (times < end)
-    times = times[inside]
-    seen = np.asarray(inc.seen, dtype=bool)[inside]
-    warnings, responses = np.asarray(inc.warnings)[inside], np.asarray(inc.responses)[inside]
-    m["incidents"] = float(times.size)
-    m["detection_rate"] = _ratio(float(seen.sum()), float(times.size))
-    m["warning_time_mean_hours"] = _mean(warnings[np.isfinite(warnings)])
-    answered = responses[np.isfinite(responses)]
-    m["response_time_mean_hours"] = _mean(answered)
-    m["response_time_p90_hours"] = float(np.percentile(answered, 90)) if answered.size else math.nan
-    target = s.threats.response.target_hours
-    waited = (h - times) * 24.0
-    decided = seen & (np.isfinite(responses) | (waited > target))
-    on_target = np.isfinite(responses) & (responses <= target)
-    m["response_within_target_share"] = _ratio(float((on_target & decided).sum()), float(decided.sum()))
-    m["incidents_answered_on_target_share"] = _ratio(float((on_target & seen).sum()), float(times.size))
+    m.update(response_metrics(world, start, end))
 
     m.update(airdefence_metrics(world, start, end))
     return m

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from peacesim.catalog import FOC_THRESHOLD, IOC_THRESHOLD, element_of, is_headline
+from peacesim.catalog import ANSWER_CAP_HOURS, FOC_THRESHOLD, IOC_THRESHOLD, element_of, is_headline
 from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
@@ -113,13 +113,17 @@ def level_findings(run: RunResult) -> list[Finding]:
             f"On the leanest day once every contingent should have arrived, "
             f"{_with_ci(s['troops_in_theatre_min'], 'troops_in_theatre_min', conf)} are in theatre.",
             "level", ("troops_in_theatre_min",)))
-    ground = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
+    ground: list[str] = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
     if len(ground) == 2:
-        out.append(Finding(
-            f"{share(s['detection_rate'].mean)} of incidents are noticed; "
-            f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
-            "of all incidents, noticed or not, are answered within the target time.",
-            "level", tuple(ground)))
+        text = (f"{share(s['detection_rate'].mean)} of incidents are noticed; "
+                f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
+                "of all incidents, noticed or not, are answered within the target time")
+        wait = "time_to_answer_capped_mean_hours"
+        if wait in s and s[wait].n > 0:
+            text += (f"; counting an incident no team reaches within {ANSWER_CAP_HOURS:g} hours as "
+                     f"{ANSWER_CAP_HOURS:g}, an incident waits {_with_ci(s[wait], wait, conf)} for a team on average")
+            ground.append(wait)
+        out.append(Finding(text + ".", "level", tuple(ground)))
     air = [m for m in ("missiles_leaked_defended", "package_kills") if m in s]
     covers = [m for m in headline_order(set(s)) if m.startswith("cover_days.")]
     stockouts = [m for m in headline_order(set(s)) if m.startswith("stockout_day.")]

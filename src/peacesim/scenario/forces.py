@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from .base import COVERAGE_TASKS, ZONE_KINDS, Id, Probability, Spec, Traced
 from .distributions import Distribution, Fixed
@@ -13,6 +14,19 @@ ZoneKind = Literal[ZONE_KINDS]  # type: ignore[valid-type]
 Task = Literal["guard", "patrol", "monitoring", "quick_reaction", "training", "engineering", "medical"]
 LiftMode = Literal["air", "sea", "rail", "road"]
 Stagger = Literal["staggered", "lockstep"]
+Latitude = Annotated[float, Field(ge=-90, le=90, description="Degrees north.")]
+Longitude = Annotated[float, Field(ge=-180, le=180, description="Degrees east.")]
+
+
+def _two_numbers(value: object) -> object:
+    if isinstance(value, (list, tuple)) and len(value) != 2:
+        raise ValueError(f"a point is [lat, lon], two numbers, not {len(value)}")
+    return value
+
+
+LinePoint = Annotated[tuple[Latitude, Longitude], BeforeValidator(_two_numbers)]
+#: Shortest distance between consecutive points of a line zone, in degrees (about 1 m).
+MIN_LINE_STEP_DEG = 1e-5
 
 
 class Zone(Traced):
@@ -26,9 +40,42 @@ class Zone(Traced):
     troops_required: int = Field(ge=0, le=1_000_000, description="Troops its tasks need for full coverage.")
     priority: int = Field(default=1, ge=1, le=10, description="1 is served first when troops are short.")
     weight: float = Field(default=1.0, gt=0, le=1000, description="Weight in the overall coverage average.")
-    length_km: float | None = Field(default=None, gt=0, le=5000, description="Length of a line zone, km.")
+    length_km: float | None = Field(
+        default=None, gt=0, le=5000, description="Length of a line zone as published, km (for reports; the model uses line)."
+    )
+    line: list[LinePoint] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=1000,
+        description=(
+            "Points [lat, lon] in degrees along a line zone (a border, the ceasefire line), in order "
+            "(lat -90 to 90, lon -180 to 180). Incidents "
+            "happen at points spread uniformly along it and teams travel to that point; without it "
+            "the zone is the point lat/lon."
+        ),
+    )
     needs_air_defence: bool = Field(default=False, description="Raids may target it; air defence matters.")
     needs_surveillance: bool = Field(default=False, description="Incidents here depend on ISR to be seen.")
+
+    @field_validator("line")
+    @classmethod
+    def _distinct_points(cls, line: list[tuple[float, float]] | None) -> list[tuple[float, float]] | None:
+        """Consecutive points must differ and be less than a quarter of the globe apart.
+
+        A segment of length zero has no direction, and the shorter great circle between nearly
+        antipodal points is ill-defined.
+        """
+        for n, (a, b) in enumerate(zip(line or [], (line or [])[1:])):
+            if abs(a[0] - b[0]) < MIN_LINE_STEP_DEG and abs(a[1] - b[1]) < MIN_LINE_STEP_DEG:
+                raise ValueError(f"points {n} and {n + 1} are the same place {list(a)}; consecutive points of a line must differ")
+            p1, p2, dl = math.radians(a[0]), math.radians(b[0]), math.radians(b[1] - a[1])
+            cos_angle = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+            if cos_angle < 0:
+                raise ValueError(
+                    f"points {n} {list(a)} and {n + 1} {list(b)} are more than a quarter of the globe apart; "
+                    "add points in between"
+                )
+        return line
 
 
 class LiftPool(Traced):
