@@ -24,7 +24,7 @@ from ..errors import Problem, ScenarioError
 from . import yamlsafe
 from .locate import problems_from, show
 from .merge import merge
-from .paths import append_nodes, parse_path, remove_node, set_node
+from .paths import append_nodes, parse_path, parse_scales, remove_node, scale_path, set_path
 from .schema import Scenario, Variant
 from .tracked import Node, Origin, clone, from_plain, to_plain
 
@@ -32,6 +32,8 @@ from .tracked import Node, Origin, clone, from_plain, to_plain
 MAX_EXTENDS_DEPTH = 20
 
 Overrides = Mapping[str, Any] | Iterable[str]
+#: ``{glob: factor}`` or ``["glob=FACTOR", ...]`` as typed after ``--scale``.
+Scales = Mapping[str, float] | Iterable[str]
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Resolved:
     file: str
 
 
-def load_scenario(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Scenario:
+def load_scenario(path: Path | str, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Scenario:
     """Load, merge, patch and validate a scenario file.
 
     Args:
@@ -54,13 +56,13 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: Overr
     Raises:
         ScenarioError: with one located problem per thing wrong.
     """
-    return load_resolved(path, variant, overrides).scenario
+    return load_resolved(path, variant, overrides, scales).scenario
 
 
-def load_resolved(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Resolved:
+def load_resolved(path: Path | str, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Resolved:
     """Like :func:`load_scenario`, also returning the provenance tree (used by ``explain``)."""
     base = load_tree(path)
-    tree = resolve_tree(base, variant, overrides)
+    tree = resolve_tree(base, variant, overrides, scales)
     return Resolved(validate_tree(tree, variant), tree, str(path))
 
 
@@ -104,14 +106,19 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = ()) -> Node:
-    """A copy of ``base`` with the variant (if any) and the overrides applied."""
+def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Node:
+    """A copy of ``base`` with the variant (if any), then ``--scale`` factors, then overrides applied."""
     tree = clone(base)
     if variant is not None:
         _apply_variant(tree, variant)
+    for text, factor in parse_scales(scales):
+        try:
+            scale_path(tree, text, factor, Scenario)
+        except ScenarioError as e:
+            raise ScenarioError([Problem(p.message, file="--scale", path=p.path or text, hint=p.hint) for p in e.problems]) from None
     for text, value in _override_nodes(overrides):
         try:
-            set_node(tree, parse_path(text), value, Scenario)
+            set_path(tree, text, value, Scenario)
         except ScenarioError as e:
             raise ScenarioError([Problem(p.message, file="--set", path=p.path or text) for p in e.problems]) from None
     return tree
@@ -154,7 +161,7 @@ def _apply_variant(tree: Node, name: str) -> None:
         new = [clone(i, via) for i in items.value]
         _edit(items, name, lambda: append_nodes(tree, parse_path(key), new, Scenario), key)
     for key, value in (node.get("set").value.items() if node.get("set") else []):
-        _edit(value, name, lambda: set_node(tree, parse_path(key), clone(value, via), Scenario), key)
+        _edit(value, name, lambda: set_path(tree, key, clone(value, via), Scenario), key)
     where = node.key_origin or node.origin
     metadata = tree.value.setdefault("metadata", Node({}, where))
     if metadata.is_map:
