@@ -21,14 +21,17 @@ scenario_hash = loader.scenario_hash
 
 
 def load(
-    path: str | Path, variant: str | None = None, overrides: Mapping[str, Any] | Iterable[str] | None = None
+    path: str | Path, variant: str | None = None, overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    scales: Mapping[str, float] | Iterable[str] = (),
 ) -> Scenario:
     """Load, patch and validate a scenario file (optionally one of its variants).
 
-    ``overrides`` is ``{key.path: value}`` or ``["key.path=VALUE", ...]`` as typed after ``--set``.
+    ``overrides`` is ``{key.path: value}`` or ``["key.path=VALUE", ...]`` as typed after ``--set``;
+    ``scales`` is ``{glob: factor}`` or ``["glob=FACTOR", ...]`` as typed after ``--scale``.
     """
     ov = overrides if isinstance(overrides, Mapping) else list(overrides or ())
-    return loader.load_scenario(Path(path), variant=variant, overrides=ov)
+    sc = scales if isinstance(scales, Mapping) else list(scales)
+    return loader.load_scenario(Path(path), variant=variant, overrides=ov, scales=sc)
 
 
 def list_variants(path: str | Path) -> list[str]:

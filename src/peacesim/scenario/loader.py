@@ -24,7 +24,7 @@ from ..errors import Problem, ScenarioError
 from . import yamlsafe
 from .locate import problems_from, show
 from .merge import merge
-from .paths import append_nodes, parse_path, remove_node, set_node
+from .paths import append_nodes, parse_path, parse_scales, remove_node, scale_path, set_path
 from .schema import Scenario, Variant
 from .tracked import Node, Origin, clone, from_plain, to_plain
 from .uncertain import Space, extract, realise
@@ -33,6 +33,8 @@ from .uncertain import Space, extract, realise
 MAX_EXTENDS_DEPTH = 20
 
 Overrides = Mapping[str, Any] | Iterable[str]
+#: ``{glob: factor}`` or ``["glob=FACTOR", ...]`` as typed after ``--scale``.
+Scales = Mapping[str, float] | Iterable[str]
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Resolved:
     """The tree with uncertain values at their point value but every element kept (what ``explore`` varies)."""
 
 
-def load_scenario(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Scenario:
+def load_scenario(path: Path | str, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Scenario:
     """Load, merge, patch and validate a scenario file.
 
     Args:
@@ -58,13 +60,13 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: Overr
     Raises:
         ScenarioError: with one located problem per thing wrong.
     """
-    return load_resolved(path, variant, overrides).scenario
+    return load_resolved(path, variant, overrides, scales).scenario
 
 
-def load_resolved(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Resolved:
+def load_resolved(path: Path | str, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Resolved:
     """Like :func:`load_scenario`, also returning the provenance tree (used by ``explain``)."""
     base = load_tree(path)
-    tree = resolve_tree(base, variant, overrides)
+    tree = resolve_tree(base, variant, overrides, scales)
     scenario, space, full = validate_explorable(tree, variant)
     return Resolved(scenario, tree, str(path), space, full)
 
@@ -109,14 +111,19 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = ()) -> Node:
-    """A copy of ``base`` with the variant (if any) and the overrides applied."""
+def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Node:
+    """A copy of ``base`` with the variant (if any), then ``--scale`` factors, then overrides applied."""
     tree = clone(base)
     if variant is not None:
         _apply_variant(tree, variant)
+    for text, factor in parse_scales(scales):
+        try:
+            scale_path(tree, text, factor, Scenario)
+        except ScenarioError as e:
+            raise ScenarioError([Problem(p.message, file="--scale", path=p.path or text, hint=p.hint) for p in e.problems]) from None
     for text, value in _override_nodes(overrides):
         try:
-            set_node(tree, parse_path(text), value, Scenario)
+            set_path(tree, text, value, Scenario)
         except ScenarioError as e:
             raise ScenarioError([Problem(p.message, file="--set", path=p.path or text) for p in e.problems]) from None
     return tree
@@ -204,7 +211,7 @@ def _apply_variant(tree: Node, name: str) -> None:
         new = [clone(i, via) for i in items.value]
         _edit(items, name, lambda: append_nodes(tree, parse_path(key), new, Scenario), key)
     for key, value in (node.get("set").value.items() if node.get("set") else []):
-        _edit(value, name, lambda: set_node(tree, parse_path(key), clone(value, via), Scenario), key)
+        _edit(value, name, lambda: set_path(tree, key, clone(value, via), Scenario), key)
     where = node.key_origin or node.origin
     metadata = tree.value.setdefault("metadata", Node({}, where))
     if metadata.is_map:
