@@ -62,3 +62,8 @@ def from_data(raw: Any, where: str) -> Scenario:
                     got=None if err["type"] == "missing" else repr(err.get("input"))[:80])
             for err in e.errors()
         ]) from e
+
+
+def load_explorable(path: str | Path, variant: str | None = None) -> loader.Resolved:
+    """A scenario file with its uncertain values: the point scenario, the space and the tree to vary."""
+    return loader.load_resolved(Path(path), variant=variant)
