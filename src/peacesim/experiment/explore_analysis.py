@@ -36,9 +36,12 @@ class Chance:
 
 @dataclass(frozen=True)
 class Discovery:
-    """A PRIM box in the values of the uncertain parameters (limits only on those it restricts)."""
+    """A PRIM box in the values of the uncertain parameters (limits only on those it restricts).
 
-    limits: list[tuple[Uncertain, float, float]]
+    Each limit is ``(value, low, high)``; a side left at the edge of the explored range is None.
+    """
+
+    limits: list[tuple[Uncertain, float | None, float | None]]
     coverage: float
     density: float
     support: float
@@ -58,6 +61,14 @@ class Answers:
                 for n, v in m.items():
                     self.metrics[n][p, r] = v
         self.x = np.array([[numeric(u, v[u.name]) for u in ex.space.params] for v in ex.values], dtype=float)
+
+    def point_means(self, metric: str) -> np.ndarray:
+        """Per point, the mean of a metric over the replications where it is defined (NaN if none)."""
+        values = self.metrics[metric]
+        defined = np.isfinite(values)
+        counts = defined.sum(axis=1)
+        sums = np.where(defined, values, 0.0).sum(axis=1)
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
     def met(self, target: str) -> np.ndarray:
         """(points, replications) booleans: whether each replication meets the target."""
@@ -99,7 +110,8 @@ class Answers:
         y = p if met else 1.0 - p
         box = prim.discover(self.x, y, min_coverage=min_coverage)
         lo, hi = self.x.min(axis=0), self.x.max(axis=0)
-        limits = [(self.ex.space.params[j], float(box.low[j]), float(box.high[j])) for j in box.restricted(lo, hi)]
+        limits = [(self.ex.space.params[j], float(box.low[j]) if box.low[j] > lo[j] else None,
+                   float(box.high[j]) if box.high[j] < hi[j] else None) for j in box.restricted(lo, hi)]
         return Discovery(limits, box.coverage, box.density, box.support)
 
 

@@ -42,7 +42,8 @@ class Box:
 
 def inside(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Which rows of ``x`` lie in the box."""
-    return np.all((x >= low) & (x <= high), axis=1)
+    m: np.ndarray = np.all((x >= low) & (x <= high), axis=1)
+    return m
 
 
 def stats(x: np.ndarray, y: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[float, float, float]:

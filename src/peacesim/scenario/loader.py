@@ -140,7 +140,7 @@ def validate_explorable(tree: Node, variant: str | None = None) -> tuple[Scenari
     The ends of every range (and every element left out) are validated too, so a range that
     leaves the schema's limits is refused here, located at the range, not half-way through an exploration.
     """
-    full, space = extract(tree, Scenario)
+    full, space = extract(tree, Scenario, strict=variant is None)
     if not space:
         return _validate(full, variant), space, full
     scenario = _validate(realise(full, space, space.points()), variant)

@@ -196,14 +196,25 @@ def realise(tree: Node, space: Space, values: dict[str, Any], via: str = "explor
         set_node(out, parse_path(path), from_plain(value, origin))
     for path in removals:
         remove_node(out, parse_path(path))
+    _drop_moot_changes(out, {str(parse_path(p)[-1]) for p in removals})
     return out
 
 
-def extract(tree: Node, schema: Any = None) -> tuple[Node, Space]:
+def _drop_moot_changes(tree: Node, removed: set[str]) -> None:
+    """Timeline changes aimed at an element that is left out (a withdrawal of what never came) go too."""
+    timeline = tree.get("timeline")
+    if removed and timeline is not None and timeline.is_list:
+        timeline.value[:] = [c for c in timeline.value
+                             if not (c.is_map and c.get("target") is not None and c.value["target"].value in removed)]
+
+
+def extract(tree: Node, schema: Any = None, strict: bool = True) -> tuple[Node, Space]:
     """``tree`` with every uncertain value replaced by its point value, and the uncertain parameters.
 
     Every element stays in the returned tree (a plain run removes those whose point value says
-    absent through :func:`realise`). Raises ScenarioError, one located problem per bad spec.
+    absent through :func:`realise`). With ``strict=False`` (a variant that removed some listed
+    elements), a group keeps the elements still there and its count range shrinks to fit.
+    Raises ScenarioError, one located problem per bad spec.
     """
     out = clone(tree)
     found: list[Uncertain] = []
@@ -211,7 +222,7 @@ def extract(tree: Node, schema: Any = None) -> tuple[Node, Space]:
     groups = out.value.pop("explore", None) if out.is_map else None
     _walk(out, [], found, problems, schema)
     if groups is not None:
-        found += _groups(groups, out, problems)
+        found += _groups(groups, out, problems, strict)
     if problems:
         raise ScenarioError(problems)
     names = [u.name for u in found]
@@ -299,7 +310,7 @@ def _presence(node: Node, path: str, problems: list[Problem]) -> Uncertain | Non
     return Uncertain(path, "present", bool(v.value), v.claim, p=v.present, members=(path,), origin=_place(node))
 
 
-def _groups(groups: Node, tree: Node, problems: list[Problem]) -> list[Uncertain]:
+def _groups(groups: Node, tree: Node, problems: list[Problem], strict: bool = True) -> list[Uncertain]:
     from .paths import get_node
 
     if not groups.is_map:
@@ -312,19 +323,26 @@ def _groups(groups: Node, tree: Node, problems: list[Problem]) -> list[Uncertain
         v = _validated(Group, node, f"explore.{name}", problems)
         if v is None:
             continue
+        kept = []
         for n, member in enumerate(v.of):
             try:
                 get_node(tree, parse_path(member))
+                kept.append(member)
             except ScenarioError as e:
                 o = node.value["of"].value[n].origin
-                problems += [Problem(p.message, o.file, o.line, o.column, f"explore.{name}.of[{n}]") for p in e.problems]
+                if strict:
+                    problems += [Problem(p.message, o.file, o.line, o.column, f"explore.{name}.of[{n}]") for p in e.problems]
+        if not kept:
+            continue
         if v.count is not None:
-            point = len(v.of) if v.value is None else int(v.value)
-            out.append(Uncertain(name, "count", point, v.claim, low=v.count[0], high=v.count[1], members=tuple(v.of),
-                                 integer=True, origin=_place(node)))
+            low, high = min(v.count[0], len(kept)), min(v.count[1], len(kept))
+            point = len(kept) if v.value is None else min(int(v.value), len(kept))
+            if low < high:
+                out.append(Uncertain(name, "count", point, v.claim, low=low, high=high, members=tuple(kept),
+                                     integer=True, origin=_place(node)))
         else:
             point = True if v.value is None else bool(v.value)
-            out.append(Uncertain(name, "present", point, v.claim, p=float(v.present or 0.0), members=tuple(v.of),
+            out.append(Uncertain(name, "present", point, v.claim, p=float(v.present or 0.0), members=tuple(kept),
                                  origin=_place(node)))
     return out
 
