@@ -91,15 +91,18 @@ class Answers:
         return Chance(float(p.mean()), lo, hi, len(p))
 
     def indices(self) -> list[Indices]:
-        """Sobol' indices of each headline metric's per-point mean and each target's P(met)."""
+        """Sobol' indices of each headline metric's per-point mean and each target's P(met).
+
+        A metric undefined in some replication (an FOC never reached) has no index: read it through a target.
+        """
         out = []
         for name in HEADLINE_METRICS:
             if name in self.metrics:
-                idx = sobol_indices(self.ex.design, self.metrics[name].mean(axis=1), name, self.confidence)
+                idx = sobol_indices(self.ex.design, self.metrics[name].mean(axis=1), name, self.confidence, seed=self.ex.seed)
                 if idx is not None:
                     out.append(idx)
         for text in self.ex.targets:
-            idx = sobol_indices(self.ex.design, self.per_point(text)[0], f"P({text})", self.confidence)
+            idx = sobol_indices(self.ex.design, self.per_point(text)[0], f"P({text})", self.confidence, seed=self.ex.seed)
             if idx is not None:
                 out.append(idx)
         return out

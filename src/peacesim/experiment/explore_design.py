@@ -28,8 +28,10 @@ from ..scenario.uncertain import Space, Uncertain
 from .design import lhs_unit
 
 SAMPLERS = ("lhs", "sobol")
-#: spawn_key of the generator that draws exploration points (replications use one-element keys).
+#: spawn_keys of the generators that draw exploration points and bootstrap the Sobol' indices
+#: (replications use one-element keys, so these never collide with them).
 EXPLORE_STREAM = (0x45585052, 0)
+BOOTSTRAP_STREAM = (0x45585052, 1)
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class Indices:
 
 
 def sobol_indices(design: Design, outputs: np.ndarray, name: str, confidence: float = 0.95,
-                  resamples: int = 300) -> Indices | None:
+                  resamples: int = 300, seed: int = 0) -> Indices | None:
     """Indices of one output (one value per design point) by Saltelli 2010 / Jansen, as in SciPy.
 
     None when the output is undefined somewhere or does not vary (no variance to share out).
@@ -154,7 +156,8 @@ def sobol_indices(design: Design, outputs: np.ndarray, name: str, confidence: fl
     f_ab = y[2 * n:].reshape(d, 1, n)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = scipy_sobol(func={"f_A": f_a, "f_B": f_b, "f_AB": f_ab}, n=n)
+        rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=BOOTSTRAP_STREAM))
+        res = scipy_sobol(func={"f_A": f_a, "f_B": f_b, "f_AB": f_ab}, n=n, random_state=rng)
         boot = res.bootstrap(confidence_level=confidence, n_resamples=resamples)
     first, total = np.asarray(res.first_order, float).ravel(), np.asarray(res.total_order, float).ravel()
     return Indices(name, first, _ci(boot.first_order, first), total, _ci(boot.total_order, total))
