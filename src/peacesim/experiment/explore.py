@@ -235,7 +235,7 @@ def _build(base: Node, space: Space, values: dict[str, Any], variant: str | None
     from ..scenario import loader
 
     try:
-        return loader.validate_tree(realise(base, space, values, via=f"explore point {k}"), variant)
+        return loader.validate_plain(realise(base, space, values, via=f"explore point {k}"), variant)
     except ScenarioError as e:
         shown = ", ".join(f"{n}={v}" for n, v in values.items())
         raise ScenarioError([Problem(p.message, p.file, p.line, p.column, p.path, p.got, f"at exploration point {k} ({shown})")

@@ -175,6 +175,11 @@ def _at_range(p: Problem, space: Space, end: str) -> Problem:
     return Problem(p.message, p.file, p.line, p.column, p.path, p.got, f"with every uncertain value at its {end} end")
 
 
+def validate_plain(tree: Node, variant: str | None = None) -> Scenario:
+    """Validate a tree that holds no uncertain values (an exploration point): no extraction pass."""
+    return _validate(tree, variant)
+
+
 def _validate(tree: Node, variant: str | None) -> Scenario:
     try:
         return Scenario.model_validate(to_plain(tree))
