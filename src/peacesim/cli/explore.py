@@ -21,6 +21,9 @@ from .tables import fmt
 if TYPE_CHECKING:
     from peacesim.experiment.explore_analysis import Answers, Discovery
 
+#: Sobol' base points below which the indices are flagged as rough.
+ROUGH_BELOW = 64
+
 
 @click.command("explore")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
@@ -88,9 +91,8 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
         ctx.exit(130)
     finally:
         store.close()
-    if ex.seconds > 0:
-        n = (ex.points * ex.replications)
-        click.echo(f"{n} replications in {ex.seconds:.1f} s ({n / ex.seconds:.1f} replications/s)")
+    if ex.ran and ex.seconds > 0:
+        click.echo(f"{ex.ran} replications in {ex.seconds:.1f} s ({ex.ran / ex.seconds:.1f} replications/s)")
     answers = Answers(ex, stored)
     _print_space(answers)
     boxes = {t: _print_target(answers, t) for t in ex.targets}
@@ -142,6 +144,9 @@ def _print_indices(a: Answers) -> None:
     labels = [u.label for u in a.ex.space.params]
     width = max(len(x) for x in labels)
     click.echo("\nWhich vagueness matters (Sobol' indices: first-order S1 and total ST, 95% bootstrap intervals):")
+    if a.ex.design.base < ROUGH_BELOW:
+        click.echo(f"  (rough: {a.ex.design.base} base points; indices outside 0-1 and narrow intervals are estimator noise;"
+                   f" use --samples {ROUGH_BELOW} or more)")
     for idx in a.indices():
         click.echo(f"  {idx.output}:")
         for j in sorted(range(len(labels)), key=lambda j: -idx.total[j]):

@@ -62,6 +62,8 @@ class Exploration:
     model: str | None = None
     explore_id: str = ""
     seconds: float = 0.0
+    ran: int = 0
+    """Replications run by the last :func:`run` (not those loaded from the store)."""
     done: set[int] = field(default_factory=set)
 
     @property
@@ -194,6 +196,7 @@ def run(ex: Exploration, store: Store, *, executor: str | Executor = "local", wo
             exe.close(cancel=cancel)
         ledger.close()
     ex.seconds = time.perf_counter() - began
+    ex.ran = len(todo) * ex.replications
     return stored
 
 
