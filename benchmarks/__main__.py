@@ -3,7 +3,7 @@
 Stages, in order: ``profile`` (one replication under cProfile), ``model`` (overhead against raw
 SimPy, raid and horizon scaling), ``pool`` (serial speed, parallel efficiency, 1,000 replications
 on all cores, Dask against the local pool), ``rss`` (peak memory of 1,000 against 100 replications,
-each in a fresh process). ``--quick`` shrinks every size for a look in about a minute.
+each in a fresh process), ``explore`` (an exploration of the vague commitments, end to end). ``--quick`` shrinks every size for a look in about a minute.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from .figures import FULL, QUICK, Figure, Plan
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("profile", "model", "pool", "rss")
+STAGES = ("profile", "model", "pool", "rss", "explore")
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 DEFAULT_OUT = ROOT / "reports" / "bench" / "bench.json"
 
@@ -73,6 +73,10 @@ def run_benchmark(
         elif stage == "rss":
             say(f"peak memory: {plan.rss_small} and {plan.rss_large} replications, each in a fresh process")
             figures.append(rss_figure(scenario_path, plan.rss_small, plan.rss_large, root_seed, overrides))
+        elif stage == "explore":
+            from .explore import explore_figure
+
+            figures.append(explore_figure(ctx, scenario_path, overrides))
         stage_s[stage] = round(time.perf_counter() - s0, 2)
         ctx.notes.setdefault("load_average_after", {})[stage] = load_average()
         if stage == "model":
@@ -103,6 +107,8 @@ def _project(ctx: Any, figures: list[Figure], stages: tuple[str, ...], say: Call
         reps += (plan.repeats + 0.2) * (plan.serial_reps * (1 + 1 / workers) + 2.2 * plan.throughput_reps / workers)
     if "rss" in stages:
         reps += (plan.rss_small + plan.rss_large) / workers
+    if "explore" in stages:
+        reps += plan.explore_points * plan.explore_reps / workers
     projected = reps * rep_s
     ctx.notes["projected_remaining_s"] = round(projected, 1)
     tail = " (over the 10-minute budget: try --quick)" if projected > BUDGET_S else ""

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("peacesim.cli.compare", "Compare runs or variants: paired differences with intervals."),
     "sweep": ("peacesim.cli.sweep", "Sweep parameters (grid, Latin hypercube, one-at-a-time)."),
     "report": ("peacesim.cli.report", "Write charts and a self-contained HTML report for stored runs."),
+    "explore": ("peacesim.cli.explore", "Explore vague commitments over their ranges: P(target met), what matters, where it holds."),
 }
 
 

@@ -137,6 +137,8 @@ def command_line() -> str:
 @click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario value (repeatable).")
 @click.option("--window", "windows", multiple=True, metavar="START:END",
               help="Also report every windowed metric over days START to END, as name[START,END] (repeatable).")
+@click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR",
+              help="Multiply every value the (glob) key path matches by FACTOR (repeatable; before --set).")
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/).")
 @click.option("--resume", metavar="RUN_ID", help="Finish an interrupted run: only its missing replications.")
 @click.option("--precision", metavar="METRIC=REL", help="Add replications until METRIC's CI half-width <= REL*|mean|.")
@@ -153,14 +155,15 @@ def command_line() -> str:
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
-            sets: tuple[str, ...], windows: tuple[str, ...], out: str | None, resume: str | None, precision: str | None,
+            sets: tuple[str, ...], windows: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None,
+            precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
             quiet: bool, report: bool, trace_index: int | None, model: str | None) -> None:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
     from peacesim.experiment.store import Store
 
-    if resume and (file or variants or all_variants or sets or replications or seed is not None or precision):
+    if resume and (file or variants or all_variants or sets or scales or replications or seed is not None or precision):
         raise UsageError("--resume RUN_ID takes the run's own scenario and settings; drop FILE and scenario options")
     if not resume and not file:
         raise UsageError("give a scenario FILE (or --resume RUN_ID)")
@@ -192,10 +195,10 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             assert file is not None
             overrides = list(sets)
             if windows:
-                overrides.append(window_override(scenarios.load(file, None, overrides), windows))
+                overrides.append(window_override(scenarios.load(file, None, overrides, scales), windows))
             names = scenarios.list_variants(file) if all_variants else list(variants)
-            loaded = [scenarios.load(file, None, overrides)]
-            loaded += [scenarios.load(file, v, overrides) for v in names]  # validate all before running any
+            loaded = [scenarios.load(file, None, overrides, scales)]
+            loaded += [scenarios.load(file, v, overrides, scales) for v in names]  # validate all before running any
             root = seed if seed is not None else loaded[0].metadata.seed
             group = secrets.token_hex(4) if len(loaded) > 1 else None
             ex = make_executor(executor, workers, scheduler)

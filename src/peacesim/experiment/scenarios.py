@@ -21,14 +21,17 @@ scenario_hash = loader.scenario_hash
 
 
 def load(
-    path: str | Path, variant: str | None = None, overrides: Mapping[str, Any] | Iterable[str] | None = None
+    path: str | Path, variant: str | None = None, overrides: Mapping[str, Any] | Iterable[str] | None = None,
+    scales: Mapping[str, float] | Iterable[str] = (),
 ) -> Scenario:
     """Load, patch and validate a scenario file (optionally one of its variants).
 
-    ``overrides`` is ``{key.path: value}`` or ``["key.path=VALUE", ...]`` as typed after ``--set``.
+    ``overrides`` is ``{key.path: value}`` or ``["key.path=VALUE", ...]`` as typed after ``--set``;
+    ``scales`` is ``{glob: factor}`` or ``["glob=FACTOR", ...]`` as typed after ``--scale``.
     """
     ov = overrides if isinstance(overrides, Mapping) else list(overrides or ())
-    return loader.load_scenario(Path(path), variant=variant, overrides=ov)
+    sc = scales if isinstance(scales, Mapping) else list(scales)
+    return loader.load_scenario(Path(path), variant=variant, overrides=ov, scales=sc)
 
 
 def list_variants(path: str | Path) -> list[str]:
@@ -59,3 +62,8 @@ def from_data(raw: Any, where: str) -> Scenario:
                     got=None if err["type"] == "missing" else repr(err.get("input"))[:80])
             for err in e.errors()
         ]) from e
+
+
+def load_explorable(path: str | Path, variant: str | None = None) -> loader.Resolved:
+    """A scenario file with its uncertain values: the point scenario, the space and the tree to vary."""
+    return loader.load_resolved(Path(path), variant=variant)

@@ -298,15 +298,20 @@ def write_csv(result: SweepResult, path: Path) -> Path:
 
 
 def value_at(scenario: Scenario, path: str) -> Any:
-    """The value at a key path of a validated scenario (defaults included; None when absent)."""
+    """The value at a key path of a validated scenario (defaults included; None when absent).
+
+    For a glob, the common value of its matches, or the list of their values when they differ.
+    """
     from ..scenario.loader import canonical_data
-    from ..scenario.paths import get_node, parse_path
+    from ..scenario.paths import expand, get_node, parse_path
     from ..scenario.tracked import Origin, from_plain, to_plain
 
+    root = from_plain(canonical_data(scenario), Origin())
     try:
-        return to_plain(get_node(from_plain(canonical_data(scenario), Origin()), parse_path(path), Scenario))
+        values = [to_plain(get_node(root, parse_path(p), Scenario)) for p in expand(root, path, Scenario)]
     except ScenarioError:
         return None
+    return values[0] if all(v == values[0] for v in values) else values
 
 
 # -- internals ---------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ def explain_text(resolved: Resolved) -> str:
     """The scenario as YAML-like text, one ``# origin`` comment per value."""
     lines: list[str] = []
     _emit(canonical_data(resolved.scenario), resolved.tree, "", None, lines)
+    if resolved.space:
+        lines += ["", "# Uncertain values: a plain run uses the point value; peacesim explore draws from the range."]
+        for u in resolved.space.params:
+            claim = f", claim {u.claim}" if u.claim else ""
+            _line(lines, f"# {u.name}: {_scalar(u.point)} in {u.describe()}{claim}", u.where)
     return "\n".join(lines) + "\n"
 
 
@@ -47,6 +52,8 @@ def _plain_ok(text: str) -> bool:
 def _label(node: Node | None, inherited: str | None) -> str:
     if node is None:
         return inherited or "default"
+    if node.is_map and "explore" in node.value:
+        return f"{node.origin.label()}; point value of an uncertain value (see the end)"
     return node.origin.label()
 
 

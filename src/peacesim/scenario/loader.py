@@ -24,14 +24,17 @@ from ..errors import Problem, ScenarioError
 from . import yamlsafe
 from .locate import problems_from, show
 from .merge import merge
-from .paths import append_nodes, parse_path, remove_node, set_node
+from .paths import append_nodes, parse_path, parse_scales, remove_node, scale_path, set_path
 from .schema import Scenario, Variant
 from .tracked import Node, Origin, clone, from_plain, to_plain
+from .uncertain import Space, extract, realise
 
 #: Longest chain of ``extends`` followed before giving up.
 MAX_EXTENDS_DEPTH = 20
 
 Overrides = Mapping[str, Any] | Iterable[str]
+#: ``{glob: factor}`` or ``["glob=FACTOR", ...]`` as typed after ``--scale``.
+Scales = Mapping[str, float] | Iterable[str]
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,12 @@ class Resolved:
     scenario: Scenario
     tree: Node
     file: str
+    space: Space = Space()
+    base: Node | None = None
+    """The tree with uncertain values at their point value but every element kept (what ``explore`` varies)."""
 
 
-def load_scenario(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Scenario:
+def load_scenario(path: Path | str, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Scenario:
     """Load, merge, patch and validate a scenario file.
 
     Args:
@@ -54,14 +60,15 @@ def load_scenario(path: Path | str, variant: str | None = None, overrides: Overr
     Raises:
         ScenarioError: with one located problem per thing wrong.
     """
-    return load_resolved(path, variant, overrides).scenario
+    return load_resolved(path, variant, overrides, scales).scenario
 
 
-def load_resolved(path: Path | str, variant: str | None = None, overrides: Overrides = ()) -> Resolved:
+def load_resolved(path: Path | str, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Resolved:
     """Like :func:`load_scenario`, also returning the provenance tree (used by ``explain``)."""
     base = load_tree(path)
-    tree = resolve_tree(base, variant, overrides)
-    return Resolved(validate_tree(tree, variant), tree, str(path))
+    tree = resolve_tree(base, variant, overrides, scales)
+    scenario, space, full = validate_explorable(tree, variant)
+    return Resolved(scenario, tree, str(path), space, full)
 
 
 def list_variants(path: Path | str) -> list[str]:
@@ -104,21 +111,76 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = ()) -> Node:
-    """A copy of ``base`` with the variant (if any) and the overrides applied."""
+def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = (), scales: Scales = ()) -> Node:
+    """A copy of ``base`` with the variant (if any), then ``--scale`` factors, then overrides applied."""
     tree = clone(base)
     if variant is not None:
         _apply_variant(tree, variant)
+    for text, factor in parse_scales(scales):
+        try:
+            scale_path(tree, text, factor, Scenario)
+        except ScenarioError as e:
+            raise ScenarioError([Problem(p.message, file="--scale", path=p.path or text, hint=p.hint) for p in e.problems]) from None
     for text, value in _override_nodes(overrides):
         try:
-            set_node(tree, parse_path(text), value, Scenario)
+            set_path(tree, text, value, Scenario)
         except ScenarioError as e:
             raise ScenarioError([Problem(p.message, file="--set", path=p.path or text) for p in e.problems]) from None
     return tree
 
 
 def validate_tree(tree: Node, variant: str | None = None) -> Scenario:
-    """Validate a resolved tree as a :class:`Scenario`; problems are located through the tree."""
+    """Validate a resolved tree as a :class:`Scenario`, uncertain values at their point value."""
+    return validate_explorable(tree, variant)[0]
+
+
+def validate_explorable(tree: Node, variant: str | None = None) -> tuple[Scenario, Space, Node]:
+    """The scenario at its point values, its uncertain parameters, and the tree ``explore`` varies.
+
+    The ends of every range (and every element left out) are validated too, so a range that
+    leaves the schema's limits is refused here, located at the range, not half-way through an exploration.
+    """
+    full, space = extract(tree, Scenario, strict=variant is None)
+    if not space:
+        return _validate(full, variant), space, full
+    scenario = _validate(realise(full, space, space.points()), variant)
+    for end, values in (("low", _ends(space, 0)), ("high", _ends(space, 1))):
+        try:
+            _validate(realise(full, space, values), variant)
+        except ScenarioError as e:
+            raise ScenarioError([_at_range(p, space, end) for p in e.problems]) from None
+    return scenario, space, full
+
+
+def _ends(space: Space, side: int) -> dict[str, Any]:
+    """Every range at its low (0) or high (1) end; left-out elements are out at the low end."""
+    out: dict[str, Any] = {}
+    for u in space.params:
+        if u.kind in ("range", "count"):
+            end = u.low if side == 0 else u.high
+            out[u.name] = int(round(end)) if u.integer else end
+        elif u.kind == "present":
+            out[u.name] = bool(side)
+        elif u.kind == "choices" and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in u.choices):
+            out[u.name] = (min if side == 0 else max)(u.choices)
+    return out
+
+
+def _at_range(p: Problem, space: Space, end: str) -> Problem:
+    """A problem found at a range's end, located at the range that produced the value."""
+    for u in space.params:
+        if p.path is not None and (p.path == u.name or p.path.startswith(u.name + ".")) and u.kind != "present":
+            o = u.origin or Origin()
+            return Problem(p.message, o.file, o.line, o.column, p.path, p.got, f"at the {end} end of explore {u.describe()}")
+    return Problem(p.message, p.file, p.line, p.column, p.path, p.got, f"with every uncertain value at its {end} end")
+
+
+def validate_plain(tree: Node, variant: str | None = None) -> Scenario:
+    """Validate a tree that holds no uncertain values (an exploration point): no extraction pass."""
+    return _validate(tree, variant)
+
+
+def _validate(tree: Node, variant: str | None) -> Scenario:
     try:
         return Scenario.model_validate(to_plain(tree))
     except ValidationError as err:
@@ -154,7 +216,7 @@ def _apply_variant(tree: Node, name: str) -> None:
         new = [clone(i, via) for i in items.value]
         _edit(items, name, lambda: append_nodes(tree, parse_path(key), new, Scenario), key)
     for key, value in (node.get("set").value.items() if node.get("set") else []):
-        _edit(value, name, lambda: set_node(tree, parse_path(key), clone(value, via), Scenario), key)
+        _edit(value, name, lambda: set_path(tree, key, clone(value, via), Scenario), key)
     where = node.key_origin or node.origin
     metadata = tree.value.setdefault("metadata", Node({}, where))
     if metadata.is_map:

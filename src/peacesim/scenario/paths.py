@@ -5,17 +5,26 @@ element's ``id`` (``mode`` for ``lift``), and ``[n]`` picks the n-th item of any
 used by ``--set``, by a variant's ``set:``/``remove:``/``append:`` and by sweeps. Setting a key the
 file leaves at its default is allowed when the schema knows the key; anything else that does not
 exist is an error naming the path, the segment that failed and what is available there.
+
+A path may be a glob, so that one edit moves several values together: ``*`` and ``?`` match any
+key or item id in a segment (``forces.*.rotation_depth``, ``forces.partner_*.tour_days``) and
+``{a,b}`` lists alternatives (``forces.{uk,france}.troops_per_unit``). Alternatives are names, so
+each must exist; a wildcard that matches nothing is an error naming the glob. :func:`expand` turns
+a glob into the concrete paths it matches in a tree; :func:`set_path` and :func:`scale_path` edit
+every match (``--set`` and ``--scale``).
 """
 
 from __future__ import annotations
 
 import difflib
+import fnmatch
+import itertools
 import re
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..errors import Problem, ScenarioError
 from . import fields
-from .tracked import Node, Origin, from_plain, item_key_field, item_name, to_plain
+from .tracked import Node, Origin, clone, from_plain, item_key_field, item_name, to_plain
 
 Segment = str | int
 _TOKEN = re.compile(r"\[(\d+)\]|([^.\[\]]+)|(\.)")
@@ -189,7 +198,7 @@ def apply_overrides(raw: dict[str, Any], overrides: Mapping[str, Any], schema: A
     root = from_plain(raw, Origin())
     for path, value in overrides.items():
         try:
-            set_node(root, parse_path(path), from_plain(value, origin), schema)
+            set_path(root, path, from_plain(value, origin), schema)
         except ScenarioError as e:
             raise ScenarioError([_at_set(p, path) for p in e.problems]) from None
     result: dict[str, Any] = to_plain(root)
@@ -198,3 +207,133 @@ def apply_overrides(raw: dict[str, Any], overrides: Mapping[str, Any], schema: A
 
 def _at_set(problem: Problem, path: str) -> Problem:
     return Problem(problem.message, file="--set", path=problem.path or path, got=problem.got, hint=problem.hint)
+
+
+# -- globs -------------------------------------------------------------------------------------
+def is_glob(text: str) -> bool:
+    """Whether a key path has wildcards (``*``, ``?``) or alternatives (``{a,b}``)."""
+    return any(ch in text for ch in "*?{")
+
+
+def expand(root: Node, text: str, schema: Any = None) -> list[str]:
+    """The concrete key paths a glob matches in ``root`` (a plain path comes back as it is).
+
+    Raises:
+        ScenarioError: the glob (or one of its alternatives) matches nothing, naming it and what
+            is available where it failed.
+    """
+    if not is_glob(text):
+        return [text]
+    out: list[str] = []
+    for alternative in _braces(text.strip()):
+        segments = parse_path(alternative)
+        found = _walk(root, segments, 0, [], schema, text)
+        for path in found:
+            if path not in out:
+                out.append(path)
+    return out
+
+
+def set_path(root: Node, text: str, value: Node, schema: Any = None) -> list[str]:
+    """Set ``value`` at every path a (glob) key path matches; returns the paths set."""
+    paths = expand(root, text, schema)
+    for i, path in enumerate(paths):
+        try:
+            set_node(root, parse_path(path), value if i == 0 else clone(value), schema)
+        except ScenarioError as e:
+            if path == text:
+                raise
+            raise ScenarioError([Problem(f"{p.message} (from the glob {text!r})", p.file, p.line, p.column, p.path,
+                                         p.got, p.hint) for p in e.problems]) from None
+    return paths
+
+
+def scale_path(root: Node, text: str, factor: float, schema: Any = None, where: str = "--scale") -> list[str]:
+    """Multiply the number at every path a (glob) key path matches by ``factor``.
+
+    Integer fields stay integers (rounded to the nearest). Returns the paths scaled.
+
+    Raises:
+        ScenarioError: no match, or a match that is not a number (a distribution, a list...).
+    """
+    paths = expand(root, text, schema)
+    for path in paths:
+        node = get_node(root, parse_path(path), schema)
+        x = node.value
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            shown = type(x).__name__ if not isinstance(x, (dict, list)) else ("a mapping" if isinstance(x, dict) else "a list")
+            glob = f" (from the glob {text!r})" if path != text else ""
+            raise ScenarioError(Problem(f"cannot scale {shown}: only numbers can be multiplied{glob}", file=where, path=path))
+        scaled = x * factor
+        node.value = int(round(scaled)) if isinstance(x, int) else float(scaled)
+    return paths
+
+
+def parse_scales(items: Mapping[str, float] | Iterable[str]) -> list[tuple[str, float]]:
+    """``PATH=FACTOR`` texts (or a mapping) as (path, factor) pairs; raises ScenarioError on bad text."""
+    if isinstance(items, Mapping):
+        return [(str(k), float(v)) for k, v in items.items()]
+    out = []
+    for text in items:
+        path, eq, raw = str(text).rpartition("=")
+        try:
+            factor = float(raw)
+        except ValueError:
+            factor = float("nan")
+        if not eq or not path.strip() or not (factor == factor) or factor in (float("inf"), float("-inf")):
+            raise ScenarioError(Problem("expected PATH_GLOB=FACTOR with a finite number, e.g. forces.*.troops_per_unit=1.5",
+                                        file="--scale", got=repr(text)))
+        out.append((path.strip(), factor))
+    return out
+
+
+def _braces(text: str) -> list[str]:
+    """``a.{b,c}.d`` -> ``["a.b.d", "a.c.d"]`` (every combination when there are several braces)."""
+    parts = re.split(r"(\{[^{}]*\})", text)
+    choices = [[a.strip() for a in p[1:-1].split(",")] if p.startswith("{") else [p] for p in parts]
+    for p, c in zip(parts, choices):
+        if p.startswith("{") and (not all(c) or len(c) < 1):
+            raise ScenarioError(Problem(f"empty alternative in {p!r}", path=text))
+    if "{" in "".join(p for p in parts if not p.startswith("{")) or "}" in "".join(p for p in parts if not p.startswith("{")):
+        raise ScenarioError(Problem("unbalanced or nested braces in a key path glob", path=text))
+    return ["".join(combo) for combo in itertools.product(*choices)]
+
+
+def _walk(node: Node, segments: list[Segment], i: int, done: list[Segment], schema: Any, glob: str) -> list[str]:
+    """Concrete paths below ``node`` matching ``segments[i:]``; literal segments that are absent
+    are kept as they are (setting them may create them, or fail with the usual located error)."""
+    if i == len(segments):
+        return [format_path(done)]
+    seg = segments[i]
+    if isinstance(seg, int) or not any(ch in seg for ch in "*?"):
+        try:
+            child = _child(node, segments, i, schema)
+        except ScenarioError:
+            if is_glob(format_path(segments[i:])):
+                raise
+            return [format_path(done + list(segments[i:]))]  # let set_node report it precisely
+        if child is None:
+            if any(isinstance(s, str) and any(ch in s for ch in "*?") for s in segments[i:]):
+                raise _no_match(segments, i, glob, [])
+            return [format_path(done + list(segments[i:]))]
+        return _walk(child, segments, i + 1, done + [seg], schema, glob)
+    names: list[tuple[str, Node]] = []
+    if node.is_map:
+        names = [(k, v) for k, v in node.value.items()]
+    elif node.is_list:
+        key = item_key_field(tuple(done))
+        names = [(n, item) for item in node.value if (n := item_name(item, key))]
+    matched = [(n, child) for n, child in names if fnmatch.fnmatchcase(n, seg)]
+    if not matched:
+        raise _no_match(segments, i, glob, [n for n, _ in names])
+    out: list[str] = []
+    for name, child in matched:
+        out += _walk(child, segments, i + 1, done + [name], schema, glob)
+    return out
+
+
+def _no_match(segments: list[Segment], i: int, glob: str, available: list[str]) -> ScenarioError:
+    where = format_path(segments[:i]) or "the top level"
+    shown = ", ".join(available[:15]) + (", ..." if len(available) > 15 else "")
+    tail = f" (available: {shown})" if available else ""
+    return ScenarioError(Problem(f"the glob {glob!r} matches nothing: no {segments[i]!r} under {where}{tail}", path=glob))

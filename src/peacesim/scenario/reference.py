@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .schema_export import json_schema
+from .schema_export import UNCERTAIN_REF, json_schema
 
 #: Units implied by a key's name, checked in order (the first match wins).
 UNIT_SUFFIXES = (
@@ -24,16 +24,32 @@ Generated from the scenario schema by `python -m peacesim.scenario.reference`; d
 hand. The language itself (extends, variants, key paths, distributions, errors) is explained in
 [scenario-language.md](scenario-language.md). Every mapping refuses keys not listed here.
 "Required" keys have no default. A *distribution* is a number (meaning `fixed`) or a mapping
-`{dist: NAME, ...}` (see Fixed, Exponential, ... below).
+`{dist: NAME, ...}` (see Fixed, Exponential, ... below). Any number of a zone, contingent,
+enabler or threat may also be an [UncertainValue](#uncertainvalue) (a range for `peacesim explore`
+with its point value and claim); any element may carry `explore:` ([Presence](#presence)); and the
+top-level `explore:` names [groups](#group) of elements.
 """
+
+
+#: Sections of the uncertain-value syntax, put after the rest of the language.
+LAST = ("UncertainValue", "RangeValue", "DistValue", "ChoiceValue", "Choices", "Presence", "Group")
 
 
 def _ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
 
+def _plain_number(s: dict[str, Any]) -> dict[str, Any]:
+    """A number that may also be an uncertain value, shown as the number (the intro says so)."""
+    alts = s.get("anyOf")
+    if isinstance(alts, list) and len(alts) == 2 and alts[1].get("$ref") == UNCERTAIN_REF:
+        return {**alts[0], **{k: v for k, v in s.items() if k != "anyOf"}}
+    return s
+
+
 def type_text(s: dict[str, Any]) -> str:
     """A short description of a schema's type, with links to model sections."""
+    s = _plain_number(s)
     if "$ref" in s:
         name = _ref_name(s["$ref"])
         return f"[{name}](#{name.lower()})"
@@ -71,9 +87,10 @@ def _is_distribution(s: dict[str, Any]) -> bool:
 
 def range_text(s: dict[str, Any]) -> str:
     """Allowed values: bounds, lengths, patterns (looking inside lists and optional values)."""
+    s = _plain_number(s)
     inner = [x for x in s.get("anyOf", []) if x.get("type") != "null"]
     if len(inner) == 1 and not _is_distribution(s):
-        s = {**inner[0], **{k: v for k, v in s.items() if k != "anyOf"}}
+        s = _plain_number({**inner[0], **{k: v for k, v in s.items() if k != "anyOf"}})
     parts = []
     lo = ("≥", s["minimum"]) if "minimum" in s else (">", s["exclusiveMinimum"]) if "exclusiveMinimum" in s else None
     hi = ("≤", s["maximum"]) if "maximum" in s else ("<", s["exclusiveMaximum"]) if "exclusiveMaximum" in s else None
@@ -139,7 +156,7 @@ def reference_text() -> str:
     def visit(node: Any) -> None:
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str) and _ref_name(ref) not in order:
+            if isinstance(ref, str) and _ref_name(ref) not in order and _ref_name(ref) not in LAST:
                 order.append(_ref_name(ref))
                 visit(defs[_ref_name(ref)])
             for k, v in node.items():
@@ -151,7 +168,7 @@ def reference_text() -> str:
 
     visit({k: v for k, v in schema.items() if k != "$defs"})
     lines = [INTRO, *model_section("Scenario", schema)]
-    for name in order:
+    for name in order + [n for n in LAST if n in defs]:
         lines += model_section(name, defs[name])
     return "\n".join(lines).rstrip() + "\n"
 

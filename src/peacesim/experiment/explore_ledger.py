@@ -1,0 +1,165 @@
+"""Where an exploration is remembered: three tables beside the runs in the results store's SQLite file.
+
+``explorations`` holds the plan (the base tree as plain data, the uncertain parameters, sampler,
+seed, replications, targets); ``explore_points`` one row per point (its values and the hash of its
+scenario); ``explore_reps`` one row per finished replication (its metrics as JSON). A point's
+replications are written in one transaction with the rest of its batch, so a killed exploration
+keeps whole batches and :func:`~.explore.run` runs only the points still missing. The store's
+SQLite conventions (WAL, busy timeout, ``BEGIN IMMEDIATE``) come from :mod:`.sqlite`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+import sqlite3
+import time
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from .sqlite import connect, here, process_alive, transaction
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS explorations (
+    explore_id TEXT PRIMARY KEY,
+    scenario TEXT NOT NULL,
+    variant TEXT,
+    file TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    command TEXT,
+    host TEXT,
+    pid INTEGER,
+    created TEXT NOT NULL,
+    ended TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'incomplete', 'complete'))
+);
+CREATE TABLE IF NOT EXISTS explore_points (
+    explore_id TEXT NOT NULL REFERENCES explorations(explore_id) ON DELETE CASCADE,
+    point INTEGER NOT NULL,
+    unit TEXT NOT NULL,
+    scenario_hash TEXT NOT NULL,
+    PRIMARY KEY (explore_id, point)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS explore_reps (
+    explore_id TEXT NOT NULL REFERENCES explorations(explore_id) ON DELETE CASCADE,
+    point INTEGER NOT NULL,
+    replication INTEGER NOT NULL,
+    metrics TEXT NOT NULL,
+    PRIMARY KEY (explore_id, point, replication)
+) WITHOUT ROWID;
+"""
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def _json(value: Any) -> str:
+    """JSON with NaN kept as null (metrics are NaN when undefined)."""
+    if isinstance(value, dict):
+        return json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in value.items()})
+    return json.dumps(value)
+
+
+class ExploreLedger:
+    """The exploration tables of one results store file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db = connect(self.path, _SCHEMA, "the exploration tables")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self.path)
+
+    def create(self, scenario: str, variant: str | None, file: str, spec: dict[str, Any],
+               points: list[tuple[list[float], str]], command: str | None) -> str:
+        """Store a planned exploration in status ``running``; return its id (``ex`` + time + hex)."""
+        for _ in range(5):
+            explore_id = "ex" + time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+            try:
+                with self._tx() as db:
+                    db.execute(
+                        "INSERT INTO explorations (explore_id, scenario, variant, file, spec, command, host, pid, created,"
+                        " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                        (explore_id, scenario, variant, file, json.dumps(spec), command, *here(), _now()),
+                    )
+                    db.executemany(
+                        "INSERT INTO explore_points (explore_id, point, unit, scenario_hash) VALUES (?, ?, ?, ?)",
+                        [(explore_id, k, json.dumps(unit), digest) for k, (unit, digest) in enumerate(points)],
+                    )
+                return explore_id
+            except sqlite3.IntegrityError:
+                continue
+        raise StoreError("could not allocate a unique exploration id")
+
+    def _resolve(self, explore_id: str) -> tuple[Any, ...]:
+        rows = self._db.execute(
+            "SELECT explore_id, scenario, variant, file, spec, command, host, pid, created, ended, status"
+            " FROM explorations WHERE substr(explore_id, 1, ?) = ? ORDER BY explore_id", (len(explore_id), explore_id),
+        ).fetchall()
+        rows = [r for r in rows if r[0] == explore_id] or rows
+        if not rows:
+            raise StoreError(f"{self.path}: no exploration {explore_id!r}; list them with: peacesim explore --list")
+        if len(rows) > 1:
+            raise StoreError(f"exploration id {explore_id!r} is ambiguous: {', '.join(r[0] for r in rows[:5])}")
+        return tuple(rows[0])
+
+    def get(self, explore_id: str) -> dict[str, Any]:
+        """A stored exploration as plain data: its plan and its points (a unique id prefix is enough)."""
+        eid, scenario, variant, file, spec, command, host, pid, created, ended, status = self._resolve(explore_id)
+        points = [(json.loads(u), h) for u, h in self._db.execute(
+            "SELECT unit, scenario_hash FROM explore_points WHERE explore_id = ? ORDER BY point", (eid,))]
+        if status == "running" and not process_alive(host, pid):
+            status = "incomplete"
+        return {"explore_id": eid, "scenario": scenario, "variant": variant, "file": file, "spec": json.loads(spec),
+                "command": command, "created": created, "ended": ended, "status": status, "points": points}
+
+    def claim(self, explore_id: str) -> None:
+        """Mark the exploration as worked on by this process; refuse if another live process has it."""
+        eid, *_, host, pid, _created, _ended, status = self._resolve(explore_id)
+        if status == "running" and pid != os.getpid() and process_alive(host, pid):
+            raise StoreError(f"exploration {eid} is still running (pid {pid} on {host}); cannot resume it twice")
+        with self._tx() as db:
+            db.execute("UPDATE explorations SET status = 'running', host = ?, pid = ?, ended = NULL WHERE explore_id = ?",
+                       (*here(), eid))
+
+    def add(self, explore_id: str, rows: list[tuple[int, int, dict[str, float]]]) -> None:
+        """Store finished replications ``(point, replication, metrics)`` in one transaction."""
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO explore_reps (explore_id, point, replication, metrics) VALUES (?, ?, ?, ?)",
+                           [(explore_id, p, r, _json(m)) for p, r, m in rows])
+
+    def replications(self, explore_id: str) -> dict[tuple[int, int], dict[str, float]]:
+        """Every stored replication: (point, replication) -> metrics (None read back as NaN)."""
+        out: dict[tuple[int, int], dict[str, float]] = {}
+        for p, r, text in self._db.execute(
+                "SELECT point, replication, metrics FROM explore_reps WHERE explore_id = ?", (explore_id,)):
+            out[(int(p), int(r))] = {k: (math.nan if v is None else float(v)) for k, v in json.loads(text).items()}
+        return out
+
+    def finish(self, explore_id: str, status: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE explorations SET status = ?, ended = ? WHERE explore_id = ?", (status, _now(), explore_id))
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every exploration, oldest first, with its point count and replications stored."""
+        out = []
+        for eid, scenario, variant, created, status, host, pid, spec in self._db.execute(
+                "SELECT explore_id, scenario, variant, created, status, host, pid, spec FROM explorations"
+                " ORDER BY created, explore_id").fetchall():
+            (points,) = self._db.execute("SELECT COUNT(*) FROM explore_points WHERE explore_id = ?", (eid,)).fetchone()
+            (reps,) = self._db.execute("SELECT COUNT(*) FROM explore_reps WHERE explore_id = ?", (eid,)).fetchone()
+            if status == "running" and not process_alive(host, pid):
+                status = "incomplete"
+            s = json.loads(spec)
+            out.append({"explore_id": eid, "scenario": scenario, "variant": variant, "created": created, "status": status,
+                        "sampler": s.get("sampler"), "points": int(points), "replications": int(reps),
+                        "target": int(points) * int(s.get("replications", 0))})
+        return out
