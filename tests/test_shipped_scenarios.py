@@ -127,9 +127,15 @@ def test_variants_change_what_they_say(loaded: dict[Any, Scenario]) -> None:
     e = base.enablers
     us_ids = {x.id for group in (e.isr, e.air_defence, e.armaments, e.non_lethal) for x in group
               if x.provider == "United States"}
-    assert base.enablers.air_defence and not v["no_us_air_defence"].enablers.air_defence
+    def package(s: Scenario) -> list[str]:
+        return [a.id for a in s.enablers.air_defence if a.role == "package"]
+
+    # Ukraine's own air defence is context in every variant; only the package's systems go.
+    assert {a.id: a.role for a in base.enablers.air_defence} == {"ua_air_defence": "context", "us_patriot": "package"}
+    assert all("ua_air_defence" in [a.id for a in s.enablers.air_defence] for s in v.values())
+    assert package(base) and not package(v["no_us_air_defence"])
     only = v["us_isr_only"].enablers
-    assert [x.provider for x in only.isr] == ["United States"] and not only.air_defence
+    assert [x.provider for x in only.isr] == ["United States"] and not package(v["us_isr_only"])
     assert all(x.provider != "United States" for x in only.armaments)
     assert len(base.forces) == 12 and len(v["five_supporting_nations"].forces) == 7
     assert {f.rotation_depth for f in base.forces} == {3}
@@ -243,7 +249,10 @@ def test_the_overstated_sources_are_fixed(loaded: dict[Any, Scenario]) -> None:
         assert ref.range[0] <= force.troops_per_unit <= ref.range[1] <= 900
     for system in base.enablers.air_defence:
         refs = [v for k, v in system.sources.items() if k.split(".")[0] == "kill_probability"]
-        assert refs and all(kind_of(r) == "assumption" for r in refs), system.id
+        if system.role == "package":
+            assert refs and all(kind_of(r) == "assumption" for r in refs), system.id
+        else:  # one pooled layer firing once at each threat: a national rate is its kill probability
+            assert refs and system.batteries == 1 and all(system.shots(t) == 1 for t in system.kill_probability)
     for zone in base.zones:
         ref = zone.sources.get("troops_required")
         assert ref is None or kind_of(ref) != "cited" or "interfax_2015_osce" not in str(ref), zone.id
