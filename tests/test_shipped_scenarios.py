@@ -322,19 +322,24 @@ def test_raw_numbers_have_sources_in_the_file_that_writes_them(path: Path) -> No
 
 # --- the library runs ----------------------------------------------------------------------------
 
+#: Work budget of one replication of any shipped case, in SimPy events processed
+#: (``ReplicationResult.events``, fixed by the seed). The heaviest case, ``ceasefire_fails``, takes
+#: about 34,000 (a year of wartime raids and thirty times the violations); at the 7-11 us per event
+#: that ``make bench`` measures (docs/performance.md) 50,000 events are about half a second. Time
+#: itself is measured by ``make bench``, never asserted here: a timed test fails on a busy machine.
+MAX_EVENTS = 50_000
+#: Below this a case does nearly nothing (every contingent rotates and incidents arrive for two years).
+MIN_EVENTS = 1_000
+
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_one_replication_runs_quickly(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
-    """The model engineer's budget: well under a second per replication; metrics come out finite."""
-    import time
-
+def test_one_replication_stays_within_its_work_budget(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    """A deterministic cost (events per replication) within budget; metrics come out finite."""
     from peacesim.model import simulate
 
     scenario = loaded[case]
-    start = time.perf_counter()
     result = simulate(scenario, np.random.SeedSequence(scenario.metadata.seed))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0
+    assert MIN_EVENTS <= result.events <= MAX_EVENTS, result.events
     for name in ("coverage_mean", "troops_deployed_mean", "incidents", "threats", "leakers"):
         assert math.isfinite(result.metrics[name]), name
     assert 0.0 <= result.metrics["coverage_mean"] <= 1.0
