@@ -45,8 +45,8 @@ from .store import Store
 DEFAULT_FIRST, DEFAULT_CAP, DEFAULT_LEVEL = 20, 320, 0.95
 #: Values of the first --vary a frontier may have (each one is a whole search of the second).
 FRONTIER_MAX_VALUES = 25
-#: Steps a float range is cut into when no --step is given.
-DEFAULT_FLOAT_STEPS = 100
+#: Steps a range is cut into when no --step is given (at least 1 for whole numbers).
+DEFAULT_STEPS = 1000
 Say = Callable[[str], None]
 
 
@@ -83,7 +83,11 @@ class Vary:
 
 
 def parse_vary(text: str, step: float | None = None, integer: bool = False) -> Vary:
-    """Parse ``PATH=LOW:HIGH`` or ``PATH=LOW:HIGH:STEP``; integer fields get integer steps (1 by default)."""
+    """Parse ``PATH=LOW:HIGH`` or ``PATH=LOW:HIGH:STEP``.
+
+    Without a step the range is cut into :data:`DEFAULT_STEPS` steps; integer fields (or
+    ``integer``) get whole-number steps, at least 1.
+    """
     from .design import _field_kind
 
     path, eq, rhs = text.partition("=")
@@ -103,8 +107,9 @@ def parse_vary(text: str, step: float | None = None, integer: bool = False) -> V
     if not high > low:
         raise UsageError(f"--vary {path}: needs LOW < HIGH (got {_show(low)}:{_show(high)})")
     s = nums[2] if len(nums) == 3 else step
-    if s is None:
-        s = 1.0 if integer else (high - low) / DEFAULT_FLOAT_STEPS
+    if s is None:  # a resolution finer than the noise costs probes and says nothing more
+        s = (high - low) / DEFAULT_STEPS
+        s = float(max(1, round(s))) if integer else s
     if not s > 0:
         raise UsageError(f"--vary {path}: the step must be positive (got {_show(s)})")
     if integer and (low != int(low) or high != int(high) or s != int(s)):
@@ -242,11 +247,12 @@ def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None =
     return sizing
 
 
-def build(sizing: Sizing, overrides: dict[str, Any]) -> Scenario:
-    """A probe's scenario: the stored base with the overrides; errors are located at ``--vary``."""
+def build(sizing: Sizing, overrides: dict[str, Any], raw: dict[str, Any] | None = None) -> Scenario:
+    """A probe's scenario: the stored base (``raw``: already parsed) with the overrides; errors at ``--vary``."""
     from ..scenario.paths import apply_overrides
 
-    raw = yaml.safe_load(sizing.base_text)
+    if raw is None:
+        raw = yaml.safe_load(sizing.base_text)
     try:
         return scenarios.from_data(apply_overrides(raw, overrides), "--vary")
     except ScenarioError as e:
@@ -334,6 +340,7 @@ class _Session:
         self.target = targets.parse(sizing.target)
         self.done: dict[str, Probe] = {}
         self.open_run: str | None = None
+        self.raw = yaml.safe_load(sizing.base_text)
 
     def abandon(self) -> None:
         if self.open_run is not None:
@@ -345,9 +352,10 @@ class _Session:
         if key in self.done:
             return self.done[key]
         s = self.sizing
-        scenario = build(s, overrides)
+        scenario = build(s, overrides, self.raw)
+        text, digest = scenarios.resolved_text(scenario), scenarios.scenario_hash(scenario)
         run_id = s.probes.get(key)
-        collector = self._open(run_id, scenario, key)
+        collector = self._open(run_id, scenario, key, text, digest)
         run_id = s.probes[key]
         self.open_run = run_id
         level, state = s.look_level, "inconclusive"
@@ -364,8 +372,7 @@ class _Session:
                 state = "meets" if low >= s.confidence else "fails"
                 break
         result = collector.result(scenario_name=scenario.metadata.name, variant=scenario.metadata.variant, seed=s.seed,
-                                  n=n, confidence=s.level, scenario_text=scenarios.resolved_text(scenario),
-                                  scenario_hash=scenarios.scenario_hash(scenario), run_id=run_id)
+                                  n=n, confidence=s.level, scenario_text=text, scenario_hash=digest, run_id=run_id)
         self.store.complete(run_id, result)
         self.open_run = None
         probe = Probe(overrides, float(x), n, k, self.target.undefined(arrays), low, high, state, run_id)
@@ -375,7 +382,7 @@ class _Session:
             self.say(f"{where}: P(met) {probe.p:.3f} [{low:.3f}, {high:.3f}] over {n} replications: {state}")
         return probe
 
-    def _open(self, run_id: str | None, scenario: Scenario, key: str) -> Collector:
+    def _open(self, run_id: str | None, scenario: Scenario, key: str, text: str, digest: str) -> Collector:
         from ..errors import StoreError
 
         if run_id is not None:
@@ -389,8 +396,7 @@ class _Session:
         s = self.sizing
         new = self.store.create_run(
             scenario=scenario.metadata.name, variant=scenario.metadata.variant,
-            scenario_text=scenarios.resolved_text(scenario), scenario_hash=scenarios.scenario_hash(scenario),
-            seed=s.seed, replications=s.first, confidence=s.level,
+            scenario_text=text, scenario_hash=digest, seed=s.seed, replications=s.first, confidence=s.level,
             options={"series_cap": 0, "model": s.model, "sizing": s.sizing_id, "target": s.target},
             command=f"{self.command or 'peacesim size'} [sizing {s.sizing_id}: {json_text(key)}]", group_id=s.sizing_id)
         self.ledger.set_probe(s.sizing_id, key, new)

@@ -183,9 +183,9 @@ def interval(met: int, n: int, level: float = 0.95, method: Method = "wilson") -
         return lo, hi
     if method != "wilson":
         raise ValueError(f"unknown interval method {method!r}; expected one of {', '.join(METHODS)}")
-    from scipy.special import ndtri
+    from statistics import NormalDist  # no SciPy import for the common case: sizing looks often
 
-    z = float(ndtri(1.0 - alpha / 2))
+    z = NormalDist().inv_cdf(1.0 - alpha / 2)
     p = met / n
     den = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / den
