@@ -3,7 +3,7 @@
 Stages, in order: ``profile`` (one replication under cProfile), ``model`` (overhead against raw
 SimPy, raid and horizon scaling), ``pool`` (serial speed, parallel efficiency, 1,000 replications
 on all cores, Dask against the local pool), ``rss`` (peak memory of 1,000 against 100 replications,
-each in a fresh process). ``--quick`` shrinks every size for a look in about a minute.
+each in a fresh process), ``size`` (one real ``peacesim size`` on the baseline). ``--quick`` shrinks every size for a look in about a minute.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from .figures import FULL, QUICK, Figure, Plan
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("profile", "model", "pool", "rss")
+STAGES = ("profile", "model", "pool", "rss", "size")
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 DEFAULT_OUT = ROOT / "reports" / "bench" / "bench.json"
 
@@ -73,6 +73,10 @@ def run_benchmark(
         elif stage == "rss":
             say(f"peak memory: {plan.rss_small} and {plan.rss_large} replications, each in a fresh process")
             figures.append(rss_figure(scenario_path, plan.rss_small, plan.rss_large, root_seed, overrides))
+        elif stage == "size":
+            from .sizing_bench import size_figure
+
+            figures.append(size_figure(scenario_path, plan, overrides, say))
         stage_s[stage] = round(time.perf_counter() - s0, 2)
         ctx.notes.setdefault("load_average_after", {})[stage] = load_average()
         if stage == "model":

@@ -20,6 +20,7 @@ TARGETS: dict[str, tuple[float, Literal["<=", ">="], str, str]] = {
     "raid_scaling": (1.1, "<=", "x", "time per replication with 10x raids / baseline"),
     "horizon_scaling": (1.1, "<=", "x", "time per replication at 4x horizon / (4 x baseline)"),
     "rss_ratio": (1.2, "<=", "x", "peak RSS of a 1,000-replication run / of a 100-replication run"),
+    "size_seconds": (120.0, "<=", "s", "peacesim size of UK/French troops per rotation over 1-20,000 on the baseline"),
 }
 
 
@@ -81,10 +82,14 @@ class Plan:
     rss_large: int = 1000
     dask_workers: int = 2
     workers: int | None = None
+    #: first batch and cap of replications per value of the sizing benchmark (size_seconds)
+    size_first: int = 20
+    size_cap: int = 320
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
 FULL = Plan()
-QUICK = Plan(overhead_reps=3, serial_reps=10, throughput_reps=100, warm_reps=4, rss_small=10, rss_large=100)
+QUICK = Plan(overhead_reps=3, serial_reps=10, throughput_reps=100, warm_reps=4, rss_small=10, rss_large=100,
+             size_first=10, size_cap=40)
