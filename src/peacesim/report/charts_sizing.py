@@ -52,8 +52,8 @@ def plot_sizing(answer: Answer, path: str, target: str, confidence: float, level
     ax.set_ylabel("P(target met)")
     ax.set_title(f"Sizing: {target}")
     ax.legend(loc="lower right", fontsize=8)
-    note(fig, f"Each point: one value tried, same replication seeds at every value; bars: the {level:.1%} interval "
-              f"of P(met) the decision used. {sum(p.n for p in probes)} replications in all.")
+    note(fig, f"Same replication seeds at every value; bars: the {level:.1%} interval of P(met) each decision used; "
+              f"{sum(p.n for p in probes)} replications.")
     return fig
 
 
