@@ -40,6 +40,7 @@ bench: $(STAMP_TEST)
 docs: $(STAMP_RUN)
 	$(BIN)/peacesim schema --out schema/peacesim.schema.json
 	$(BIN)/python -m peacesim.scenario.reference > docs/scenario-reference.md
+	$(BIN)/python -m peacesim.catalog > docs/metrics.md
 
 clean:
 	rm -rf $(VENV) reports/*.db reports/*/

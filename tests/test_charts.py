@@ -133,7 +133,7 @@ def test_comparison_bars_draw_the_confidence_interval(pair):
     caps = ax.containers[-1]  # errorbar container
     seg = caps.lines[2][0].get_segments()
     assert seg[0][:, 1] == pytest.approx([pair[0].summary["leakers"].ci_low, pair[0].summary["leakers"].ci_high])
-    assert ax.get_ylabel() == "Leakers (threats not intercepted)"
+    assert ax.get_ylabel() == "Leakers (threats)"
     assert ax.get_title("left") == "Leakers by run"
 
 
@@ -168,7 +168,7 @@ def test_tornado_sorts_by_swing_and_centres_on_base():
     assert len(rects) == 4
     assert {round(r.get_x(), 9) for r in rects} == {10.0}
     assert sorted(round(r.get_width(), 9) for r in rects) == [-6.0, -1.0, 1.0, 8.0]
-    assert ax.get_xlabel() == "Leakers (threats not intercepted)"
+    assert ax.get_xlabel() == "Leakers (threats)"
 
 
 def _error_segments(ax) -> list[tuple[float, float, float]]:

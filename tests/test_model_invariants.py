@@ -83,15 +83,22 @@ def test_invariants(sc: Scenario, seed: int) -> None:
     total = sum(s[f"troops.{state}"] for state in STATES)
     np.testing.assert_allclose(total, committed, atol=1e-6 * max(1, committed))
     assert all((s[f"troops.{state}"] >= -1e-9).all() for state in STATES)
+    ground = any(z.troops_required > 0 for z in sc.zones)  # no ground zone: coverage is undefined (NaN)
+    assert {n for n in s if n.startswith("coverage.")} == {f"coverage.{z.id}" for z in sc.zones if z.troops_required > 0}
     for name, values in s.items():
         assert values.shape == (h,)
-        if name.startswith(("coverage", "surveillance")):
+        if name == "coverage" and not ground:
+            assert np.isnan(values).all()
+        elif name.startswith(("coverage", "surveillance")):
             assert ((values >= -1e-12) & (values <= 1 + 1e-12)).all(), name
         if name.startswith("stock."):
             assert (values >= 0).all()
         if name.endswith("_cumulative") or "_cumulative." in name:
             assert (np.diff(values) >= 0).all()
-    assert 0 <= m["coverage_min"] <= 1 + 1e-12 and 0 <= m["coverage_mean"] <= 1 + 1e-12
+    if ground:
+        assert 0 <= m["coverage_min"] <= 1 + 1e-12 and 0 <= m["coverage_mean"] <= 1 + 1e-12
+    else:
+        assert math.isnan(m["coverage_min"]) and math.isnan(m["coverage_mean"])
     assert 0 <= m["leakers"] <= m["threats"]
     assert sum(m[f"leakers.{z.id}"] for z in sc.zones) == m["leakers"]
     assert s["leakers_cumulative"][-1] == m["leakers"]

@@ -1,4 +1,4 @@
-"""Small pieces of the model: allocation, intensity clock, recorder, streams, the metrics command."""
+"""Small pieces of the model: eligibility, intensity clock, recorder, streams, the metrics command."""
 
 from __future__ import annotations
 
@@ -17,16 +17,6 @@ from peacesim.model.timeline import Intensity
 from scenarios.model_builders import make
 
 
-def test_allocation_serves_priority_first_and_most_constrained_givers_first() -> None:
-    # zone 0 priority 2, zone 1 priority 1; contingent 0 may serve both, contingent 1 only zone 0.
-    filled = allocation.allocate([100, 100], [1, 0], [[0, 1], [0]], [150, 60])
-    assert filled == [100, 100]  # zone 1 takes 100 of c0; zone 0 takes 60 from c1 then 40 from c0
-    short = allocation.allocate([100, 100], [1, 0], [[0, 1], [0]], [100, 30])
-    assert short == [30, 100]
-    assert allocation.coverage([100, 0, 50], [30, 0, 80]) == [0.3, 1.0, 1.0]
-    assert allocation.overall([0.5, 1.0], [1.0, 3.0]) == pytest.approx(0.875)
-
-
 def test_caveats_and_tasking_limit_eligible_zones() -> None:
     zones = [
         {"id": "kyiv", "name": "K", "kind": "capital", "lat": 50, "lon": 30, "troops_required": 10},
@@ -37,7 +27,8 @@ def test_caveats_and_tasking_limit_eligible_zones() -> None:
              "zones": ["kyiv", "line"], "caveats": {"excluded_zone_kinds": ["ceasefire_line"]}}
     sc = make(10, zones=zones, forces=[force])
     assert allocation.eligible_zones(sc.forces[0], sc.zones) == [0]
-    assert allocation.service_order(sc.zones) == [2, 0, 1]
+    # odesa is worth 5/10 per troop, kyiv and the line 1/10 each: a tie, filled together
+    assert allocation.service_groups([10, 10, 10], [1, 1, 5], [1, 1, 1]) == [[2], [0, 1]]
 
 
 def test_intensity_clock_scales_and_stops_arrivals() -> None:
@@ -105,17 +96,18 @@ def test_quick_reaction_capacity_follows_teams() -> None:
 def test_metrics_command_lists_every_metric(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["metrics", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert "coverage_mean" in data and data["stockout_day.<system_id>"]["unit"] == "day"
+    assert "coverage_mean" in data and data["stockout_day.<system_id>"]["unit"] == "days"
     assert main(["metrics", "--kind", "series"]) == 0
     out = capsys.readouterr().out
     assert "troops.in_transit" in out and "coverage_mean" not in out
 
 
-def test_model_doc_lists_every_metric() -> None:
+def test_metric_doc_is_generated_from_the_catalog() -> None:
+    """docs/metrics.md is the catalog as `python -m peacesim.catalog` writes it (run `make docs`)."""
     from pathlib import Path
 
-    from peacesim.model import METRICS
+    from peacesim.catalog import CATALOG, markdown
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
-    missing = [name for name, d in METRICS.items() if f"| `{name}` | {d.kind} | {d.unit} |" not in doc]
-    assert not missing, f"docs/model.md lacks {missing}"
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert doc == markdown()
+    assert all(f"| `{name}` | {m.kind} | {m.unit} |" in doc for name, m in CATALOG.items())

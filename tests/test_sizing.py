@@ -219,3 +219,14 @@ def test_vary_values_and_default_step() -> None:
     f = sizing.parse_vary("forces.uk.availability=0.5:1:0.3")
     assert [f.value(k) for k in range(f.count)] == [0.5, 0.8, 1.0]
     assert sizing.schedule(20, 320) == [20, 40, 80, 160, 320] and sizing.schedule(5, 5) == [5]
+
+
+def test_a_windowed_target_asks_the_model_for_its_window(tmp_path: Path) -> None:
+    """Coverage over days 0-50 only: the first 50 days are covered whatever the later gaps."""
+    sc = rotation(1, 60, 100, 100, horizon=300)
+    planned = sizing.plan(_file(tmp_path, sc), ["forces.uk.troops_per_unit=10:200:10"], "coverage_mean[0,50] >= 0.9",
+                          **QUICK)
+    assert [(w.start_day, w.end_day) for w in sizing.build(planned, {}).metrics.windows] == [(0, 50)]
+    with Store(tmp_path / "w.db") as store:
+        a = sizing.run(sizing.start(store, planned), store, executor="serial").answers[0]
+    assert (a.status, a.value) == ("found", 90)

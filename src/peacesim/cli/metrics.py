@@ -1,4 +1,4 @@
-"""``peacesim metrics``: print the metric dictionary (name, unit, meaning) users script against."""
+"""``peacesim metrics``: print the metric catalog (name, unit, direction, meaning) users script against."""
 
 from __future__ import annotations
 
@@ -8,35 +8,37 @@ import click
 
 
 @click.command("metrics")
-@click.option("--json", "as_json", is_flag=True, help="Print the dictionary as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 @click.option(
     "--kind", type=click.Choice(["all", "scalar", "series"]), default="all", show_default=True,
     help="Only per-replication scalars or only daily series.",
 )
-def command(as_json: bool, kind: str) -> None:
+@click.option("--headline", is_flag=True, help="Only the headline metrics.")
+def command(as_json: bool, kind: str, headline: bool) -> None:
     """List the metrics a run produces: name, unit, which way is better, meaning.
 
-    <zone_id>, <system_id>, <threat_type> and <element_id> stand for ids in the scenario.
+    <zone_id>, <system_id>, <threat_type>, <force_id> and <element_id> stand for ids in the
+    scenario. A windowed scalar (W) is also reported over each day window of the scenario's
+    metrics.windows or of run --window, as name[start,end]. Headline metrics are marked H.
     """
-    from peacesim.model.metrics import METRICS
+    from peacesim.catalog import CATALOG, catalog_json
 
-    rows = {name: doc for name, doc in METRICS.items() if kind in ("all", doc.kind)}
+    rows = {n: m for n, m in CATALOG.items() if kind in ("all", m.kind) and (m.headline is not None or not headline)}
     if as_json:
-        click.echo(json.dumps(
-            {n: {"kind": d.kind, "unit": d.unit, "better": d.better, "meaning": d.meaning} for n, d in rows.items()},
-            indent=2,
-        ))
+        data = catalog_json()
+        click.echo(json.dumps({n: data[n] for n in rows}, indent=2))
         return
     width = max(len(n) for n in rows)
-    unit_width = max(len(d.unit) for d in rows.values())
+    unit_width = max(len(m.unit) for m in rows.values())
     for section in ("scalar", "series"):
-        names = [n for n, d in rows.items() if d.kind == section]
+        names = [n for n, m in rows.items() if m.kind == section]
         if not names:
             continue
         click.echo("Per replication (scalars):" if section == "scalar" else "Daily series (one value per day):")
         for n in names:
-            d = rows[n]
-            better = {"higher": "↑", "lower": "↓"}.get(d.better, " ")
-            click.echo(f"  {n:<{width}}  {d.unit:<{unit_width}}  {better} {d.meaning}")
+            m = rows[n]
+            better = {"higher": "↑", "lower": "↓"}.get(m.better, " ")
+            marks = ("H" if m.headline is not None else " ") + ("W" if m.kind == "scalar" and m.windowed else " ")
+            click.echo(f"  {n:<{width}}  {m.unit:<{unit_width}}  {better} {marks} {m.meaning}")
         click.echo("")
-    click.echo("↑ higher is better, ↓ lower is better.")
+    click.echo("↑ higher is better, ↓ lower is better; H headline; W also over day windows (name[start,end]).")

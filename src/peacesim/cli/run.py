@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import shlex
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,7 @@ from peacesim.errors import UsageError
 
 if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, RunResult
+    from peacesim.scenario.schema import Scenario
 
 DEFAULT_DB = "reports/peacesim.db"
 
@@ -100,6 +101,22 @@ def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison
     click.echo(f"report: {path}")
 
 
+def window_override(scenario: Scenario, windows: Sequence[str]) -> str:
+    """``--set`` text that adds the ``--window START:END`` values to the scenario's own windows."""
+    days = [[w.start_day, w.end_day] for w in scenario.metrics.windows]
+    for text in windows:
+        start, colon, end = text.partition(":")
+        try:
+            pair = [int(start), int(end)]
+        except ValueError:
+            raise UsageError(f"--window expects START:END in whole days, such as 180:730 (got {text!r})") from None
+        if not colon or pair in days:
+            continue
+        days.append(pair)
+    items = ", ".join(f"{{start_day: {a}, end_day: {b}}}" for a, b in days)
+    return f"metrics.windows=[{items}]"
+
+
 def command_line() -> str:
     """The command as typed (the arguments given to ``peacesim.cli.main``), for the run's record."""
     ctx = click.get_current_context(silent=True)
@@ -120,6 +137,8 @@ def command_line() -> str:
 @click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario value (repeatable).")
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR",
               help="Multiply every value the (glob) key path matches by FACTOR (repeatable; before --set).")
+@click.option("--window", "windows", multiple=True, metavar="START:END",
+              help="Also report every windowed metric over days START to END, as name[START,END] (repeatable).")
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/).")
 @click.option("--resume", metavar="RUN_ID", help="Finish an interrupted run: only its missing replications.")
 @click.option("--precision", metavar="METRIC=REL", help="Add replications until METRIC's CI half-width <= REL*|mean|.")
@@ -136,7 +155,8 @@ def command_line() -> str:
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
-            sets: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None, precision: str | None,
+            sets: tuple[str, ...], scales: tuple[str, ...], windows: tuple[str, ...], out: str | None,
+            resume: str | None, precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
             quiet: bool, report: bool, trace_index: int | None, model: str | None) -> None:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
@@ -174,6 +194,8 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         else:
             assert file is not None
             overrides = list(sets)
+            if windows:
+                overrides.append(window_override(scenarios.load(file, None, overrides, scales), windows))
             names = scenarios.list_variants(file) if all_variants else list(variants)
             loaded = [scenarios.load(file, None, overrides, scales)]
             loaded += [scenarios.load(file, v, overrides, scales) for v in names]  # validate all before running any

@@ -22,39 +22,28 @@ if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, Difference, RunResult
 
 DASH = "\u2013"  # undefined in every replication
-NEVER = "never"  # a time-to-event metric (unit "day") that did not happen in any replication
+NEVER = "never"  # a day-of-event metric (catalog `event`) that did not happen in any replication
 
 
 def fmt(x: float | None) -> str:
-    """A number for people: 3 significant figures, whole numbers with thousands separators.
+    """A number as the catalog writes it (:func:`peacesim.catalog.number`); undefined as an en dash."""
+    from peacesim.catalog import number
 
-    ``142650.3`` -> ``142,650``, ``0.13951`` -> ``0.140``, ``0.0017`` -> ``0.00170``, ``6.0`` -> ``6``;
-    scientific notation only outside 1e-6 .. 1e15; undefined (NaN) as an en dash.
-    """
     if x is None or math.isnan(x):
         return DASH
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"
-    if not 1e-6 <= abs(x) < 1e15:
-        return f"{x:.2e}"
-    rounded = float(f"{x:.3g}")
-    if abs(rounded) >= 100 or x == round(x):
-        return f"{round(x):,}"
-    decimals = 2 - math.floor(math.log10(abs(rounded)))
-    return f"{rounded:.{decimals}f}"
+    return number(x)
 
 
 def fmt_signed(x: float) -> str:
-    """A difference: ``+190``, ``-0.0120``, ``0``."""
+    """A difference: ``+190``, ``−0.0120``, ``0``."""
     text = fmt(x)
     return "+" + text if x > 0 and not math.isinf(x) else text
 
 
 def _order(name: str) -> tuple[int, int, str]:
     """Headline metrics first in their documented order, then the rest as documented, then by name."""
-    from peacesim.model.metrics import HEADLINE_METRICS, METRICS, pattern_of
+    from peacesim.catalog import CATALOG as METRICS
+    from peacesim.catalog import HEADLINE_METRICS, pattern_of
 
     key = pattern_of(name)
     if key in HEADLINE_METRICS:
@@ -65,15 +54,16 @@ def _order(name: str) -> tuple[int, int, str]:
 
 def check_patterns(patterns: Sequence[str]) -> None:
     """Refuse a ``--metric`` pattern that cannot match any documented metric, before anything runs."""
-    from peacesim.model.metrics import METRICS, pattern_of
+    from peacesim.catalog import CATALOG as METRICS
+    from peacesim.catalog import pattern_of, suggest
 
     scalars = [k for k, doc in METRICS.items() if doc.kind == "scalar"]
     for pat in patterns:
         concrete = pattern_of(pat)
         if pat in scalars or (concrete in scalars) or any(fnmatch.fnmatchcase(k, pat) for k in scalars):
             continue
-        raise UsageError(f"--metric {pat!r} matches no metric; expected a name or pattern such as "
-                         f"leakers.* (see peacesim metrics), got {pat!r}")
+        raise UsageError(f"--metric {pat!r} matches no metric{suggest(pat, scalars)}; expected a name or pattern "
+                         f"such as leakers.* (see peacesim metrics), got {pat!r}")
 
 
 def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metrics: bool = False,
@@ -87,7 +77,7 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
         all_metrics: every name. Otherwise, without patterns, the headline metrics (or every
             name when none is a headline metric, as with the synthetic test models).
     """
-    from peacesim.model.metrics import is_headline, pattern_of
+    from peacesim.catalog import is_headline, pattern_of
 
     pool = sorted(set(names))
     if all_metrics:
@@ -105,7 +95,7 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
 
 
 def _unit(name: str, element_units: dict[str, str]) -> str:
-    from peacesim.model.metrics import describe
+    from peacesim.catalog import lookup as describe
 
     if name.startswith("nonlethal_output.") and name.split(".", 1)[1] in element_units:
         return element_units[name.split(".", 1)[1]]
@@ -130,7 +120,13 @@ def element_units(result: RunResult) -> dict[str, str]:
 
 
 def _undefined(name: str, units: dict[str, str]) -> str:
-    return NEVER if _unit(name, units) == "day" else DASH
+    """'never' for a day-of-event metric (the event did not happen), a dash for other undefined values."""
+    from peacesim.catalog import lookup
+
+    try:
+        return NEVER if lookup(name).event is not None else DASH
+    except KeyError:
+        return DASH
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], left: int = 2, indent: str = "  ") -> list[str]:

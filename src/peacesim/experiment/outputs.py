@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import UsageError
-from .results import Comparison, RunResult
+from .results import Comparison, Difference, RunResult
 
 REPORTS = Path("reports")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -145,16 +145,29 @@ def write_comparison(comparison: Comparison, out_dir: Path, metrics: Collection[
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(["reference", "other", "metric", "reference_mean", "other_mean", "difference", "ci_low",
-                    "ci_high", "relative", "n", "distinguishable"])
+                    "ci_high", "relative", "n", "distinguishable", "p_better", "p_better_low", "p_better_high"])
         for label, diffs in comparison.differences.items():
             for d in diffs:
                 w.writerow([comparison.reference.label, label, d.metric, _cell(d.reference_mean), _cell(d.other_mean),
                             _cell(d.mean), _cell(d.ci_low), _cell(d.ci_high), _cell(d.relative), d.n,
-                            str(d.distinguishable).lower()])
+                            str(d.distinguishable).lower(), *(_cell(x) for x in _p_better(d))])
         for u in unpaired(comparison, metrics):
             ref_mean, other_mean = (_cell(u.mean), "") if u.in_reference else ("", _cell(u.mean))
-            w.writerow([comparison.reference.label, u.other, u.metric, ref_mean, other_mean, "", "", "", "", 0, ""])
+            w.writerow([comparison.reference.label, u.other, u.metric, ref_mean, other_mean, "", "", "", "", 0, "",
+                        "", "", ""])
     return path
+
+
+def _p_better(d: Difference) -> tuple[float, float, float]:
+    """P(other better than reference) and its interval; NaN where no direction is better."""
+    from peacesim.catalog import lookup
+
+    try:
+        better = lookup(d.metric).better
+    except KeyError:
+        better = "neither"
+    nan = float("nan")
+    return d.p_better(better) if better != "neither" else (nan, nan, nan)
 
 
 def _cell(x: float) -> str:

@@ -84,6 +84,11 @@ class RunResult:
         return pd.DataFrame(self.rows())
 
 
+#: Size, relative to the metric's scale (and at least 1e-9 in its unit), below which a paired
+#: difference is float noise, never a change (e.g. a relief landing 4.5e-13 days late).
+NOISE_TOLERANCE = 1e-9
+
+
 @dataclass(frozen=True)
 class Difference:
     """Paired difference (other - reference) of one metric under common random numbers."""
@@ -95,11 +100,28 @@ class Difference:
     ci_low: float
     ci_high: float
     n: int
+    #: Share of paired replications in which the other run is higher (ties count half), and its
+    #: Wilson interval: the chance that one option comes out above the other in a given run.
+    p_higher: float = float("nan")
+    p_higher_low: float = float("nan")
+    p_higher_high: float = float("nan")
+
+    @property
+    def negligible(self) -> bool:
+        """True when the difference is float noise: below a relative tolerance of the metric's scale."""
+        scale = max(abs(self.reference_mean), abs(self.other_mean), 1.0)
+        return bool(abs(self.mean) <= NOISE_TOLERANCE * scale) if self.mean == self.mean else False
 
     @property
     def distinguishable(self) -> bool:
-        """True when the interval excludes zero."""
-        return bool(self.n >= 2 and (self.ci_low > 0 or self.ci_high < 0))
+        """True when the interval excludes zero and the difference is not float noise."""
+        return bool(self.n >= 2 and (self.ci_low > 0 or self.ci_high < 0) and not self.negligible)
+
+    def p_better(self, better: str) -> tuple[float, float, float]:
+        """P(other better than reference) with its interval, for a metric where ``better`` is higher or lower."""
+        if better == "lower":
+            return 1 - self.p_higher, 1 - self.p_higher_high, 1 - self.p_higher_low
+        return self.p_higher, self.p_higher_low, self.p_higher_high
 
     @property
     def relative(self) -> float:

@@ -236,7 +236,18 @@ def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None =
         if vs[0].count > FRONTIER_MAX_VALUES:
             raise UsageError(f"--vary {vs[0].path}: a frontier takes at most {FRONTIER_MAX_VALUES} values of the first "
                              f"path (this range has {vs[0].count}); give LOW:HIGH:STEP with a larger STEP")
-    base = scenarios.load(file, variant, list(sets), list(scales))
+    sets = list(sets)
+    base = scenarios.load(file, variant, sets, list(scales))
+    needed = targets.windows_needed(parsed_target)
+    if needed:  # windowed metrics in the target: ask the model for those windows
+        days = [(w.start_day, w.end_day) for w in base.metrics.windows]
+        for a, b in needed:
+            if a != int(a) or b != int(b):
+                raise targets.TargetError(f"target {target!r}: day windows are whole days (got [{a:g},{b:g}])")
+            if (int(a), int(b)) not in days:
+                days.append((int(a), int(b)))
+        sets.append("metrics.windows=[" + ", ".join(f"{{start_day: {a}, end_day: {b}}}" for a, b in days) + "]")
+        base = scenarios.load(file, variant, sets, list(scales))
     sizing = Sizing(file=str(file), scenario=base.metadata.name, variant=base.metadata.variant,
                     base_text=scenarios.resolved_text(base), varies=vs, target=str(parsed_target.text),
                     confidence=confidence, level=level, method=method,  # type: ignore[arg-type]

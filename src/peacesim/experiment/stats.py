@@ -29,6 +29,24 @@ def t_quantile(confidence: float, dof: int) -> float:
     return float(stdtrit(dof, 1.0 - (1.0 - confidence) / 2.0))
 
 
+def wilson(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Share ``successes / n`` with its Wilson score interval (NaN for n = 0).
+
+    The Wilson interval keeps its coverage near the nominal level for shares near 0 or 1 and small
+    ``n``, where the normal approximation gives intervals outside [0, 1].
+    """
+    if n <= 0:
+        return math.nan, math.nan, math.nan
+    from scipy.special import ndtri
+
+    p = successes / n
+    z = float(ndtri(1.0 - (1.0 - confidence) / 2.0))
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return p, max(0.0, centre - half), min(1.0, centre + half)
+
+
 def half_width(values: np.ndarray, confidence: float = 0.95) -> float:
     """Half-width of the Student-t interval of the mean of the defined values (NaN if n < 2)."""
     x = _defined(values)

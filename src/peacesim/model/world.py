@@ -60,13 +60,8 @@ class World:
         self.surveillance = Surveillance(scenario, self.streams)
         pools = {p.mode: simpy.Resource(self.env, capacity=p.capacity_units) for p in scenario.lift}
         self.contingents = [Contingent(self, f, pools.get(f.lift)) for f in scenario.forces]
-        zones = scenario.zones
-        self._required = [float(z.troops_required) for z in zones]
-        self._weights = [z.weight for z in zones]
-        self._order = allocation.service_order(zones)
-        eligible = [allocation.eligible_zones(c.force, zones) for c in self.contingents]
-        self._givers = allocation.givers(eligible, len(zones))
-        self.zone_coverage = [self.level(f"coverage.{z.id}") for z in zones]
+        self._allocator = allocation.Allocator.for_scenario(scenario.zones, scenario.forces)
+        self.zone_coverage = [self.level(f"coverage.{scenario.zones[z].id}") for z in self._allocator.ground]
         self.coverage = self.level("coverage")
         self.incidents = Incidents(self, self.contingents)
         self.air = AirDefence(self)
@@ -101,13 +96,12 @@ class World:
         self.incidents.teams_changed()
 
     def _update_coverage(self) -> None:
+        """Re-allocate the troops now in theatre (:mod:`.allocation`) and record ground coverage."""
         now = self.env.now
-        supply = [c.coverage_troops for c in self.contingents]
-        filled = allocation.fill(self._required, self._order, self._givers, supply)
-        cov = allocation.coverage(self._required, filled)
+        cov, overall = self._allocator.coverage([c.coverage_troops for c in self.contingents])
         for level, value in zip(self.zone_coverage, cov):
             level.set(now, value)
-        self.coverage.set(now, allocation.overall(cov, self._weights))
+        self.coverage.set(now, overall)
 
     def _note(self, change: Withdraw | ScaleThreat) -> None:
         """Put a timeline change in the trace at its day (its effects are built into each process)."""

@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from peacesim.catalog import FOC_THRESHOLD, IOC_THRESHOLD, is_headline
 from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
-from peacesim.model import is_headline
-from peacesim.model.metrics import FOC_THRESHOLD, IOC_THRESHOLD
 
 from .context import scenario_of
 from .phrasing import (
@@ -108,28 +107,17 @@ def level_findings(run: RunResult) -> list[Finding]:
                 text += ", and " + _event_clause(run, "foc_day")
                 used.append("foc_day")
         out.append(Finding(text + ".", "level", tuple(used)))
-    if "troops_deployed_mean" in s and "rotation_gap_days" in s:
+    ground = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
+    if len(ground) == 2:
         out.append(Finding(
-            f"On average {sig(s['troops_deployed_mean'].mean)} troops are in theatre; contingent slots stand empty "
-            f"for {_with_ci(s['rotation_gap_days'], 'rotation_gap_days', conf)} during rotations.",
-            "level", ("troops_deployed_mean", "rotation_gap_days")))
-    ground = [m for m in ("detection_rate", "response_time_mean_hours", "incidents_answered_on_target_share") if m in s]
-    if len(ground) == 3:
-        out.append(Finding(
-            f"{share(s['detection_rate'].mean)} of incidents are noticed and teams reach them in "
-            f"{_with_ci(s['response_time_mean_hours'], 'response_time_mean_hours', conf)} on average; "
-            f"{share(s['incidents_answered_on_target_share'].mean)} of all incidents are answered within the target time.",
+            f"{share(s['detection_rate'].mean)} of incidents are noticed; "
+            f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
+            "of all incidents, noticed or not, are answered within the target time.",
             "level", tuple(ground)))
-    air = [m for m in ("leakers", "intercept_rate") if m in s]
     stockouts = [m for m in headline_order(set(s)) if m.startswith("stockout_day.")]
-    if air or stockouts:
-        parts = []
-        if "leakers" in s:
-            parts.append(f"air defences let {_with_ci(s['leakers'], 'leakers', conf, run)} through on average")
-        if "intercept_rate" in s and math.isfinite(s["intercept_rate"].mean):
-            parts.append(f"the intercept rate is {share(s['intercept_rate'].mean)}")
-        parts += [_event_clause(run, m) for m in stockouts]
-        out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(air + stockouts)))
+    if stockouts:
+        parts = [_event_clause(run, m) for m in stockouts]
+        out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(stockouts)))
     return out[:4]
 
 

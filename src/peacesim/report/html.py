@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacesim._version import __version__
+from peacesim.catalog import is_headline, lookup, pattern_of
 from peacesim.errors import PeacesimError, ReportError
 from peacesim.experiment.outputs import atomic_write_text
-from peacesim.experiment.results import Comparison, RunResult
-from peacesim.model import is_headline
+from peacesim.experiment.results import Comparison, Difference, RunResult
 
 from .assumptions import assumptions_table, changed_rows
 from .context import scenario_of
@@ -142,6 +142,17 @@ def headline_table(results: Sequence[RunResult]) -> list[dict[str, Any]]:
     return rows
 
 
+def _p_better_text(d: Difference) -> str:
+    """'62% (48–74%)': the share of paired replications in which this run does better; '—' without a direction."""
+    better = lookup(d.metric).better if pattern_of(d.metric) else "neither"
+    if better == "neither" or d.n == 0:
+        return "—"
+    p, lo, hi = d.p_better(better)
+    if not (p == p and lo == lo and hi == hi):
+        return "—"
+    return f"{round(100 * p)}% ({round(100 * lo)}–{round(100 * hi)}%)"
+
+
 def difference_rows(comparison: Comparison, headline: bool | None = None) -> list[dict[str, Any]]:
     """The comparison table: each metric of each run against the reference (headline filter as above)."""
     rows = []
@@ -163,6 +174,7 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
                 "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}{pts}" if has_ci else "n/a",
                 "relative": "—" if not defined or d.relative != d.relative or d.mean == 0 else signed(100 * d.relative) + "%",
                 "distinguishable": d.distinguishable,
+                "p_better": _p_better_text(d),
             })
     return rows
 

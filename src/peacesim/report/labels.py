@@ -1,13 +1,15 @@
-"""Plain-word names, units and number formats for metrics, so charts and text say the same thing.
+"""Chart and table labels for metrics, read from the metric catalog (:mod:`peacesim.catalog`).
 
-The metric names are the stable ones listed in docs/architecture.md. Names with a suffix
-(``leakers.kyiv``, ``stock.us_patriot``) take the label of their stem plus the suffix.
+Names with a suffix (``leakers.kyiv``, ``stock.us_patriot``) take the label of their entry plus
+the id; windowed names add their days.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from peacesim.catalog import element_of, format_value, lookup, split_window
 
 
 @dataclass(frozen=True)
@@ -30,66 +32,23 @@ class MetricLabel:
         return f"{self.text} ({unit})" if unit else self.text
 
 
-LABELS: dict[str, MetricLabel] = {
-    "coverage_mean": MetricLabel("Mean weighted coverage", "share of required troops", True, True),
-    "coverage_min": MetricLabel("Lowest weighted coverage", "share of required troops", True, True),
-    "coverage": MetricLabel("Weighted coverage", "share of required troops", True, True),
-    "ioc_day": MetricLabel("Initial operating capability", "days", False, False),
-    "foc_day": MetricLabel("Full operating capability", "days", False, False),
-    "troops_committed": MetricLabel("Troops committed", "persons"),
-    "troops_deployed_mean": MetricLabel("Troops deployed, mean", "persons", False, True),
-    "troops_cycled": MetricLabel("Troops cycled through theatre", "persons"),
-    "rotation_gap_days": MetricLabel("Rotation gaps", "days", False, False),
-    "incidents": MetricLabel("Incidents", "count", False, False),
-    "detection_rate": MetricLabel("Incidents detected", "share", True, True),
-    "warning_time_mean_hours": MetricLabel("Warning time, mean", "hours", False, True),
-    "response_time_mean_hours": MetricLabel("Response time, mean", "hours", False, False),
-    "response_time_p90_hours": MetricLabel("Response time, 90th percentile", "hours", False, False),
-    "response_within_target_share": MetricLabel("Responses within target", "share", True, True),
-    "incidents_answered_on_target_share": MetricLabel("Incidents answered on target", "share", True, True),
-    "threats": MetricLabel("Air threats", "count"),
-    "intercept_rate": MetricLabel("Intercept rate", "share of threats", True, True),
-    "leakers": MetricLabel("Leakers", "threats not intercepted", False, False),
-    "interceptors_used": MetricLabel("Interceptors used", "missiles"),
-    "stockout_day": MetricLabel("Interceptor stock-out", "days", False, True),
-    "armaments_delivered": MetricLabel("Armaments delivered", "items", False, True),
-    "nonlethal_output": MetricLabel("Non-lethal output", "units of output", False, True),
-    "stock": MetricLabel("Interceptors in stock", "missiles"),
-    "leakers_cumulative": MetricLabel("Cumulative leakers", "threats"),
-    "incidents_cumulative": MetricLabel("Cumulative incidents", "count"),
-    "surveillance": MetricLabel("Surveillance cover", "detection probability", True, True),
-    "troops.deployed": MetricLabel("Deployed", "persons"),
-    "troops.in_transit": MetricLabel("In transit", "persons"),
-    "troops.recovering": MetricLabel("Recovering", "persons"),
-    "troops.training": MetricLabel("Training", "persons"),
-    "troops.ready": MetricLabel("Ready", "persons"),
-}
-
-
 def metric_label(name: str) -> MetricLabel:
-    """The label for a metric or series name; unknown names are shown as they are."""
-    if name in LABELS:
-        return LABELS[name]
-    stem, _, suffix = name.partition(".")
-    if stem in LABELS and suffix:
-        base = LABELS[stem]
-        return MetricLabel(f"{base.text}: {suffix}", base.unit, base.share, base.higher_is_better)
-    return MetricLabel(name.replace("_", " "), "")
+    """The label for a metric or series name, from the catalog; unknown names are shown as they are."""
+    try:
+        m = lookup(name)
+    except KeyError:
+        return MetricLabel(name.replace("_", " "), "")
+    element = element_of(name)
+    text = f"{m.label}: {element}" if element else m.label
+    _, window = split_window(name)
+    if window:
+        text += f", days {window[0]:g}\u2013{window[1]:g}"
+    return MetricLabel(text, "" if m.share else m.unit, m.share, m.higher_is_better)
 
 
 def fmt(value: float, name: str = "", digits: int = 3) -> str:
-    """Format a value of a metric: shares as percentages, others to ``digits`` significant figures."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if name and metric_label(name).share:
-        pct = 100 * value
-        return f"{pct:.1f}%" if pct == 0 or abs(pct) >= 10 else f"{pct:#.{digits}g}".rstrip(".") + "%"
-    if value == 0:
-        return "0"
-    mag = abs(value)
-    if mag >= 10 ** digits:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}" if mag >= 1e-3 else f"{value:.2e}"
+    """Format a value of a metric the one way the catalog writes it."""
+    return format_value(value, name, digits=digits)
 
 
 def fmt_interval(low: float, high: float, name: str = "") -> str:

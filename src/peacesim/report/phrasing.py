@@ -12,68 +12,23 @@ from __future__ import annotations
 import math
 import re
 
+from peacesim.catalog import HEADLINE_METRICS, MINUS, element_of, is_headline, lookup, number, pattern_of, split_window
 from peacesim.experiment.results import Difference, RunResult
-from peacesim.model import describe, is_headline
-from peacesim.model.metrics import FOC_THRESHOLD, HEADLINE_METRICS, IOC_THRESHOLD, pattern_of
 
 from .context import scenario_of
 
-MINUS = "\u2212"
 #: Relative changes smaller than this are given as absolute differences instead.
 MIN_RELATIVE = 0.01
 #: Words kept in capitals when a variant id becomes a label.
 ACRONYMS = {"us": "US", "uk": "UK", "eu": "EU", "isr": "ISR", "npp": "NPP", "qrf": "QRF", "ioc": "IOC", "foc": "FOC"}
-#: Short nouns for the "no distinguishable change in ..." clause.
-SHORT: dict[str, str] = {
-    "coverage_mean": "coverage",
-    "ioc_day": "IOC day",
-    "foc_day": "FOC day",
-    "rotation_gap_days": "rotation gaps",
-    "troops_deployed_mean": "troops deployed",
-    "detection_rate": "detection",
-    "incidents_answered_on_target_share": "incidents answered on target",
-    "response_time_mean_hours": "response time",
-    "intercept_rate": "intercept rate",
-    "leakers": "leakers",
-    "armaments_delivered": "armaments delivered",
-}
-#: Longer names for the stated changes.
-NOUN: dict[str, str] = {
-    "coverage_mean": "mean coverage",
-    "ioc_day": "the day of initial operating capability",
-    "foc_day": "the day of full operating capability",
-    "rotation_gap_days": "rotation gaps",
-    "troops_deployed_mean": "troops deployed",
-    "detection_rate": "the share of incidents detected",
-    "incidents_answered_on_target_share": "the share of incidents answered on target",
-    "response_time_mean_hours": "mean response time",
-    "intercept_rate": "the intercept rate",
-    "leakers": "leakers",
-    "armaments_delivered": "armaments delivered",
-}
-#: Subjects that take a plural verb.
-PLURAL = {"rotation gaps", "leakers", "troops deployed", "armaments delivered"}
-#: Units of ``describe(name).unit`` as they read after a number.
-UNIT_WORDS = {"day": "days", "count": "", "share 0-1": "points", "element's output_unit": ""}
 #: What a non-lethal element's output is, after its unit ('km2 demined', 'patients treated').
 OUTPUT_VERB = {"demining": "demined", "medical": "treated", "humanitarian": "of humanitarian aid",
                "reconstruction": "of reconstruction"}
-#: What the count metrics count.
-COUNTED = {"leakers": "threats", "incidents": "incidents"}
 
 
 def sig(x: float, digits: int = 3) -> str:
-    """``x`` to ``digits`` significant figures, thousands with separators, no exponent above 1e-3."""
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    if x == 0:
-        return "0"
-    rounded = float(f"{x:.{digits}g}")
-    if abs(rounded) >= 10 ** (digits - 1) and abs(rounded) >= 100:
-        return f"{rounded:,.0f}".replace("-", MINUS)
-    if abs(x) < 1e-3:
-        return f"{x:.{digits - 1}e}".replace("-", MINUS)
-    return f"{x:#.{digits}g}".rstrip(".").replace("-", MINUS)
+    """``x`` as the catalog writes numbers (:func:`peacesim.catalog.number`)."""
+    return number(x, digits).replace("-", MINUS)
 
 
 def signed(x: float, digits: int = 3) -> str:
@@ -88,28 +43,23 @@ def share(x: float) -> str:
 
 
 def is_share(name: str) -> bool:
-    return describe_unit(name) == "share 0-1"
-
-
-def describe_unit(name: str) -> str:
-    """The documented unit of a metric ('' for names the model does not document)."""
     try:
-        return describe(name).unit
+        return lookup(name).share
     except KeyError:
-        return ""
+        return False
 
 
 def unit_of(name: str, run: RunResult | None = None) -> str:
     """The unit word after a number of this metric ('days', 'hours', 'threats', 'km2')."""
-    stem = name.split(".", 1)[0]
-    if stem in COUNTED:
-        return COUNTED[stem]
-    if stem == "nonlethal_output" and run is not None:
-        scenario = scenario_of(run)
-        element = next((e for e in scenario.enablers.non_lethal if e.id == name.split(".", 1)[1]), None) if scenario else None
+    try:
+        m = lookup(name)
+    except KeyError:
+        return ""
+    if m.unit == "output":
+        scenario = scenario_of(run) if run is not None else None
+        element = next((e for e in scenario.enablers.non_lethal if e.id == element_of(name)), None) if scenario else None
         return element.output_unit if element else ""
-    unit = describe_unit(name)
-    return UNIT_WORDS.get(unit, unit)
+    return "points" if m.share else m.unit
 
 
 def output_verb(name: str, run: RunResult | None = None) -> str:
@@ -155,50 +105,59 @@ def element_name(run: RunResult | None, element_id: str) -> str:
     return words(element_id)
 
 
-def _per_element(name: str, run: RunResult | None) -> tuple[str, str] | None:
-    """('stockout' | 'output', element in words) for a per-element metric, else None."""
-    stem, _, suffix = name.partition(".")
-    if stem == "stockout_day":
-        return "stockout", system_name(run, suffix) if run else words(suffix)
-    if stem == "nonlethal_output":
-        return "output", element_name(run, suffix)
-    return None
+def _element_words(name: str, run: RunResult | None) -> str:
+    """The element of a per-element metric in words: a system, a non-lethal element, a zone or type."""
+    element_id = element_of(name)
+    key = pattern_of(name) or ""
+    if run is not None and key.endswith("<system_id>"):
+        return system_name(run, element_id)
+    if run is not None and key.endswith("<element_id>"):
+        return element_name(run, element_id)
+    return words(element_id)
+
+
+def _fill(template: str, name: str, run: RunResult | None) -> str:
+    text = template.replace("{element}", _element_words(name, run)) if "{element}" in template else template
+    _, window = split_window(name)
+    return f"{text} over days {window[0]:g}\u2013{window[1]:g}" if window else text
 
 
 def noun(name: str, run: RunResult | None = None) -> str:
-    """The metric as the subject of a sentence ('mean response time', 'the Patriot stock-out day')."""
-    element = _per_element(name, run)
-    if element:
-        kind, who = element
-        return f"the {who} stock-out day" if kind == "stockout" else f"{who} output"
-    return NOUN.get(name, words(name))
+    """The metric as the subject of a sentence ('mean coverage', 'the US Patriot stock-out day')."""
+    try:
+        return _fill(lookup(name).noun, name, run)
+    except KeyError:
+        return words(name)
+
+
+def plural(name: str) -> bool:
+    """Whether the metric's noun takes a plural verb ('leakers rise')."""
+    try:
+        return lookup(name).plural
+    except KeyError:
+        return False
 
 
 def owner(name: str, run: RunResult | None = None) -> str:
-    """What a per-element metric belongs to ('the United States Patriot', 'the Japan demining'), else the metric."""
-    element = _per_element(name, run)
-    return f"the {element[1]}" if element else short(name, run)
+    """What a per-element metric belongs to ('the US Patriot', 'the Japan demining'), else the metric."""
+    return f"the {_element_words(name, run)}" if element_of(name) else short(name, run)
 
 
 def short(name: str, run: RunResult | None = None) -> str:
     """The metric in two or three words, for lists."""
-    element = _per_element(name, run)
-    if element:
-        kind, who = element
-        return f"{who} stock-out" if kind == "stockout" else f"{who} output"
-    return SHORT.get(name, words(name))
+    try:
+        return _fill(lookup(name).short, name, run)
+    except KeyError:
+        return words(name)
 
 
 def event(name: str, run: RunResult | None = None) -> str | None:
     """For metrics that are a day something happens (NaN when never): the event in words."""
-    stem, _, suffix = name.partition(".")
-    if name == "ioc_day":
-        return f"initial operating capability ({round(100 * IOC_THRESHOLD)}% coverage) is reached"
-    if name == "foc_day":
-        return f"full operating capability ({round(100 * FOC_THRESHOLD)}% coverage) is reached"
-    if stem == "stockout_day":
-        return f"the {system_name(run, suffix) if run else words(suffix)} stock runs out"
-    return None
+    try:
+        template = lookup(name).event
+    except KeyError:
+        return None
+    return None if template is None else template.replace("{element}", _element_words(name, run))
 
 
 def words(identifier: str) -> str:
@@ -248,7 +207,7 @@ def change(d: Difference, confidence: float, run: RunResult | None = None) -> st
         unit = unit_of(d.metric, run)
         span = pair(d.reference_mean, d.other_mean, d.metric, run)
         size = f"{signed(d.mean)} {unit}".rstrip() + f", {conf} {signed(d.ci_low)} to {signed(d.ci_high)}"
-    verb = verb if subject in PLURAL else verb + "s"
+    verb = verb if plural(d.metric) else verb + "s"
     return f"{subject} {verb} {span} ({size})"
 
 

@@ -53,6 +53,29 @@ class Variant(Spec):
     append: dict[str, list[Any]] = Field(default_factory=dict, description="List key path -> items to add.")
 
 
+class Window(Spec):
+    """A day window over which the scalar metrics are computed again (``detection_rate[180,730]``)."""
+
+    start_day: int = Field(ge=0, description="First day of the window (included).")
+    end_day: int = Field(ge=1, description="Day the window ends (excluded); at most the horizon.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
+        if self.end_day <= self.start_day:
+            raise ValueError(f"end_day must be after start_day (got {self.start_day} to {self.end_day})")
+        return self
+
+
+class MetricsSpec(Spec):
+    """What to measure beyond the whole-run metrics."""
+
+    windows: list[Window] = Field(
+        default_factory=list, max_length=20,
+        description="Day windows: each windowed scalar metric is also reported over each window, e.g. "
+        "{start_day: 180, end_day: 730} gives detection_rate[180,730].",
+    )
+
+
 class Scenario(Spec):
     """A complete, validated scenario: the input of the model."""
 
@@ -66,6 +89,7 @@ class Scenario(Spec):
     timeline: list[Annotated[TimelineChange, Field(discriminator="change")]] = Field(
         default_factory=list, description="Dated changes inside a run (withdrawals, escalation)."
     )
+    metrics: MetricsSpec = Field(default_factory=MetricsSpec, description="Day windows to measure over.")
     variants: dict[Id, Variant] = Field(default_factory=dict, description="Named what-ifs, applied by the loader.")
 
     @model_validator(mode="after")
@@ -173,6 +197,10 @@ def _reference_problems(s: Scenario) -> list[tuple[str, str]]:
             out.append((f"timeline[{n}].target", f"names unknown threat {c.target!r}; known: {sorted(threat_ids)} or 'all'"))
         if c.day > s.metadata.horizon_days:
             out.append((f"timeline[{n}].day", f"day {c.day} is after the horizon ({s.metadata.horizon_days} days)"))
+    for n, w in enumerate(s.metrics.windows):
+        if w.end_day > s.metadata.horizon_days:
+            out.append((f"metrics.windows[{n}].end_day",
+                        f"day {w.end_day} is after the horizon ({s.metadata.horizon_days} days)"))
     source_ids = set(s.metadata.sources)
     for path, el in s.traced_elements():
         fields = set(type(el).model_fields)
