@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("peacesim.cli.export", "Export a stored run as tidy CSV or Parquet tables."),
     "compare": ("peacesim.cli.compare", "Compare runs or variants: paired differences with intervals."),
     "sweep": ("peacesim.cli.sweep", "Sweep parameters (grid, Latin hypercube, one-at-a-time)."),
+    "size": ("peacesim.cli.size", "Find the smallest value of a key path that meets a target with a given confidence."),
     "report": ("peacesim.cli.report", "Write charts and a self-contained HTML report for stored runs."),
     "explore": ("peacesim.cli.explore", "Explore vague commitments over their ranges: P(target met), what matters, where it holds."),
 }
