@@ -217,6 +217,7 @@ def _execute(
         flush()
     except KeyboardInterrupt:
         cancel = True
+        ex.close(cancel=True)  # stop the workers first (shared executors too): the command is stopping
         flush()
         if store is not None and run_id is not None:
             store.mark_incomplete(run_id)
