@@ -20,6 +20,7 @@ from peacesim.errors import UsageError
 
 if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, RunResult
+    from peacesim.scenario.schema import Scenario
 
 DEFAULT_DB = "reports/peacesim.db"
 
@@ -131,12 +132,14 @@ def command_line() -> str:
 @click.option("--report", is_flag=True, help="Also write the HTML report and charts.")
 @click.option("--trace", "trace_index", type=click.IntRange(min=0), metavar="I",
               help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
+@click.option("--allow-large", is_flag=True,
+              help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], out: str | None, resume: str | None, precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, trace_index: int | None, model: str | None) -> None:
+            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None) -> None:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
     from peacesim.experiment.store import Store
@@ -175,6 +178,7 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             names = scenarios.list_variants(file) if all_variants else list(variants)
             loaded = [scenarios.load(file, None, overrides)]
             loaded += [scenarios.load(file, v, overrides) for v in names]  # validate all before running any
+            check_work(loaded, replications, allow_large)
             root = seed if seed is not None else loaded[0].metadata.seed
             group = secrets.token_hex(4) if len(loaded) > 1 else None
             ex = make_executor(executor, workers, scheduler)
@@ -213,6 +217,16 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             click.echo(f"trace: {write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))}")
     if report:
         maybe_report(results, base_dir, comparison, cmd)
+
+
+def check_work(loaded: list[Scenario], replications: int | None, allow_large: bool) -> None:
+    """Refuse (or warn about) scenarios whose runs would exhaust the machine, before running any."""
+    from peacesim.experiment.budget import check
+
+    for sc in loaded:
+        warning = check(sc, replications, allow_large)
+        if warning:
+            click.echo(warning, err=True)
 
 
 @dataclass(frozen=True)
