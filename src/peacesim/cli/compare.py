@@ -9,7 +9,7 @@ import click
 
 from peacesim.errors import UsageError
 
-from .run import DEFAULT_DB, check_work, command_line, print_comparison, print_summary, progress_bar
+from .run import DEFAULT_DB, check_work, command_line, open_store, print_comparison, print_summary, progress_bar
 from .tables import select_metrics, variant_line
 
 if TYPE_CHECKING:
@@ -43,14 +43,13 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
     """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
     from peacesim.experiment import outputs
     from peacesim.experiment.compare import common_random_numbers, compare
-    from peacesim.experiment.store import Store
 
     is_file = len(targets) == 1 and Path(targets[0]).is_file()
     if is_file and model is None:
         from .tables import check_patterns
 
         check_patterns(metrics)
-    with Store(db) as store:
+    with open_store(db, readonly=not is_file) as store:
         if is_file:
             results = _run_file(store, targets[0], variants, all_variants, replications, seed, executor, workers,
                                 scheduler, confidence, quiet, model, metrics, all_metrics, allow_large)

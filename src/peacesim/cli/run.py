@@ -20,6 +20,7 @@ from peacesim.errors import UsageError
 
 if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, RunResult
+    from peacesim.experiment.store import Store
     from peacesim.scenario.schema import Scenario
 
 DEFAULT_DB = "reports/peacesim.db"
@@ -75,19 +76,48 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
     echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
 
+def out_path(out: str | None, scenario: str, variant: str | None, variant_subdir: bool) -> Path:
+    """Where a run's files go: ``--out`` (variants in sub-folders) or ``reports/<scenario>/[<variant>/]``."""
+    from peacesim.experiment import outputs
+
+    if out is not None:
+        if not out.strip():
+            raise UsageError("--out is empty; give a folder name, e.g. --out results")
+        path = Path(out)
+        return path / outputs.safe_component(variant) if variant_subdir and variant else path
+    base = outputs.REPORTS / outputs.safe_component(scenario)
+    return base / outputs.safe_component(variant) if variant else base
+
+
+def check_outputs(out: str | None, runs: list[tuple[str, str | None]]) -> None:
+    """Check every run's output folder before the first replication (a bad --out fails at once)."""
+    from peacesim.experiment import outputs
+
+    for scenario, variant in runs:
+        outputs.check_out_dir(out_path(out, scenario, variant, len(runs) > 1), explicit=out is not None, replaces=True)
+
+
 def write_outputs(result: RunResult, out: str | None, variant_subdir: bool) -> Path:
     """Write the run's files to ``--out`` (variants in sub-folders) or ``reports/<scenario>/...``."""
     from peacesim.experiment import outputs
 
-    if out is not None:
-        path = Path(out)
-        if variant_subdir and result.variant:
-            path = path / outputs.safe_component(result.variant)
-        path = outputs.check_out_dir(path, explicit=True)
-    else:
-        path = outputs.check_out_dir(outputs.default_out_dir(result), explicit=False)
+    path = out_path(out, result.scenario_name, result.variant, variant_subdir)
+    path = outputs.check_out_dir(path, explicit=out is not None, replaces=True)
     outputs.write_run(result, path)
     return path
+
+
+def open_store(db: str, readonly: bool = False) -> Store:
+    """The results store; the default one must stay inside the working tree, like output files."""
+    from peacesim.experiment.store import Store
+
+    if db == DEFAULT_DB:
+        here = Path.cwd().resolve()
+        where = (here / db).resolve()
+        if not where.is_relative_to(here):
+            raise UsageError(f"the results store {db} resolves to {where}, outside the working tree "
+                             "(is reports/ a link?); pass --db to use it there")
+    return Store(db, readonly=readonly)
 
 
 def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison | None, command: str) -> None:
@@ -142,7 +172,6 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None) -> None:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
-    from peacesim.experiment.store import Store
 
     if resume and (file or variants or all_variants or sets or replications or seed is not None or precision):
         raise UsageError("--resume RUN_ID takes the run's own scenario and settings; drop FILE and scenario options")
@@ -158,13 +187,14 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
     rule = runner.Precision.parse(precision) if precision else None
     simulate = runner.resolve_model(model)
     cmd = command_line()
-    store = Store(db)
+    store = open_store(db)
     results: list[RunResult] = []
     try:
         from peacesim.experiment.executors import make_executor
 
         if resume:
             rec = store.get_run(resume)
+            check_outputs(out, [(rec.scenario, rec.variant)])
             ex = make_executor(executor, workers, scheduler)
             try:
                 with progress_bar(rec.label, quiet) as bar:
@@ -179,6 +209,7 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             loaded = [scenarios.load(file, None, overrides)]
             loaded += [scenarios.load(file, v, overrides) for v in names]  # validate all before running any
             check_work(loaded, replications, allow_large)
+            check_outputs(out, [(sc.metadata.name, sc.metadata.variant) for sc in loaded])
             root = seed if seed is not None else loaded[0].metadata.seed
             group = secrets.token_hex(4) if len(loaded) > 1 else None
             ex = make_executor(executor, workers, scheduler)

@@ -158,10 +158,14 @@ def resume(
         return store.load_run(rec.run_id)
     if rec.status == "running":
         raise StoreError(f"run {rec.run_id} is still running (pid {rec.pid} on {rec.host}); cannot resume it twice")
-    scenario = scenarios.from_text(rec.scenario_text, f"run {rec.run_id}")
-    options = dict(rec.options)
-    collector = store.load_collector(rec.run_id, int(options.get("series_cap", 100)))
-    store.claim(rec.run_id)
+    store.claim(rec.run_id)  # atomic: a second resume of the same run stops here
+    try:
+        scenario = scenarios.from_text(rec.scenario_text, f"run {rec.run_id}")
+        options = dict(rec.options)
+        collector = store.load_collector(rec.run_id, int(options.get("series_cap", 100)))
+    except BaseException:
+        store.mark_incomplete(rec.run_id)
+        raise
     return _execute(scenario, rec.scenario_text, rec.scenario_hash, rec.seed, rec.replications, rec.confidence,
                     options, collector, resolve_model(options.get("model")), executor, workers, scheduler,
                     progress, store, rec.run_id)

@@ -244,7 +244,7 @@ class _Builder:
         self.check_tag(ynode, None)
         if ynode.tag == _PLAIN + "timestamp":
             return ynode.value
-        implicit = self.constructor.resolve(yaml.ScalarNode, ynode.value, (True, False))
+        implicit = self.constructor.resolve(yaml.ScalarNode, ynode.value, (True, False))  # type: ignore[no-untyped-call]
         if ynode.style is None and ynode.tag == implicit:  # a plain scalar whose type was not written
             return plain_scalar(ynode.value)
         if ynode.tag == _PLAIN + "str":
