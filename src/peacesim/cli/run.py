@@ -208,6 +208,7 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             names = scenarios.list_variants(file) if all_variants else list(variants)
             loaded = [scenarios.load(file, None, overrides)]
             loaded += [scenarios.load(file, v, overrides) for v in names]  # validate all before running any
+            check_claims(file, [None, *names], overrides)
             check_work(loaded, replications, allow_large)
             check_outputs(out, [(sc.metadata.name, sc.metadata.variant) for sc in loaded])
             root = seed if seed is not None else loaded[0].metadata.seed
@@ -248,6 +249,22 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             click.echo(f"trace: {write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))}")
     if report:
         maybe_report(results, base_dir, comparison, cmd)
+
+
+def check_claims(file: str, variants: list[str | None], overrides: list[str]) -> None:
+    """The claim ids the runs cite must be in the claims register, as ``validate`` requires."""
+    from peacesim.errors import ScenarioError
+    from peacesim.scenario.claims import find_claims_file, load_claims, unknown_claims
+    from peacesim.scenario.loader import load_tree, resolve_tree
+
+    register = find_claims_file(Path(file))
+    if register is None:
+        return
+    known = load_claims(register).ids
+    base = load_tree(file)
+    problems = [p for v in variants for p in unknown_claims(resolve_tree(base, v, overrides), known)]
+    if problems:
+        raise ScenarioError(list({p.render(): p for p in problems}.values()))
 
 
 def check_work(loaded: list[Scenario], replications: int | None, allow_large: bool) -> None:

@@ -151,13 +151,41 @@ def validate_tree(tree: Node, variant: str | None = None) -> Scenario:
     except ValidationError as err:
         problems = problems_from(err, tree, Scenario)
         if variant is not None:
-            problems = [_in_variant(p, variant) for p in problems]
+            edits: list[tuple[str, Origin]] = getattr(tree, "variant_edits", [])
+            problems = [_at_edit(_in_variant(p, variant), edits) for p in problems]
         raise ScenarioError(sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))) from None
 
 
 def _in_variant(p: Problem, variant: str) -> Problem:
     """Say which variant a problem was found in (values set by the variant already say so)."""
     return p if p.hint else Problem(p.message, p.file, p.line, p.column, p.path, p.got, f"in variant {variant!r}")
+
+
+def _at_edit(p: Problem, edits: list[tuple[str, Origin]]) -> Problem:
+    """Report a dangling reference at the variant entry that removed or renamed the id it names."""
+    if (p.hint or "").startswith("set by"):
+        return p
+    for old_id, where in edits:
+        if f"'{old_id}'" in p.message:
+            hint = f"{p.hint}; the reference is at {p.file}:{p.line}" if p.file else p.hint
+            return Problem(p.message, where.file, where.line, where.column, p.path, p.got, hint)
+    return p
+
+
+def _removed_ids(node: Node) -> list[tuple[str, Origin]]:
+    """(id, origin) for each ``remove:`` entry and each ``set`` of an ``.id`` in a variant."""
+    out = []
+    remove, set_ = node.get("remove"), node.get("set")
+    for item in (remove.value if remove is not None and remove.is_list else []):
+        if isinstance(item.value, str):
+            segments = parse_path(item.value)
+            if segments and isinstance(segments[-1], str):
+                out.append((segments[-1], item.origin))
+    for key, value in (set_.value.items() if set_ is not None and set_.is_map else []):
+        segments = parse_path(key)
+        if len(segments) >= 2 and segments[-1] == "id" and isinstance(segments[-2], str):
+            out.append((segments[-2], value.key_origin or value.origin))
+    return out
 
 
 def _apply_variant(tree: Node, name: str) -> None:
@@ -175,6 +203,7 @@ def _apply_variant(tree: Node, name: str) -> None:
     except ValidationError as err:
         raise ScenarioError(problems_from(err, tree, Scenario, prefix=("variants", name))) from None
     via = f"variant {name}"
+    tree.variant_edits = _removed_ids(node)  # type: ignore[attr-defined]
     for item in (node.get("remove").value if node.get("remove") else []):
         _edit(item, name, lambda: remove_node(tree, parse_path(item.value), Scenario))
     for key, items in (node.get("append").value.items() if node.get("append") else []):
