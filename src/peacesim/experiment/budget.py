@@ -73,7 +73,10 @@ def estimate(scenario: Scenario, replications: int | None = None) -> Estimate:
     largest_raid = max([0.0] + [r.raid_size.mean for r in scenario.threats.air_raids])
     rotations = 0.0
     for f in scenario.forces:
-        cycle = max(f.tour_days - f.handover_days, 1e-6)  # a unit in theatre is relieved this often
+        # a unit in theatre is relieved after its tour, or when the next unit has come round the
+        # cycle (tour, recovery, training and two moves, shared by rotation_depth units)
+        loop = f.tour_days + f.recovery_days + f.training_days + 2 * f.deployment_delay_days.mean
+        cycle = max(f.tour_days - f.handover_days, loop * f.units_deployed / f.rotation_depth, 1e-6)
         rotations += f.units_deployed * (horizon / cycle + 1.0) + f.rotation_depth
     zones = len(scenario.zones)
     events = EVENTS_PER_INCIDENT * incidents + EVENTS_PER_RAID * raids + EVENTS_PER_ROTATION * rotations

@@ -39,7 +39,7 @@ MAX_ALIASES = 1_000
 MAX_DEPTH = 32
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|(0|[1-9][0-9]*)(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _SPECIAL_FLOAT = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _BOOL = {w: v for words, v in (("true yes on", True), ("false no off", False))
          for word in words.split() for w in (word, word.title(), word.upper())}
@@ -245,7 +245,7 @@ class _Builder:
         if ynode.tag == _PLAIN + "timestamp":
             return ynode.value
         implicit = self.constructor.resolve(yaml.ScalarNode, ynode.value, (True, False))  # type: ignore[no-untyped-call]
-        if ynode.style is None and ynode.tag == implicit:  # a plain scalar whose type was not written
+        if not ynode.style and ynode.tag == implicit:  # a plain scalar (style None, or "" from libyaml), type not written
             return plain_scalar(ynode.value)
         if ynode.tag == _PLAIN + "str":
             return ynode.value
