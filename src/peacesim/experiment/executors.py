@@ -240,6 +240,9 @@ class DaskExecutor:
         return future.result()
 
     def close(self, cancel: bool = False) -> None:
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True  # closing the client releases its futures; closing the cluster stops its workers
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
