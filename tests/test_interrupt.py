@@ -91,9 +91,10 @@ def work(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("executor", ["local", "serial"])
-def test_ctrl_c_stops_long_replications_within_2_s(work: Path, executor: str) -> None:
-    """The first Ctrl-C: exit 130 in under 2 s, the resume hint, no traceback, no worker left."""
+@pytest.mark.parametrize(("executor", "presses"), [("local", 1), ("serial", 1), ("local", 3)])
+def test_ctrl_c_stops_long_replications_within_2_s(work: Path, executor: str, presses: int) -> None:
+    """The first Ctrl-C: exit 130 in under 2 s, the resume hint, no traceback, no worker left;
+    pressing it again while stopping changes nothing."""
     proc = _start(work, "-n", "8", "--executor", executor, *(["--workers", "2"] if executor == "local" else []))
     if executor == "local":
         workers = _wait_for_workers(proc, 2)
@@ -105,6 +106,10 @@ def test_ctrl_c_stops_long_replications_within_2_s(work: Path, executor: str) ->
         time.sleep(1.0)
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
+    for _ in range(presses - 1):
+        time.sleep(0.05)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
     try:
         _, err = proc.communicate(timeout=10)
     finally:

@@ -226,6 +226,9 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             finally:
                 ex.close()
     except runner.RunInterrupted as e:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # on the way out: more Ctrl-C must not hide the hint
         click.echo(f"\ninterrupted after {e.done} of {e.target} replications; kept in {db}", err=True)
         if e.run_id:
             click.echo(f"resume with: peacesim run --resume {e.run_id}" + (f" --db {db}" if db != DEFAULT_DB else ""), err=True)

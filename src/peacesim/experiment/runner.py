@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import importlib
 import math
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,10 +224,11 @@ def _execute(
         flush()
     except KeyboardInterrupt:
         cancel = True
-        ex.close(cancel=True)  # stop the workers first (shared executors too): the command is stopping
-        flush()
-        if store is not None and run_id is not None:
-            store.mark_incomplete(run_id)
+        with _deaf_to_ctrl_c():  # a second Ctrl-C must not cut the clean-up (and lose the resume hint)
+            ex.close(cancel=True)  # stop the workers first (shared executors too): the command is stopping
+            flush()
+            if store is not None and run_id is not None:
+                store.mark_incomplete(run_id)
         raise RunInterrupted(run_id, collector.count, target) from None
     except BaseException:
         cancel = True
@@ -245,6 +249,19 @@ def _execute(
     if store is not None and run_id is not None:
         store.complete(run_id, result)
     return result
+
+
+@contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """Ignore further Ctrl-C for the second or so that stopping takes (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _next_target(
