@@ -132,3 +132,38 @@ def test_workers_die_with_a_killed_parent(work: Path) -> None:
     proc.wait()
     took = _gone_within(workers, BUDGET_S)
     assert took < BUDGET_S
+
+
+WATCHED = """
+import os, sys, time
+pid = os.fork()
+if pid == 0:
+    import ctypes
+
+    def no_prctl(*args, **kwargs):
+        raise OSError("no prctl here")
+
+    ctypes.CDLL = no_prctl  # as on a system without the parent-death signal
+    from peacesim.experiment.executors import _die_with_parent
+
+    _die_with_parent(os.getppid())
+    x = 0
+    while True:  # busy, holding the GIL as a replication does
+        x = (x * 31 + 7) % 1000003
+else:
+    print(pid, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_parent_watch_thread_alone_ends_an_orphaned_worker() -> None:
+    """Without the Linux parent-death signal, the watching thread still ends the worker within 2 s."""
+    env = dict(os.environ, PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    parent = subprocess.Popen([sys.executable, "-c", WATCHED], stdout=subprocess.PIPE, text=True, env=env)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    time.sleep(0.5)
+    assert _alive(worker)
+    parent.kill()
+    parent.wait()
+    assert _gone_within([worker], BUDGET_S) < BUDGET_S
