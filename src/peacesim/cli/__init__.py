@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("peacesim.cli.export", "Export a stored run as tidy CSV or Parquet tables."),
     "compare": ("peacesim.cli.compare", "Compare runs or variants: paired differences with intervals."),
     "sweep": ("peacesim.cli.sweep", "Sweep parameters (grid, Latin hypercube, one-at-a-time)."),
+    "size": ("peacesim.cli.size", "Find the smallest value of a key path that meets a target with a given confidence."),
     "report": ("peacesim.cli.report", "Write charts and a self-contained HTML report for stored runs."),
     "explore": ("peacesim.cli.explore", "Explore vague commitments over their ranges: P(target met), what matters, where it holds."),
 }
@@ -74,8 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning expected errors into one line and an exit code."""
     from peacesim.errors import PeacesimError
 
+    from .messages import bad_argument, shorten
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if (why := bad_argument(args)) is not None:
+        click.echo(f"error: {why}", err=True)
+        return 2
     try:
         rc = cli.main(args=args, prog_name="peacesim", standalone_mode=False, obj={"argv": list(args)})
         if isinstance(rc, int) and rc:
@@ -91,11 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     except PeacesimError as e:
         if debug:
             raise
-        click.echo(f"error: {e}", err=True)
+        click.echo(shorten(f"error: {e}"), err=True)
         return e.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
+    except OSError as e:  # a file the command had to read or write: say which, and why
+        if debug:
+            raise
+        click.echo(shorten(f"error: {e.filename or 'a file'}: {e.strerror or e} (check the path, permissions and free space)"),
+                   err=True)
+        return 2
     except Exception as e:  # noqa: BLE001 - the last line of defence: one line, exit 1
         if debug:
             raise

@@ -9,7 +9,7 @@ import click
 
 from peacesim.errors import UsageError
 
-from .run import DEFAULT_DB, command_line, print_comparison, print_summary, progress_bar
+from .run import DEFAULT_DB, check_work, command_line, open_store, print_comparison, print_summary, progress_bar
 from .tables import select_metrics, variant_line
 
 if TYPE_CHECKING:
@@ -34,25 +34,25 @@ if TYPE_CHECKING:
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--allow-large", is_flag=True, help="With FILE: run even above the work estimate's ceiling.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION")
 def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, reference: str | None,
             metrics: tuple[str, ...], all_metrics: bool, out: str | None, replications: int | None, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, confidence: float, db: str, quiet: bool,
-            model: str | None) -> None:
+            allow_large: bool, model: str | None) -> None:
     """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
     from peacesim.experiment import outputs
     from peacesim.experiment.compare import common_random_numbers, compare
-    from peacesim.experiment.store import Store
 
     is_file = len(targets) == 1 and Path(targets[0]).is_file()
     if is_file and model is None:
         from .tables import check_patterns
 
         check_patterns(metrics)
-    with Store(db) as store:
+    with open_store(db, readonly=not is_file) as store:
         if is_file:
             results = _run_file(store, targets[0], variants, all_variants, replications, seed, executor, workers,
-                                scheduler, confidence, quiet, model, metrics, all_metrics)
+                                scheduler, confidence, quiet, model, metrics, all_metrics, allow_large)
         else:
             if variants or all_variants:
                 raise UsageError("--variant/--all-variants go with a scenario FILE, not with run ids")
@@ -81,7 +81,8 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
 
 def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: bool, replications: int | None,
               seed: int | None, executor: str, workers: int | None, scheduler: str | None, confidence: float,
-              quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool) -> list[RunResult]:
+              quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool,
+              allow_large: bool = False) -> list[RunResult]:
     """Run the file's base and variants with one seed; summarise the base, one line per variant."""
     import secrets
 
@@ -92,6 +93,7 @@ def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: 
         raise UsageError("use either --variant or --all-variants, not both")
     names = scenarios.list_variants(file) if all_variants else list(variants)
     loaded = [scenarios.load(file)] + [scenarios.load(file, v) for v in names]
+    check_work(loaded, replications, allow_large)
     root = seed if seed is not None else loaded[0].metadata.seed
     simulate, group, cmd = runner.resolve_model(model), secrets.token_hex(4), command_line()
     ex = make_executor(executor, workers, scheduler)

@@ -18,11 +18,12 @@ def command(run_id: str, fmt: str, out: str | None, db: str) -> None:
 
     from peacesim.errors import StoreError
     from peacesim.experiment import outputs
-    from peacesim.experiment.store import Store
 
     if not Path(db).exists():
         raise StoreError(f"no results store at {db}; run a scenario first (peacesim run FILE)")
-    with Store(db) as store:
+    from .run import open_store
+
+    with open_store(db, readonly=True) as store:
         rec = store.get_run(run_id)
         tables = store.tables(rec.run_id)
     if out is not None:

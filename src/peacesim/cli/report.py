@@ -34,14 +34,15 @@ def command(run_ids: tuple[str, ...], out: str | None, store_path: str, claims_p
     """Write the HTML report (and PNG/SVG charts) for stored runs; the first is the reference."""
     from peacesim.experiment.compare import compare
     from peacesim.experiment.outputs import check_out_dir
-    from peacesim.experiment.store import Store
     from peacesim.report import write_report
+
+    from .run import open_store
 
     if len(set(run_ids)) != len(run_ids):
         raise UsageError(f"run ids repeat: {' '.join(run_ids)}")
     if not Path(store_path).is_file():
         raise UsageError(f"no results store at {store_path}; run a scenario first (peacesim run FILE) or pass --store PATH")
-    with Store(store_path) as store:
+    with open_store(store_path, readonly=True) as store:
         results = [store.load_run(r) for r in run_ids]
     claims = None
     if claims_path is not None:

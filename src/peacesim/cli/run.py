@@ -20,6 +20,7 @@ from peacesim.errors import UsageError
 
 if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, RunResult
+    from peacesim.experiment.store import Store
     from peacesim.scenario.schema import Scenario
 
 DEFAULT_DB = "reports/peacesim.db"
@@ -75,19 +76,48 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
     echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
 
+def out_path(out: str | None, scenario: str, variant: str | None, variant_subdir: bool) -> Path:
+    """Where a run's files go: ``--out`` (variants in sub-folders) or ``reports/<scenario>/[<variant>/]``."""
+    from peacesim.experiment import outputs
+
+    if out is not None:
+        if not out.strip():
+            raise UsageError("--out is empty; give a folder name, e.g. --out results")
+        path = Path(out)
+        return path / outputs.safe_component(variant) if variant_subdir and variant else path
+    base = outputs.REPORTS / outputs.safe_component(scenario)
+    return base / outputs.safe_component(variant) if variant else base
+
+
+def check_outputs(out: str | None, runs: list[tuple[str, str | None]]) -> None:
+    """Check every run's output folder before the first replication (a bad --out fails at once)."""
+    from peacesim.experiment import outputs
+
+    for scenario, variant in runs:
+        outputs.check_out_dir(out_path(out, scenario, variant, len(runs) > 1), explicit=out is not None, replaces=True)
+
+
 def write_outputs(result: RunResult, out: str | None, variant_subdir: bool) -> Path:
     """Write the run's files to ``--out`` (variants in sub-folders) or ``reports/<scenario>/...``."""
     from peacesim.experiment import outputs
 
-    if out is not None:
-        path = Path(out)
-        if variant_subdir and result.variant:
-            path = path / outputs.safe_component(result.variant)
-        path = outputs.check_out_dir(path, explicit=True)
-    else:
-        path = outputs.check_out_dir(outputs.default_out_dir(result), explicit=False)
+    path = out_path(out, result.scenario_name, result.variant, variant_subdir)
+    path = outputs.check_out_dir(path, explicit=out is not None, replaces=True)
     outputs.write_run(result, path)
     return path
+
+
+def open_store(db: str, readonly: bool = False) -> Store:
+    """The results store; the default one must stay inside the working tree, like output files."""
+    from peacesim.experiment.store import Store
+
+    if db == DEFAULT_DB:
+        here = Path.cwd().resolve()
+        where = (here / db).resolve()
+        if not where.is_relative_to(here):
+            raise UsageError(f"the results store {db} resolves to {where}, outside the working tree "
+                             "(is reports/ a link?); pass --db to use it there")
+    return Store(db, readonly=readonly)
 
 
 def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison | None, command: str) -> None:
@@ -152,16 +182,17 @@ def command_line() -> str:
 @click.option("--report", is_flag=True, help="Also write the HTML report and charts.")
 @click.option("--trace", "trace_index", type=click.IntRange(min=0), metavar="I",
               help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
+@click.option("--allow-large", is_flag=True,
+              help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], windows: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None,
             precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, trace_index: int | None, model: str | None) -> None:
+            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None) -> None:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
-    from peacesim.experiment.store import Store
 
     if resume and (file or variants or all_variants or sets or scales or replications or seed is not None or precision):
         raise UsageError("--resume RUN_ID takes the run's own scenario and settings; drop FILE and scenario options")
@@ -177,13 +208,14 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
     rule = runner.Precision.parse(precision) if precision else None
     simulate = runner.resolve_model(model)
     cmd = command_line()
-    store = Store(db)
+    store = open_store(db)
     results: list[RunResult] = []
     try:
         from peacesim.experiment.executors import make_executor
 
         if resume:
             rec = store.get_run(resume)
+            check_outputs(out, [(rec.scenario, rec.variant)])
             ex = make_executor(executor, workers, scheduler)
             try:
                 with progress_bar(rec.label, quiet) as bar:
@@ -199,6 +231,9 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             names = scenarios.list_variants(file) if all_variants else list(variants)
             loaded = [scenarios.load(file, None, overrides, scales)]
             loaded += [scenarios.load(file, v, overrides, scales) for v in names]  # validate all before running any
+            check_claims(file, [None, *names], overrides)
+            check_work(loaded, replications, allow_large)
+            check_outputs(out, [(sc.metadata.name, sc.metadata.variant) for sc in loaded])
             root = seed if seed is not None else loaded[0].metadata.seed
             group = secrets.token_hex(4) if len(loaded) > 1 else None
             ex = make_executor(executor, workers, scheduler)
@@ -214,6 +249,9 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             finally:
                 ex.close()
     except runner.RunInterrupted as e:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # on the way out: more Ctrl-C must not hide the hint
         click.echo(f"\ninterrupted after {e.done} of {e.target} replications; kept in {db}", err=True)
         if e.run_id:
             click.echo(f"resume with: peacesim run --resume {e.run_id}" + (f" --db {db}" if db != DEFAULT_DB else ""), err=True)
@@ -237,6 +275,32 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             click.echo(f"trace: {write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))}")
     if report:
         maybe_report(results, base_dir, comparison, cmd)
+
+
+def check_claims(file: str, variants: list[str | None], overrides: list[str]) -> None:
+    """The claim ids the runs cite must be in the claims register, as ``validate`` requires."""
+    from peacesim.errors import ScenarioError
+    from peacesim.scenario.claims import find_claims_file, load_claims, unknown_claims
+    from peacesim.scenario.loader import load_tree, resolve_tree
+
+    register = find_claims_file(Path(file))
+    if register is None:
+        return
+    known = load_claims(register).ids
+    base = load_tree(file)
+    problems = [p for v in variants for p in unknown_claims(resolve_tree(base, v, overrides), known)]
+    if problems:
+        raise ScenarioError(list({p.render(): p for p in problems}.values()))
+
+
+def check_work(loaded: list[Scenario], replications: int | None, allow_large: bool) -> None:
+    """Refuse (or warn about) scenarios whose runs would exhaust the machine, before running any."""
+    from peacesim.experiment.budget import check
+
+    for sc in loaded:
+        warning = check(sc, replications, allow_large)
+        if warning:
+            click.echo(warning, err=True)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ def command(scenario: str | None, status: str | None, db: str) -> None:
     from pathlib import Path
 
     from peacesim.errors import StoreError
-    from peacesim.experiment.store import Store
 
     if not Path(db).exists():
         raise StoreError(f"no results store at {db}; run a scenario first (peacesim run FILE)")
-    with Store(db) as store:
+    from .run import open_store
+
+    with open_store(db, readonly=True) as store:
         runs = [r for r in store.list_runs(scenario) if status is None or r.status == status]
     if not runs:
         click.echo("no runs")

@@ -14,7 +14,7 @@ import click
 
 from peacesim.errors import ReportError, UsageError
 
-from .run import DEFAULT_DB, command_line, progress_bar
+from .run import DEFAULT_DB, command_line, open_store, progress_bar
 from .tables import fmt
 
 if TYPE_CHECKING:
@@ -62,10 +62,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
     """
     from peacesim.experiment import runner
     from peacesim.experiment import sweep as sweeps
-    from peacesim.experiment.store import Store
 
     if list_:
-        with Store(db) as store:
+        with open_store(db) as store:
             _print_list(sweeps.list_sweeps(store))
         return
     if resume and (file or params or lhs or oat or variant or replications or seed is not None):
@@ -79,14 +78,14 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
             raise UsageError("use either --lhs N or --oat, not both")
     cmd = command_line()
     if resume:
-        store = Store(db)
+        store = open_store(db)
         sweep = sweeps.load(store, resume)
     else:
         assert file is not None
         mode = "lhs" if lhs else "oat" if oat else "grid"
         sweep = sweeps.plan(file, params, variant=variant, mode=mode, lhs_points=lhs, replications=replications,
                             seed=seed, confidence=confidence, simulate=runner.resolve_model(model))
-        store = Store(db)  # only once every point is valid: bad input leaves no trace
+        store = open_store(db)  # only once every point is valid: bad input leaves no trace
         sweeps.start(store, sweep, cmd)
     label = sweep.scenario + (f":{sweep.variant}" if sweep.variant else "")
     click.echo(f"sweep {sweep.sweep_id}: {label}, {_mode_text(sweep.mode)}, {len(sweep.points)} points x "

@@ -82,6 +82,8 @@ def command(files: tuple[Path, ...], claims_path: Path | None) -> None:
     from peacesim.errors import ScenarioError
     from peacesim.scenario.claims import find_claims_file, load_claims
 
+    from .messages import shorten
+
     count = 0
     known: set[str] | None = None
     register = claims_path or find_claims_file(files[0])
@@ -90,7 +92,7 @@ def command(files: tuple[Path, ...], claims_path: Path | None) -> None:
             known = load_claims(register).ids
         except ScenarioError as e:
             for p in e.problems:
-                click.echo(p.render(), err=True)
+                click.echo(shorten(p.render()), err=True)
             count += len(e.problems)
     else:
         click.echo("warning: no claims register found (seeds/claims.yaml); claim ids not checked", err=True)
@@ -98,7 +100,7 @@ def command(files: tuple[Path, ...], claims_path: Path | None) -> None:
     for path in files:
         variants, problems = validate_file(path, known)
         for line in problems:
-            click.echo(line, err=True)
+            click.echo(shorten(line), err=True)
         if problems:
             bad_files += 1
             count += len(problems)

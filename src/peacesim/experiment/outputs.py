@@ -7,25 +7,54 @@ one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90) and t
 ``scenario.yaml``; with variants, ``compare.csv`` (paired differences, plus rows for metrics only
 one run of a pair has). Names that come from scenarios become safe path components, and an output
 folder outside the working tree is accepted only when the user gave it explicitly.
+
+The folder is checked before the first replication (:func:`check_out_dir`: not a file or device,
+writable, a sane name, not a folder of other things), and a run's files are written into a new
+folder that then replaces the old one as a whole (:func:`write_run`), so a full disk or a kill
+leaves the previous run's folder or the new one, never a mix of the two. A failed write is an
+:class:`OutputError` (exit 2) naming the path and what to do.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import math
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import UsageError
+from ..errors import PeacesimError, UsageError
 from .results import Comparison, Difference, RunResult
 
 REPORTS = Path("reports")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+#: Longest folder name we create (bytes): room for the staging suffix under the usual 255.
+MAX_NAME_BYTES = 200
+#: Longest output path (bytes), well under the usual PATH_MAX of 4096.
+MAX_PATH_BYTES = 3000
+#: A folder holding this file is a run folder, which a new run may replace.
+RUN_MARKER = "manifest.json"
+
+
+class OutputError(PeacesimError):
+    """An output file or folder cannot be written (full disk, no permission); exit 2."""
+
+
+def write_failed(path: Path, e: OSError) -> OutputError:
+    """A one-line error for a failed write, with what to do about it."""
+    what = {errno.ENOSPC: "the disk is full; free some space or choose another --out",
+            errno.EDQUOT: "the disk quota is exceeded; free some space or choose another --out",
+            errno.EACCES: "permission denied; choose a folder you can write to with --out",
+            errno.EROFS: "the file system is read-only; choose another --out",
+            errno.ENAMETOOLONG: "the name is too long; choose a shorter --out"}.get(e.errno or 0, e.strerror or str(e))
+    return OutputError(f"cannot write {e.filename or path}: {what}")
 
 
 @contextmanager
@@ -39,8 +68,13 @@ def atomic_open(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
         with tmp.open("w", newline=newline, encoding="utf-8") as f:
             yield f
         os.replace(tmp, path)
+    except OSError as e:
+        raise write_failed(path, e) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -61,13 +95,95 @@ def default_out_dir(result: RunResult, base: Path = REPORTS) -> Path:
     return out / safe_component(result.variant) if result.variant else out
 
 
-def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None) -> Path:
-    """Refuse a derived output folder that would leave the working tree."""
+def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None, replaces: bool = False) -> Path:
+    """Check an output folder before any work: refuse what would fail (or harm) only at the end.
+
+    Refused: an empty name; a derived folder outside the working tree (pass ``--out`` for that);
+    a name too long; a path that is a file or a device; a folder that cannot be created or
+    written. With ``replaces`` (a run's folder, replaced whole by :func:`write_run`), also the
+    working folder or one of its parents, and an existing folder given with ``--out`` that holds
+    other things than a previous run.
+    """
+    if not str(path).strip():
+        raise UsageError("the output folder name is empty; give a folder, e.g. --out results")
     here = (cwd or Path.cwd()).resolve()
     resolved = path.resolve() if path.is_absolute() else (here / path).resolve()
     if not explicit and not resolved.is_relative_to(here):
         raise UsageError(f"output folder {path} is outside the working tree; pass --out to write there")
+    for part in resolved.parts:
+        if len(os.fsencode(part)) > MAX_NAME_BYTES:
+            raise UsageError(f"output folder name is too long ({len(os.fsencode(part))} bytes; limit {MAX_NAME_BYTES}): "
+                             f"{part[:40]}…")
+    if len(os.fsencode(str(resolved))) > MAX_PATH_BYTES:
+        raise UsageError(f"output folder path is too long (limit {MAX_PATH_BYTES} bytes)")
+    if replaces and (resolved == here or here.is_relative_to(resolved)):
+        raise UsageError(f"output folder {path} is the working folder or holds it; give a folder of its own")
+    if resolved.exists() and not resolved.is_dir():
+        raise UsageError(f"output folder {path} exists and is not a folder (a file or device); give another --out")
+    if replaces and explicit and resolved.is_dir() and not (resolved / RUN_MARKER).exists() and any(resolved.iterdir()):
+        raise UsageError(f"output folder {path} already holds other files (no {RUN_MARKER}, so not a run folder); "
+                         "a run replaces its folder, so give a new or empty one")
+    _check_writable(resolved, path)
     return resolved
+
+
+def _check_writable(resolved: Path, shown: Path) -> None:
+    """We must be able to create a folder beside ``resolved`` (it is written there, then renamed)."""
+    target = next((p for p in (resolved.parent, *resolved.parent.parents) if p.exists()), None)
+    if target is None or not target.is_dir():
+        raise UsageError(f"cannot write output folder {shown}: {target} is not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".peacesim-probe-", dir=target))
+    except OSError as e:
+        raise UsageError(str(write_failed(target, e)).replace("cannot write", f"cannot write output folder {shown} in", 1)) from None
+
+
+@contextmanager
+def replacing_dir(out_dir: Path) -> Iterator[Path]:
+    """A new, empty staging folder beside ``out_dir`` that replaces it as a whole on success.
+
+    On any failure the staging folder is removed and ``out_dir`` is as it was; a failed write is
+    an :class:`OutputError`.
+    """
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name[:MAX_NAME_BYTES]}.", suffix=".new", dir=parent))
+        stage.chmod(0o777 & ~_umask())  # as a plain mkdir would (mkdtemp makes it private)
+    except OSError as e:
+        raise write_failed(out_dir, e) from None
+    try:
+        yield stage
+        old = None
+        if out_dir.exists():
+            old = parent / f"{stage.name[:-4]}.old"
+            os.rename(out_dir, old)
+        try:
+            os.rename(stage, out_dir)
+        except OSError:
+            if old is not None:
+                os.rename(old, out_dir)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as e:
+        raise write_failed(out_dir, e) from None
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _make_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_failed(path, e) from None
 
 
 def _num(x: float) -> float | None:
@@ -108,9 +224,17 @@ def manifest_dict(result: RunResult) -> dict[str, Any]:
 
 
 def write_run(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write summary.json, replications.csv, series.csv, scenario.yaml and manifest.json; return the paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / n for n in ("summary.json", "replications.csv", "series.csv", "scenario.yaml", "manifest.json")]
+    """Write summary.json, replications.csv, series.csv, scenario.yaml and manifest.json; return the paths.
+
+    The files go into a new folder that replaces ``out_dir`` whole (see :func:`replacing_dir`).
+    """
+    names = ("summary.json", "replications.csv", "series.csv", "scenario.yaml", "manifest.json")
+    with replacing_dir(out_dir) as stage:
+        _write_run_files(result, [stage / n for n in names])
+    return [out_dir / n for n in names]
+
+
+def _write_run_files(result: RunResult, paths: list[Path]) -> None:
     atomic_write_text(paths[0], json.dumps(summary_dict(result), indent=2, allow_nan=False) + "\n")
     names = sorted(result.metrics)
     with atomic_open(paths[1], newline="") as f:
@@ -126,7 +250,6 @@ def write_run(result: RunResult, out_dir: Path) -> list[Path]:
                 w.writerow([name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
     atomic_write_text(paths[3], result.scenario_text)
     atomic_write_text(paths[4], json.dumps(manifest_dict(result), indent=2) + "\n")
-    return paths
 
 
 def write_comparison(comparison: Comparison, out_dir: Path, metrics: Collection[str] | None = None) -> Path:
@@ -140,7 +263,7 @@ def write_comparison(comparison: Comparison, out_dir: Path, metrics: Collection[
     """
     from .compare import unpaired
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_dir(out_dir)
     path = out_dir / "compare.csv"
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
@@ -185,7 +308,7 @@ def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], ou
             import pyarrow.parquet as pq
         except ImportError as e:
             raise UsageError("Parquet export needs pyarrow; install it with: pip install 'peacesim[parquet]'") from e
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_dir(out_dir)
     paths = []
     for name, (columns, rows) in tables.items():
         path = out_dir / f"{safe_component(name)}.{fmt}"

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import importlib
 import math
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,10 +161,14 @@ def resume(
         return store.load_run(rec.run_id)
     if rec.status == "running":
         raise StoreError(f"run {rec.run_id} is still running (pid {rec.pid} on {rec.host}); cannot resume it twice")
-    scenario = scenarios.from_text(rec.scenario_text, f"run {rec.run_id}")
-    options = dict(rec.options)
-    collector = store.load_collector(rec.run_id, int(options.get("series_cap", 100)))
-    store.claim(rec.run_id)
+    store.claim(rec.run_id)  # atomic: a second resume of the same run stops here
+    try:
+        scenario = scenarios.from_text(rec.scenario_text, f"run {rec.run_id}")
+        options = dict(rec.options)
+        collector = store.load_collector(rec.run_id, int(options.get("series_cap", 100)))
+    except BaseException:
+        store.mark_incomplete(rec.run_id)
+        raise
     return _execute(scenario, rec.scenario_text, rec.scenario_hash, rec.seed, rec.replications, rec.confidence,
                     options, collector, resolve_model(options.get("model")), executor, workers, scheduler,
                     progress, store, rec.run_id)
@@ -217,9 +224,11 @@ def _execute(
         flush()
     except KeyboardInterrupt:
         cancel = True
-        flush()
-        if store is not None and run_id is not None:
-            store.mark_incomplete(run_id)
+        with _deaf_to_ctrl_c():  # a second Ctrl-C must not cut the clean-up (and lose the resume hint)
+            ex.close(cancel=True)  # stop the workers first (shared executors too): the command is stopping
+            flush()
+            if store is not None and run_id is not None:
+                store.mark_incomplete(run_id)
         raise RunInterrupted(run_id, collector.count, target) from None
     except BaseException:
         cancel = True
@@ -240,6 +249,19 @@ def _execute(
     if store is not None and run_id is not None:
         store.complete(run_id, result)
     return result
+
+
+@contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """Ignore further Ctrl-C for the second or so that stopping takes (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _next_target(

@@ -148,11 +148,14 @@ def _decode(blob: bytes) -> np.ndarray:
 class Store:
     """The SQLite results store (default ``reports/peacesim.db``)."""
 
-    def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
+    def __init__(self, path: str | Path = DEFAULT_PATH, readonly: bool = False) -> None:
+        """Open the store; ``readonly`` for commands that only read (works on read-only files and disks)."""
         self.path = Path(path)
-        self._db = connect(self.path, _SCHEMA, "the results store")
-        with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self.readonly = readonly
+        self._db = connect(self.path, _SCHEMA, "the results store", readonly=readonly)
+        if not readonly:
+            with self._tx() as db:
+                db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self._db.close()
@@ -214,9 +217,28 @@ class Store:
             db.executemany("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?)", metrics)
             db.executemany("INSERT OR REPLACE INTO replication_series VALUES (?, ?, ?, ?)", series)
 
-    def claim(self, run_id: str) -> None:
-        """Mark a run as being worked on by this process (used when resuming)."""
+    def claim(self, run_id: str, *, reopen: bool = False) -> None:
+        """Mark a run as being worked on by this process (used when resuming).
+
+        With ``reopen``, a complete run may be claimed too, to add replications to it (a sizing
+        extends the run of a value it tries again).
+
+        Atomic: the check that no live process works on the run and the update are one write
+        transaction, so of two ``--resume`` of one run at once, exactly one goes ahead.
+
+        Raises:
+            StoreError: the run is complete, or another live process is running it.
+        """
         with self._tx() as db:
+            row = db.execute("SELECT status, host, pid FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no run {run_id!r}; list runs with: peacesim runs")
+            status, host, pid = row
+            if status == "complete" and not reopen:
+                raise StoreError(f"run {run_id} is already complete")
+            if status == "running" and process_alive(host, pid) and (host, pid) != here():
+                raise StoreError(f"run {run_id} is being run by another process (pid {pid} on {host}); "
+                                 "cannot resume it twice")
             db.execute(
                 "UPDATE runs SET status = 'running', host = ?, pid = ?, ended = NULL WHERE run_id = ?",
                 (*here(), run_id),

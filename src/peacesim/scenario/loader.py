@@ -31,6 +31,8 @@ from .uncertain import Space, extract, realise
 
 #: Longest chain of ``extends`` followed before giving up.
 MAX_EXTENDS_DEPTH = 20
+#: A folder holding one of these is a project root: ``extends`` may not leave it.
+PROJECT_MARKERS = (".git", "pyproject.toml", "seeds/claims.yaml")
 
 Overrides = Mapping[str, Any] | Iterable[str]
 #: ``{glob: factor}`` or ``["glob=FACTOR", ...]`` as typed after ``--scale``.
@@ -77,8 +79,12 @@ def list_variants(path: Path | str) -> list[str]:
     return list(variants.value) if variants is not None and variants.is_map else []
 
 
-def load_tree(path: Path | str, _chain: tuple[Path, ...] = ()) -> Node:
-    """The file's data merged over its ``extends`` parents, recursively (not yet validated)."""
+def load_tree(path: Path | str, _chain: tuple[Path, ...] = (), _root: Path | None = None) -> Node:
+    """The file's data merged over its ``extends`` parents, recursively (not yet validated).
+
+    ``extends`` must be a relative path that stays inside the scenario's project (see
+    :func:`project_root`); the parent's content is never echoed in an error.
+    """
     path = Path(path)
     tree = yamlsafe.load_file(_shown(path))
     ext = tree.value.pop("extends", None)
@@ -88,7 +94,15 @@ def load_tree(path: Path | str, _chain: tuple[Path, ...] = ()) -> Node:
     located = {"file": where.file, "line": where.line, "column": where.column, "path": "extends"}
     if not isinstance(ext.value, str) or not ext.value.strip():
         raise ScenarioError(Problem("extends must name a scenario file (a relative path)", got=show(to_plain(ext)), **located))
-    parent = (path.parent / ext.value).resolve()
+    root = _root or project_root(path)
+    written = ext.value
+    if Path(written).is_absolute() or written.startswith("~") or "\x00" in written:
+        raise ScenarioError(Problem("extends must be a relative path (from this file's folder), not an absolute one",
+                                    got=show(written), **located))
+    parent = (path.parent / written).resolve()
+    if not parent.is_relative_to(root):
+        raise ScenarioError(Problem(f"extends leaves the project folder {root}; parents must be inside it",
+                                    got=show(written), **located))
     chain = (*_chain, path.resolve())
     if parent in chain:
         names = " -> ".join(str(p.name) for p in (*chain[chain.index(parent):], parent))
@@ -96,9 +110,22 @@ def load_tree(path: Path | str, _chain: tuple[Path, ...] = ()) -> Node:
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise ScenarioError(Problem(f"extends chain longer than {MAX_EXTENDS_DEPTH} files", **located))
     if not parent.is_file():
-        what = "is a directory" if parent.is_dir() else "not found"
+        what = "is a directory" if parent.is_dir() else "not found" if not parent.exists() else "not a regular file"
         raise ScenarioError(Problem(f"parent scenario {what}: {_shown(parent)}", **located))
-    return merge(load_tree(parent, chain), tree)
+    return merge(load_tree(parent, chain, root), tree)
+
+
+def project_root(path: Path) -> Path:
+    """The folder a scenario's ``extends`` chain must stay in.
+
+    The nearest folder at or above the scenario holding ``.git``, ``pyproject.toml`` or
+    ``seeds/claims.yaml``; without one, the scenario's own folder.
+    """
+    here = path.resolve().parent
+    for folder in (here, *here.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return here
 
 
 def _shown(path: Path) -> Path:
@@ -141,6 +168,8 @@ def validate_explorable(tree: Node, variant: str | None = None) -> tuple[Scenari
     leaves the schema's limits is refused here, located at the range, not half-way through an exploration.
     """
     full, space = extract(tree, Scenario, strict=variant is None)
+    if full is not tree:  # keep where the variant's removals are, to report dangling references there
+        full.variant_edits = getattr(tree, "variant_edits", [])  # type: ignore[attr-defined]
     if not space:
         return _validate(full, variant), space, full
     scenario = _validate(realise(full, space, space.points()), variant)
@@ -182,17 +211,45 @@ def validate_plain(tree: Node, variant: str | None = None) -> Scenario:
 
 def _validate(tree: Node, variant: str | None) -> Scenario:
     try:
-        return Scenario.model_validate(to_plain(tree))
+        return Scenario.model_validate(to_plain(tree), strict=True)  # no "180", true or 1.5 for a count
     except ValidationError as err:
         problems = problems_from(err, tree, Scenario)
         if variant is not None:
-            problems = [_in_variant(p, variant) for p in problems]
+            edits: list[tuple[str, Origin]] = getattr(tree, "variant_edits", [])
+            problems = [_at_edit(_in_variant(p, variant), edits) for p in problems]
         raise ScenarioError(sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))) from None
 
 
 def _in_variant(p: Problem, variant: str) -> Problem:
     """Say which variant a problem was found in (values set by the variant already say so)."""
     return p if p.hint else Problem(p.message, p.file, p.line, p.column, p.path, p.got, f"in variant {variant!r}")
+
+
+def _at_edit(p: Problem, edits: list[tuple[str, Origin]]) -> Problem:
+    """Report a dangling reference at the variant entry that removed or renamed the id it names."""
+    if (p.hint or "").startswith("set by"):
+        return p
+    for old_id, where in edits:
+        if f"'{old_id}'" in p.message:
+            hint = f"{p.hint}; the reference is at {p.file}:{p.line}" if p.file else p.hint
+            return Problem(p.message, where.file, where.line, where.column, p.path, p.got, hint)
+    return p
+
+
+def _removed_ids(node: Node) -> list[tuple[str, Origin]]:
+    """(id, origin) for each ``remove:`` entry and each ``set`` of an ``.id`` in a variant."""
+    out = []
+    remove, set_ = node.get("remove"), node.get("set")
+    for item in (remove.value if remove is not None and remove.is_list else []):
+        if isinstance(item.value, str):
+            segments = parse_path(item.value)
+            if segments and isinstance(segments[-1], str):
+                out.append((segments[-1], item.origin))
+    for key, value in (set_.value.items() if set_ is not None and set_.is_map else []):
+        segments = parse_path(key)
+        if len(segments) >= 2 and segments[-1] == "id" and isinstance(segments[-2], str):
+            out.append((segments[-2], value.key_origin or value.origin))
+    return out
 
 
 def _apply_variant(tree: Node, name: str) -> None:
@@ -206,10 +263,11 @@ def _apply_variant(tree: Node, name: str) -> None:
     assert variants is not None
     node = variants.value[name]
     try:
-        Variant.model_validate(to_plain(node))
+        Variant.model_validate(to_plain(node), strict=True)
     except ValidationError as err:
         raise ScenarioError(problems_from(err, tree, Scenario, prefix=("variants", name))) from None
     via = f"variant {name}"
+    tree.variant_edits = _removed_ids(node)  # type: ignore[attr-defined]
     for item in (node.get("remove").value if node.get("remove") else []):
         _edit(item, name, lambda: remove_node(tree, parse_path(item.value), Scenario))
     for key, items in (node.get("append").value.items() if node.get("append") else []):
@@ -258,6 +316,9 @@ def _override_nodes(overrides: Overrides) -> list[tuple[str, Node]]:
     """``(key path, value node)`` pairs from a mapping or from ``KEY.PATH=VALUE`` strings."""
     origin = Origin("--set", via="--set")
     if isinstance(overrides, Mapping):
+        for k, v in overrides.items():
+            if _depth(v) > yamlsafe.MAX_DEPTH:
+                raise ScenarioError(Problem(f"nested more than {yamlsafe.MAX_DEPTH} levels deep", file="--set", path=str(k)))
         return [(str(k), from_plain(v, origin)) for k, v in overrides.items()]
     out = []
     for text in overrides:
@@ -271,6 +332,19 @@ def _override_nodes(overrides: Overrides) -> list[tuple[str, Node]]:
         value = to_plain(parsed) if parsed is not None else None
         out.append((key.strip(), from_plain(value, origin)))
     return out
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of plain data, without recursion (API overrides may come from anywhere)."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (dict, list, tuple)):
+            deepest = max(deepest, depth + 1)
+            if deepest > yamlsafe.MAX_DEPTH:
+                break
+            todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def canonical_data(scenario: Scenario) -> dict[str, Any]:
