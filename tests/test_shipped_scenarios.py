@@ -334,12 +334,15 @@ MIN_EVENTS = 1_000
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_one_replication_stays_within_its_work_budget(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
-    """A deterministic cost (events per replication) within budget; metrics come out finite."""
+    """A deterministic cost (events per replication) within budget and within a factor of three of the
+    work estimate ``run`` checks before it starts; metrics come out finite."""
+    from peacesim.experiment.budget import estimate
     from peacesim.model import simulate
 
     scenario = loaded[case]
     result = simulate(scenario, np.random.SeedSequence(scenario.metadata.seed))
     assert MIN_EVENTS <= result.events <= MAX_EVENTS, result.events
+    assert result.events <= 3 * estimate(scenario).events, (result.events, estimate(scenario).describe())
     for name in ("coverage_mean", "troops_deployed_mean", "incidents", "threats", "leakers"):
         assert math.isfinite(result.metrics[name]), name
     assert 0.0 <= result.metrics["coverage_mean"] <= 1.0
