@@ -72,6 +72,8 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
 
     runs = [comparison.reference, *comparison.others]
     names = tables.select_metrics({m for r in runs for m in r.summary}, patterns, all_metrics)
+    if not patterns and not all_metrics:
+        names = sorted([*names, *tables.windowed_changes(comparison)], key=tables.sort_key)
     columns = shutil.get_terminal_size().columns
     echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
