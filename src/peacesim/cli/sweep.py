@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from peacesim.experiment.sweep import SweepResult
 
 #: Metrics shown (table and charts) when --metric is not given, when the model reports them.
-DEFAULT_METRICS = ("coverage_mean", "presence_share", "response_time_mean_hours", "leakers")
+DEFAULT_METRICS = ("coverage_mean", "troops_in_theatre_min", "time_to_answer_capped_mean_hours", "missiles_leaked_defended")
 
 
 @click.command("sweep")
