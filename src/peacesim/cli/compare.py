@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @click.option("--metric", "metrics", multiple=True, metavar="M",
               help="Print this metric (repeatable; patterns like 'leakers.*'). Default: the headline metrics.")
 @click.option("--all-metrics", is_flag=True, help="Print every metric (compare.csv always has every metric).")
-@click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/).")
+@click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/compare-<run ids>/).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="With FILE: replications per run.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="With FILE: root seed shared by all runs.")
 @click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
@@ -74,7 +74,7 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
     if out is not None:
         folder = outputs.check_out_dir(Path(out), explicit=True)
     else:
-        folder = outputs.check_out_dir(outputs.REPORTS / outputs.safe_component(ref.scenario_name), explicit=False)
+        folder = outputs.check_out_dir(outputs.comparison_folder(comparison), explicit=False)
     click.echo(f"\ncomparison: {outputs.write_comparison(comparison, folder)}")
     _charts(comparison, folder)
 

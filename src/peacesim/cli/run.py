@@ -76,34 +76,44 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
     echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
 
-def out_path(out: str | None, scenario: str, variant: str | None, variant_subdir: bool) -> Path:
-    """Where a run's files go: ``--out`` (variants in sub-folders) or ``reports/<scenario>/[<variant>/]``."""
+def out_path(out: str | None, result: RunResult, group: Path | None = None) -> Path:
+    """Where a run's files go: in its group's folder for a variant; else ``--out`` or its own folder.
+
+    Without ``--out`` that is ``reports/<scenario>/<run-id>/``, so no run overwrites another's files.
+    """
+    from peacesim.experiment import outputs
+
+    if group is not None:
+        return group / outputs.safe_component(result.variant or "base")
+    if out is not None:
+        if not out.strip():
+            raise UsageError("--out is empty; give a folder name, e.g. --out results")
+        return Path(out)
+    return outputs.run_folder(result.scenario_name, result.run_id or "memory")
+
+
+def check_outputs(out: str | None, scenarios: list[str]) -> None:
+    """Check where the runs' files will go before the first replication (a bad --out fails at once)."""
     from peacesim.experiment import outputs
 
     if out is not None:
         if not out.strip():
             raise UsageError("--out is empty; give a folder name, e.g. --out results")
-        path = Path(out)
-        return path / outputs.safe_component(variant) if variant_subdir and variant else path
-    base = outputs.REPORTS / outputs.safe_component(scenario)
-    return base / outputs.safe_component(variant) if variant else base
+        outputs.check_out_dir(Path(out), explicit=True, replaces=True)
+        return
+    for scenario in scenarios:  # the run's own folder does not exist yet: check its parent takes it
+        outputs.check_out_dir(outputs.REPORTS / outputs.safe_component(scenario) / "new-run", explicit=False, replaces=True)
 
 
-def check_outputs(out: str | None, runs: list[tuple[str, str | None]]) -> None:
-    """Check every run's output folder before the first replication (a bad --out fails at once)."""
+def write_outputs(result: RunResult, out: str | None, group: Path | None = None) -> Path:
+    """Write the run's files (see :func:`out_path`); a run of its own also becomes the scenario's ``latest``."""
     from peacesim.experiment import outputs
 
-    for scenario, variant in runs:
-        outputs.check_out_dir(out_path(out, scenario, variant, len(runs) > 1), explicit=out is not None, replaces=True)
-
-
-def write_outputs(result: RunResult, out: str | None, variant_subdir: bool) -> Path:
-    """Write the run's files to ``--out`` (variants in sub-folders) or ``reports/<scenario>/...``."""
-    from peacesim.experiment import outputs
-
-    path = out_path(out, result.scenario_name, result.variant, variant_subdir)
+    path = out_path(out, result, group)
     path = outputs.check_out_dir(path, explicit=out is not None, replaces=True)
     outputs.write_run(result, path)
+    if out is None and group is None:
+        outputs.write_latest(path)
     return path
 
 
@@ -169,7 +179,7 @@ def command_line() -> str:
               help="Also report every windowed metric over days START to END, as name[START,END] (repeatable).")
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR",
               help="Multiply every value the (glob) key path matches by FACTOR (repeatable; before --set).")
-@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/).")
+@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/<run-id>/, variants inside).")
 @click.option("--resume", metavar="RUN_ID", help="Finish an interrupted run: only its missing replications.")
 @click.option("--precision", metavar="METRIC=REL", help="Add replications until METRIC's CI half-width <= REL*|mean|.")
 @click.option("--max-replications", type=click.IntRange(min=1), help="Cap for --precision (default 1000).")
@@ -215,12 +225,12 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
 
         if resume:
             rec = store.get_run(resume)
-            check_outputs(out, [(rec.scenario, rec.variant)])
+            check_outputs(out, [rec.scenario])
             ex = make_executor(executor, workers, scheduler)
             try:
                 with progress_bar(rec.label, quiet) as bar:
                     results.append(runner.resume(store, rec.run_id, executor=ex, progress=bar))
-                _after_run(results[-1], out, False, show)
+                _after_run(results[-1], out, None, show)
             finally:
                 ex.close()
         else:
@@ -233,10 +243,12 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             loaded += [scenarios.load(file, v, overrides, scales) for v in names]  # validate all before running any
             check_claims(file, [None, *names], overrides)
             check_work(loaded, replications, allow_large)
-            check_outputs(out, [(sc.metadata.name, sc.metadata.variant) for sc in loaded])
+            check_outputs(out, [loaded[0].metadata.name])
             root = seed if seed is not None else loaded[0].metadata.seed
             group = secrets.token_hex(4) if len(loaded) > 1 else None
+            typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
             ex = make_executor(executor, workers, scheduler)
+            folder: Path | None = None
             try:
                 for i, sc in enumerate(loaded):
                     label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
@@ -244,8 +256,9 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
                         results.append(runner.replicate(
                             sc, replications=replications, seed=root, executor=ex, progress=bar,
                             confidence=confidence, simulate=simulate, store=store, precision=rule,
-                            max_replications=max_replications, command=cmd, group_id=group))
-                    _after_run(results[-1], out, len(loaded) > 1, show, brief=i > 0)
+                            max_replications=max_replications, command=cmd, group_id=group, overrides=typed))
+                    path = _after_run(results[-1], out, folder, show, brief=i > 0)
+                    folder = folder or path
             finally:
                 ex.close()
     except runner.RunInterrupted as e:
@@ -311,9 +324,9 @@ class Show:
     all_metrics: bool = False
 
 
-def _after_run(result: RunResult, out: str | None, several: bool, show: Show, brief: bool = False) -> None:
-    """Write the run's files and summarise it: a table, or one line for a variant (``brief``)."""
-    path = write_outputs(result, out, several)
+def _after_run(result: RunResult, out: str | None, group: Path | None, show: Show, brief: bool = False) -> Path:
+    """Write the run's files (a variant's into its ``group`` folder) and summarise it: a table, or one line."""
+    path = write_outputs(result, out, group)
     result.extra["out_dir"] = str(path)
     if brief:
         from .tables import variant_line
@@ -331,3 +344,4 @@ def _after_run(result: RunResult, out: str | None, several: bool, show: Show, br
                    f"after {result.replications} replications")
     if not brief:
         click.echo(f"  written to {path}")
+    return path

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def run_label(scenario: str, variant: str | None, overrides: tuple[str, ...] | list[str] = ()) -> str:
+    """The label runs are shown and filed under: ``baseline``, ``baseline:two_deep``, ``baseline+set``."""
+    name = f"{scenario}:{variant}" if variant else scenario
+    return name + "+set" if overrides else name
+
+
 @dataclass(frozen=True)
 class MetricSummary:
     """One metric over the replications of a run. ``n`` counts replications where it was defined."""
@@ -59,10 +65,13 @@ class RunResult:
     run_id: str | None = None
     confidence: float = 0.95
     extra: dict[str, object] = field(default_factory=dict)
+    #: ``--set``/``--scale`` the run was made with, as typed (``"--set forces.uk.tour_days=120"``).
+    overrides: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
-        return f"{self.scenario_name}:{self.variant}" if self.variant else self.scenario_name
+        """``scenario[:variant][+set]``: what was run, with ``+set`` when it was changed by overrides."""
+        return run_label(self.scenario_name, self.variant, self.overrides)
 
     def rows(self) -> list[dict[str, object]]:
         """One tidy-wide row per replication: identity (run, scenario, variant, seed, replication), then metrics."""

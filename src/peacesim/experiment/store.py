@@ -31,7 +31,7 @@ import numpy as np
 from ..errors import StoreError
 from .collect import Collector
 from .executors import RepOutput
-from .results import RunResult, SeriesBand
+from .results import RunResult, SeriesBand, run_label
 from .sqlite import connect, here, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
@@ -114,8 +114,13 @@ class RunRecord:
     stored_status: str = field(default="", repr=False)
 
     @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set``/``--scale`` the run was made with, as typed."""
+        return tuple(str(o) for o in self.options.get("overrides") or ())
+
+    @property
     def label(self) -> str:
-        return f"{self.scenario}:{self.variant}" if self.variant else self.scenario
+        return run_label(self.scenario, self.variant, self.overrides)
 
 
 def versions() -> dict[str, str]:
@@ -343,6 +348,7 @@ class Store:
             confidence=rec.confidence, scenario_text=rec.scenario_text, scenario_hash=rec.scenario_hash,
             run_id=rec.run_id,
         )
+        result.overrides = rec.overrides
         if rec.status == "complete":
             result.series = self._bands(rec.run_id)
             result.extra["series_replications"] = min(rec.replications, cap)
