@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import UsageError
 
+from .jsonout import json_output
 from .run import DEFAULT_DB, check_work, command_line, open_store, print_comparison, print_summary, progress_bar
 from .tables import select_metrics, variant_line
 
@@ -36,10 +37,11 @@ if TYPE_CHECKING:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--allow-large", is_flag=True, help="With FILE: run even above the work estimate's ceiling.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION")
+@json_output("compare")
 def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, reference: str | None,
             metrics: tuple[str, ...], all_metrics: bool, out: str | None, replications: int | None, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, confidence: float, db: str, quiet: bool,
-            allow_large: bool, model: str | None) -> None:
+            allow_large: bool, model: str | None, as_json: bool = False) -> dict[str, Any]:
     """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
     from peacesim.experiment import outputs
     from peacesim.experiment.compare import common_random_numbers, compare
@@ -77,6 +79,9 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
         folder = outputs.check_out_dir(outputs.comparison_folder(comparison), explicit=False)
     click.echo(f"\ncomparison: {outputs.write_comparison(comparison, folder)}")
     _charts(comparison, folder)
+    from peacesim.experiment.documents import comparison_doc, run_doc
+
+    return {"folder": str(folder), "runs": [run_doc(r) for r in results], "comparison": comparison_doc(comparison)}
 
 
 def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: bool, replications: int | None,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import ReportError, UsageError
+from peacesim.experiment.documents import plain
 
+from .jsonout import json_output
 from .run import DEFAULT_DB, command_line, progress_bar
 from .tables import fmt
 
@@ -46,9 +48,10 @@ ROUGH_BELOW = 64
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context
+@json_output("explore")
 def command(ctx: click.Context, file: str | None, variant: str | None, samples: int, sampler: str, replications: int | None,
             target_texts: tuple[str, ...], seed: int | None, executor: str, workers: int | None, scheduler: str | None,
-            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, model: str | None) -> None:
+            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
     """Draw the uncertain values of FILE over their ranges, replicate each point, and say how likely TARGET is met.
 
     \b
@@ -63,8 +66,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
 
     if list_:
         with Store(db) as store:
-            _print_list(explore.list_explorations(store))
-        return
+            items = explore.list_explorations(store)
+            _print_list(items)
+        return {"explorations": [{k: plain(v) for k, v in item.items()} for item in items]}
     if resume and (file or variant or replications or seed is not None or target_texts):
         raise UsageError("--resume EXPLORE_ID takes the exploration's own scenario, design and targets; drop FILE and options")
     if not resume and not file:
@@ -102,6 +106,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
     written = [_write_points(answers, out_dir / "points.csv")]
     written += _charts(answers, boxes, out_dir)
     click.echo(f"\nwritten to {out_dir}: " + ", ".join(p.name for p in written))
+    from peacesim.experiment.documents import explore_doc as to_doc
+
+    return {**to_doc(answers, boxes), "folder": str(out_dir), "written": [str(p) for p in written]}
 
 
 def _sampler_text(sampler: str) -> str:

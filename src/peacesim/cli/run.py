@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import UsageError
+
+from .jsonout import json_output
 
 if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, RunResult
@@ -130,15 +132,16 @@ def open_store(db: str, readonly: bool = False) -> Store:
     return Store(db, readonly=readonly)
 
 
-def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison | None, command: str) -> None:
+def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison | None, command: str) -> Path | None:
     """Call the report writer if the report package provides it; otherwise say it was skipped."""
     try:
         from peacesim.report import write_report
     except ImportError:
         click.echo("report skipped: peacesim.report.write_report is not available in this build", err=True)
-        return
+        return None
     path = write_report(results, out_dir, comparison=comparison, command=command)
     click.echo(f"report: {path}")
+    return Path(path)
 
 
 def window_override(scenario: Scenario, windows: Sequence[str]) -> str:
@@ -195,12 +198,14 @@ def command_line() -> str:
 @click.option("--allow-large", is_flag=True,
               help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@json_output("run")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], windows: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None,
             precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None) -> None:
+            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None,
+            as_json: bool = False) -> dict[str, Any]:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
 
@@ -280,14 +285,20 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         comparison = compare(results[0], results[1:], confidence)
         print_comparison(comparison, metrics, all_metrics)
         click.echo(f"\ncomparison: {outputs.write_comparison(comparison, base_dir)}")
+    traces: list[str] = []
     if trace_index is not None:
         from peacesim.experiment.trace import write_trace
 
         for r in results:
             sc = scenarios.from_text(r.scenario_text, f"run {r.run_id}")
-            click.echo(f"trace: {write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))}")
-    if report:
-        maybe_report(results, base_dir, comparison, cmd)
+            traces.append(str(write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))))
+            click.echo(f"trace: {traces[-1]}")
+    written = maybe_report(results, base_dir, comparison, cmd) if report else None
+    from peacesim.experiment.documents import comparison_doc, run_doc
+
+    return {"folder": str(base_dir), "runs": [run_doc(r, str(r.extra["out_dir"])) for r in results],
+            "comparison": comparison_doc(comparison) if comparison is not None else None,
+            "report": None if written is None else str(written), "traces": traces}
 
 
 def check_claims(file: str, variants: list[str | None], overrides: list[str]) -> None:

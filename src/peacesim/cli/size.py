@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from peacesim.errors import ReportError, UsageError
+from peacesim.experiment.documents import plain
 
+from .jsonout import json_output
 from .run import DEFAULT_DB, command_line
 
 if TYPE_CHECKING:
@@ -51,11 +53,12 @@ if TYPE_CHECKING:
 @click.option("--quiet", "-q", is_flag=True, help="No line per value tried while searching.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context
+@json_output("size")
 def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], target: str | None, confidence: float,
             step: float | None, integer: bool, variant: str | None, sets: tuple[str, ...], scales: tuple[str, ...],
             replications: int, first: int, level: float, method: str, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, out: str | None, resume: str | None, list_: bool, db: str,
-            quiet: bool, model: str | None) -> None:
+            quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
     """Find the smallest value of a key path of FILE for which TARGET is met with P >= CONFIDENCE.
 
     \b
@@ -72,8 +75,9 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
 
     if list_:
         with Store(db) as store:
-            _print_list(sz.list_sizings(store))
-        return
+            items = sz.list_sizings(store)
+            _print_list(items)
+        return {"sizings": [{k: plain(v) for k, v in item.items()} for item in items]}
     if resume and (file or varies or target or variant or sets or scales or seed is not None):
         raise UsageError("--resume SIZING_ID takes the sizing's own scenario and question; drop FILE, --vary and --target")
     if not resume:
@@ -109,6 +113,9 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
     out_dir = _out_dir(result, out)
     written = [_write_csv(result, out_dir / "sizing.csv"), *_charts(result, out_dir)]
     click.echo(f"\nwritten to {out_dir}: " + ", ".join(p.name for p in written))
+    from peacesim.experiment.documents import sizing_doc as to_doc
+
+    return {**to_doc(result), "folder": str(out_dir), "written": [str(p) for p in written]}
 
 
 def answer_text(answer: Answer, path: str, confidence: float) -> str:

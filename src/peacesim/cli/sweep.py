@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import ReportError, UsageError
+from peacesim.experiment.documents import plain
 
+from .jsonout import json_output
 from .run import DEFAULT_DB, command_line, open_store, progress_bar
 from .tables import fmt
 
@@ -45,10 +47,11 @@ DEFAULT_METRICS = ("coverage_mean", "presence_share", "response_time_mean_hours"
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context
+@json_output("sweep")
 def command(ctx: click.Context, file: str | None, variant: str | None, params: tuple[str, ...], lhs: int | None,
             oat: bool, replications: int | None, seed: int | None, executor: str, workers: int | None,
             scheduler: str | None, metrics: tuple[str, ...], confidence: float, out: str | None,
-            resume: str | None, list_: bool, db: str, quiet: bool, model: str | None) -> None:
+            resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
     """Sweep parameters of FILE: a grid (default), --lhs N or --oat; store every point as a run.
 
     \b
@@ -65,8 +68,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
 
     if list_:
         with open_store(db) as store:
-            _print_list(sweeps.list_sweeps(store))
-        return
+            items = sweeps.list_sweeps(store)
+            _print_list(items)
+        return {"sweeps": [{k: plain(v) for k, v in item.items()} for item in items]}
     if resume and (file or params or lhs or oat or variant or replications or seed is not None):
         raise UsageError("--resume SWEEP_ID takes the sweep's own scenario and design; drop FILE, --param and design options")
     if not resume:
@@ -107,6 +111,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
     written = [sweeps.write_csv(result, out_dir / "sweep.csv")]
     written += _charts(result, shown, out_dir)
     click.echo(f"\nwritten to {out_dir}: " + ", ".join(p.name for p in written))
+    from peacesim.experiment.documents import sweep_doc as to_doc
+
+    return {**to_doc(result), "folder": str(out_dir), "written": [str(p) for p in written]}
 
 
 def _mode_text(mode: str) -> str:
