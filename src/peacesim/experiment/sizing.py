@@ -402,7 +402,7 @@ class _Session:
             except StoreError:
                 rec = None  # deleted from the store: run the probe again
             if rec is not None:
-                self.store.claim(rec.run_id)
+                self.store.claim(rec.run_id, reopen=True)  # a value tried again gets more replications
                 return self.store.load_collector(rec.run_id, 0)
         s = self.sizing
         new = self.store.create_run(

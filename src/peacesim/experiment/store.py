@@ -222,8 +222,11 @@ class Store:
             db.executemany("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?)", metrics)
             db.executemany("INSERT OR REPLACE INTO replication_series VALUES (?, ?, ?, ?)", series)
 
-    def claim(self, run_id: str) -> None:
+    def claim(self, run_id: str, *, reopen: bool = False) -> None:
         """Mark a run as being worked on by this process (used when resuming).
+
+        With ``reopen``, a complete run may be claimed too, to add replications to it (a sizing
+        extends the run of a value it tries again).
 
         Atomic: the check that no live process works on the run and the update are one write
         transaction, so of two ``--resume`` of one run at once, exactly one goes ahead.
@@ -236,7 +239,7 @@ class Store:
             if row is None:
                 raise StoreError(f"{self.path}: no run {run_id!r}; list runs with: peacesim runs")
             status, host, pid = row
-            if status == "complete":
+            if status == "complete" and not reopen:
                 raise StoreError(f"run {run_id} is already complete")
             if status == "running" and process_alive(host, pid) and (host, pid) != here():
                 raise StoreError(f"run {run_id} is being run by another process (pid {pid} on {host}); "

@@ -168,6 +168,8 @@ def validate_explorable(tree: Node, variant: str | None = None) -> tuple[Scenari
     leaves the schema's limits is refused here, located at the range, not half-way through an exploration.
     """
     full, space = extract(tree, Scenario, strict=variant is None)
+    if full is not tree:  # keep where the variant's removals are, to report dangling references there
+        full.variant_edits = getattr(tree, "variant_edits", [])  # type: ignore[attr-defined]
     if not space:
         return _validate(full, variant), space, full
     scenario = _validate(realise(full, space, space.points()), variant)
