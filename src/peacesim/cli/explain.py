@@ -7,12 +7,13 @@ from typing import Any
 
 import click
 
+from . import complete
 from .jsonout import json_output
 
 
 @click.command("explain")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--variant", "variant", default=None, help="Explain this variant instead of the base.")
+@click.option("--variant", "variant", default=None, help="Explain this variant instead of the base.", shell_complete=complete.variants)
 @click.option("--diff", "diff", is_flag=True, help="List what the variant (default: every variant) changes vs the base.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE", help="Override a value (repeatable).")
 @json_output("explain")

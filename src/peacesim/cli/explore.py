@@ -16,8 +16,9 @@ import click
 from peacesim.errors import ReportError, UsageError
 from peacesim.experiment.documents import plain
 
+from . import complete
 from .jsonout import json_output
-from .run import DEFAULT_DB, command_line, progress_bar
+from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default, progress_bar
 from .tables import fmt
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ ROUGH_BELOW = 64
 
 @click.command("explore")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--variant", metavar="NAME", help="Explore around this variant instead of the base scenario.")
+@click.option("--variant", metavar="NAME", help="Explore around this variant instead of the base scenario.", shell_complete=complete.variants)
 @click.option("--samples", type=click.IntRange(min=2), default=100, show_default=True,
               help="Points (Latin hypercube), or base points N of the Sobol' design (N (d + 2) points, N a power of 2).")
 @click.option("--sampler", type=click.Choice(["lhs", "sobol"]), default="lhs", show_default=True,
@@ -44,7 +45,7 @@ ROUGH_BELOW = 64
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/explore-<id>/).")
 @click.option("--resume", metavar="EXPLORE_ID", help="Finish an interrupted exploration; finished points are not rerun.")
 @click.option("--list", "list_", is_flag=True, help="List the explorations in the results store.")
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context

@@ -18,6 +18,7 @@ import click
 
 from peacesim.errors import UsageError
 
+from . import complete
 from .jsonout import json_output
 
 if TYPE_CHECKING:
@@ -26,6 +27,45 @@ if TYPE_CHECKING:
     from peacesim.scenario.schema import Scenario
 
 DEFAULT_DB = "reports/peacesim.db"
+#: Environment variable naming the results store when --db is not given.
+DB_ENV = "PEACESIM_DB"
+DB_HELP = "Results store (default: $PEACESIM_DB, else the reports/peacesim.db of the scenario's project, else of the working folder)."
+
+
+def resolve_db(db: str | None, scenario_file: str | None = None) -> str:
+    """The results store to use: ``--db``, else ``$PEACESIM_DB``, else the store of the scenario's project
+    (the nearest folder above the scenario file that holds ``reports/peacesim.db``), else ``reports/peacesim.db``
+    in the working folder. So a notebook or script in another folder finds the project's runs."""
+    import os
+
+    if db:
+        return db
+    if os.environ.get(DB_ENV):
+        return os.environ[DB_ENV]
+    if scenario_file:
+        try:
+            for folder in Path(scenario_file).resolve().parents:
+                if (folder / DEFAULT_DB).is_file():
+                    return DEFAULT_DB if folder == Path.cwd().resolve() else str(folder / DEFAULT_DB)
+        except OSError:
+            pass
+    return DEFAULT_DB
+
+
+def db_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--db`` callback: fills in the default when the command's scenario FILE is known."""
+    if value:
+        return value
+    file = ctx.params.get("file") or ctx.params.get("files") or ctx.params.get("targets")
+    if isinstance(file, (tuple, list)):
+        file = next((str(f) for f in file if Path(str(f)).is_file()), None)
+    return resolve_db(None, str(file) if file else None)
+
+
+def complete_db(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
 
 
 @contextmanager
@@ -170,7 +210,7 @@ def command_line() -> str:
 
 @click.command("run")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--variant", "variants", multiple=True, metavar="NAME", help="Run this variant too (repeatable); the base always runs.")
+@click.option("--variant", "variants", multiple=True, metavar="NAME", help="Run this variant too (repeatable); the base always runs.", shell_complete=complete.variants)
 @click.option("--all-variants", is_flag=True, help="Run the base and every variant, with common random numbers.")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="Replications (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed (default: the scenario's).")
@@ -183,12 +223,12 @@ def command_line() -> str:
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR",
               help="Multiply every value the (glob) key path matches by FACTOR (repeatable; before --set).")
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/<run-id>/, variants inside).")
-@click.option("--resume", metavar="RUN_ID", help="Finish an interrupted run: only its missing replications.")
+@click.option("--resume", metavar="RUN_ID", shell_complete=complete.run_ids, help="Finish an interrupted run: only its missing replications.")
 @click.option("--precision", metavar="METRIC=REL", help="Add replications until METRIC's CI half-width <= REL*|mean|.")
 @click.option("--max-replications", type=click.IntRange(min=1), help="Cap for --precision (default 1000).")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
-@click.option("--metric", "metrics", multiple=True, metavar="M",
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
+@click.option("--metric", "metrics", multiple=True, metavar="M", shell_complete=complete.metrics,
               help="Print this metric (repeatable; patterns like 'leakers.*'). Default: the headline metrics.")
 @click.option("--all-metrics", is_flag=True, help="Print every metric (the files always have every metric).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")

@@ -7,13 +7,13 @@ from typing import Any
 import click
 
 from .jsonout import json_output
-from .run import DEFAULT_DB
+from .run import DB_HELP, complete_db, db_default
 
 
 @click.command("runs")
 @click.option("--scenario", metavar="NAME", help="Only runs of this scenario.")
 @click.option("--status", type=click.Choice(["running", "incomplete", "complete"]), help="Only runs in this status.")
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @json_output("runs")
 def command(scenario: str | None, status: str | None, db: str, as_json: bool = False) -> dict[str, Any]:
     """List stored runs: id, scenario:variant, seed, replications done/asked, status, start."""

@@ -16,8 +16,9 @@ import click
 from peacesim.errors import ReportError, UsageError
 from peacesim.experiment.documents import plain
 
+from . import complete
 from .jsonout import json_output
-from .run import DEFAULT_DB, command_line
+from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default
 
 if TYPE_CHECKING:
     from peacesim.experiment.sizing import Answer, SizingResult
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
               help="Required probability that the target is met.")
 @click.option("--step", type=click.FloatRange(min=0, min_open=True), help="Resolution of the searched value.")
 @click.option("--integer", is_flag=True, help="Search whole numbers only (automatic for integer fields).")
-@click.option("--variant", metavar="NAME", help="Size a variant instead of the base scenario.")
+@click.option("--variant", metavar="NAME", help="Size a variant instead of the base scenario.", shell_complete=complete.variants)
 @click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario value (repeatable).")
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR", help="Multiply matched values (repeatable).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), default=320, show_default=True,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/size-<id>/).")
 @click.option("--resume", metavar="SIZING_ID", help="Finish an interrupted sizing; finished replications are not rerun.")
 @click.option("--list", "list_", is_flag=True, help="List the sizings in the results store.")
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No line per value tried while searching.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context
