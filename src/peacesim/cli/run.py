@@ -27,29 +27,15 @@ if TYPE_CHECKING:
     from peacesim.scenario.schema import Scenario
 
 DEFAULT_DB = "reports/peacesim.db"
-#: Environment variable naming the results store when --db is not given.
-DB_ENV = "PEACESIM_DB"
 DB_HELP = "Results store (default: $PEACESIM_DB, else the reports/peacesim.db of the scenario's project, else of the working folder)."
 
 
 def resolve_db(db: str | None, scenario_file: str | None = None) -> str:
-    """The results store to use: ``--db``, else ``$PEACESIM_DB``, else the store of the scenario's project
-    (the nearest folder above the scenario file that holds ``reports/peacesim.db``), else ``reports/peacesim.db``
-    in the working folder. So a notebook or script in another folder finds the project's runs."""
-    import os
+    """``--db``, else ``$PEACESIM_DB``, else the scenario's project store, else the working folder's (see
+    :func:`peacesim.experiment.store.locate`)."""
+    from peacesim.experiment.store import locate
 
-    if db:
-        return db
-    if os.environ.get(DB_ENV):
-        return os.environ[DB_ENV]
-    if scenario_file:
-        try:
-            for folder in Path(scenario_file).resolve().parents:
-                if (folder / DEFAULT_DB).is_file():
-                    return DEFAULT_DB if folder == Path.cwd().resolve() else str(folder / DEFAULT_DB)
-        except OSError:
-            pass
-    return DEFAULT_DB
+    return str(locate(db, scenario_file))
 
 
 def db_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
