@@ -57,7 +57,7 @@ def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.Ca
     ids = [r["run_id"] for r in run["runs"]]
 
     runs = as_json(capsys, "runs")
-    assert [r["run_id"] for r in runs["runs"]] == ids and runs["runs"][0]["status"] == "complete"
+    assert sorted(r["run_id"] for r in runs["runs"]) == sorted(ids) and runs["runs"][0]["status"] == "complete"
     compared = as_json(capsys, "compare", *ids)
     assert compared["comparison"]["others"][0]["run_id"] == ids[1]
     filed = as_json(capsys, "compare", "mini.yaml", "--variant", "more", "-n", "3", *SERIAL, FAST)
