@@ -120,7 +120,14 @@ def test_allocation_matches_a_linear_programme_on_real_cases(case: Case) -> None
     """
     filled = case.allocator().fill(case.supply)
     assert hall_feasible(case, filled, tol=1e-7)
-    assert level_values(case, filled)[0] == pytest.approx(best_by_linear_programme(case), rel=1e-7, abs=1e-9)
+    # The allocator treats troop amounts below REL_TOL x the problem's scale as zero, so the objective
+    # may differ by at most that many troops at the best value per troop.
+    from peacesim.model.allocation import REL_TOL
+
+    scale = max([*case.supply, *case.required, 1.0])
+    per_troop = max((w / r for w, r in zip(case.weights, case.required) if r > 0), default=0.0)
+    slack = 2 * REL_TOL * scale * per_troop * len(case.supply)
+    assert level_values(case, filled)[0] == pytest.approx(best_by_linear_programme(case), rel=1e-7, abs=max(1e-9, slack))
 
 
 @settings(max_examples=200, deadline=None)

@@ -389,7 +389,8 @@ def test_read_only_store_can_still_be_listed(tmp_path: Path, monkeypatch: pytest
     try:
         assert main(["runs"]) == 0
         assert "loader_base" in capsys.readouterr().out
-        run_id = json.loads((tmp_path / "reports" / "loader_base" / "summary.json").read_text())["run_id"]
+        run_id = json.loads((tmp_path / "reports" / "loader_base" / (tmp_path / "reports" / "loader_base" / "latest").read_text().strip()
+                                / "summary.json").read_text())["run_id"]
         assert main(["export", run_id, "--out", str(tmp_path / "exported")]) == 0
     finally:
         reports.chmod(0o755)

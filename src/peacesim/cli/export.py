@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from .run import DEFAULT_DB
+from . import complete
+from .run import DB_HELP, complete_db, db_default
 
 
 @click.command("export")
-@click.argument("run_id")
+@click.argument("run_id", shell_complete=complete.run_ids)
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
 @click.option("--out", metavar="DIR", help="Folder (default reports/exports/<run id>/).")
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 def command(run_id: str, fmt: str, out: str | None, db: str) -> None:
     """Write RUN_ID's tables: runs (manifest), metrics (per replication) and series (daily bands)."""
     from pathlib import Path

@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from peacesim.errors import ReportError, UsageError
+from peacesim.experiment.documents import plain
 
-from .run import DEFAULT_DB, command_line
+from . import complete
+from .jsonout import json_output
+from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default
 
 if TYPE_CHECKING:
     from peacesim.experiment.sizing import Answer, SizingResult
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
               help="Required probability that the target is met.")
 @click.option("--step", type=click.FloatRange(min=0, min_open=True), help="Resolution of the searched value.")
 @click.option("--integer", is_flag=True, help="Search whole numbers only (automatic for integer fields).")
-@click.option("--variant", metavar="NAME", help="Size a variant instead of the base scenario.")
+@click.option("--variant", metavar="NAME", help="Size a variant instead of the base scenario.", shell_complete=complete.variants)
 @click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario value (repeatable).")
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR", help="Multiply matched values (repeatable).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), default=320, show_default=True,
@@ -47,15 +50,16 @@ if TYPE_CHECKING:
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/size-<id>/).")
 @click.option("--resume", metavar="SIZING_ID", help="Finish an interrupted sizing; finished replications are not rerun.")
 @click.option("--list", "list_", is_flag=True, help="List the sizings in the results store.")
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No line per value tried while searching.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context
+@json_output("size")
 def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], target: str | None, confidence: float,
             step: float | None, integer: bool, variant: str | None, sets: tuple[str, ...], scales: tuple[str, ...],
             replications: int, first: int, level: float, method: str, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, out: str | None, resume: str | None, list_: bool, db: str,
-            quiet: bool, model: str | None) -> None:
+            quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
     """Find the smallest value of a key path of FILE for which TARGET is met with P >= CONFIDENCE.
 
     \b
@@ -72,8 +76,9 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
 
     if list_:
         with Store(db) as store:
-            _print_list(sz.list_sizings(store))
-        return
+            items = sz.list_sizings(store)
+            _print_list(items)
+        return {"sizings": [{k: plain(v) for k, v in item.items()} for item in items]}
     if resume and (file or varies or target or variant or sets or scales or seed is not None):
         raise UsageError("--resume SIZING_ID takes the sizing's own scenario and question; drop FILE, --vary and --target")
     if not resume:
@@ -109,6 +114,9 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
     out_dir = _out_dir(result, out)
     written = [_write_csv(result, out_dir / "sizing.csv"), *_charts(result, out_dir)]
     click.echo(f"\nwritten to {out_dir}: " + ", ".join(p.name for p in written))
+    from peacesim.experiment.documents import sizing_doc as to_doc
+
+    return {**to_doc(result), "folder": str(out_dir), "written": [str(p) for p in written]}
 
 
 def answer_text(answer: Answer, path: str, confidence: float) -> str:

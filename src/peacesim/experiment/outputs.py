@@ -1,12 +1,17 @@
 """Files a run leaves in its output folder, and keeping those paths safe.
 
-``manifest.json`` (run id, scenario hash, seed, versions, command: what made the run),
-``summary.json`` (exactly: scenario, variant, seed, replications, run_id, metrics with mean,
-ci_low, ci_high, std, p10, p50, p90; NaN as null), ``replications.csv`` (one row per replication,
-one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90) and the resolved
-``scenario.yaml``; with variants, ``compare.csv`` (paired differences, plus rows for metrics only
-one run of a pair has). Names that come from scenarios become safe path components, and an output
+``manifest.json`` (run id, label, overrides, scenario hash, seed, versions, command: what made the
+run), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
+metrics with mean, ci_low, ci_high, std, p10, p50, p90, n; NaN as null), ``replications.csv`` (one
+row per replication, one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90)
+and the resolved ``scenario.yaml``; every CSV row starts with the run id, label and variant. With
+variants, ``compare.csv`` (paired differences with both run ids, plus rows for metrics only one
+run of a pair has). Names that come from scenarios become safe path components, and an output
 folder outside the working tree is accepted only when the user gave it explicitly.
+
+By default every run gets its own folder, ``reports/<scenario>/<run-id>/`` (a run's variants in
+sub-folders of it), so two runs never share or overwrite a file; ``reports/<scenario>/latest``
+is a one-line file naming the newest (a file, not a symlink, so it works everywhere).
 
 The folder is checked before the first replication (:func:`check_out_dir`: not a file or device,
 writable, a sane name, not a folder of other things), and a run's files are written into a new
@@ -41,6 +46,8 @@ MAX_NAME_BYTES = 200
 MAX_PATH_BYTES = 3000
 #: A folder holding this file is a run folder, which a new run may replace.
 RUN_MARKER = "manifest.json"
+#: ``reports/<scenario>/latest`` names the newest run folder of the scenario.
+LATEST = "latest"
 
 
 class OutputError(PeacesimError):
@@ -89,10 +96,54 @@ def safe_component(name: str) -> str:
     return cleaned[:100]
 
 
-def default_out_dir(result: RunResult, base: Path = REPORTS) -> Path:
-    """``reports/<scenario>/`` or ``reports/<scenario>/<variant>/``."""
-    out = base / safe_component(result.scenario_name)
-    return out / safe_component(result.variant) if result.variant else out
+def run_folder(scenario: str, run_id: str, base: Path = REPORTS) -> Path:
+    """A run's own folder, ``reports/<scenario>/<run-id>/``, never shared with another run.
+
+    Run ids are unique in a store; should the folder hold a run of another store with the same id,
+    the new one gets ``<run-id>-2`` (and so on) rather than replacing it.
+    """
+    first = base / safe_component(scenario) / safe_component(run_id)
+    folder, k = first, 2
+    while folder.exists() and _folder_run_id(folder) != run_id:
+        folder, k = first.with_name(f"{first.name}-{k}"), k + 1
+    return folder
+
+
+def _folder_run_id(folder: Path) -> str | None:
+    try:
+        rid = json.loads((folder / RUN_MARKER).read_text(encoding="utf-8")).get("run_id")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return rid if isinstance(rid, str) else None
+
+
+def write_latest(folder: Path) -> Path:
+    """Point ``<scenario>/latest`` at a run folder: a one-line text file naming it (no symlink needed)."""
+    path = folder.parent / LATEST
+    atomic_write_text(path, folder.name + "\n")
+    return path
+
+
+def latest_folder(scenario: str, base: Path = REPORTS) -> Path | None:
+    """The folder ``reports/<scenario>/latest`` names, if there is one."""
+    pointer = base / safe_component(scenario) / LATEST
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    folder = pointer.parent / safe_component(name)
+    return folder if name and folder.is_dir() else None
+
+
+def comparison_folder(comparison: Comparison, base: Path = REPORTS) -> Path:
+    """``reports/<scenario>/compare-<reference id>-<other ids>/``: one folder per set of compared runs."""
+    runs = [comparison.reference, *comparison.others]
+    ids = "-".join(safe_component(r.run_id or "memory") for r in runs)
+    if len(ids) > 120:
+        import hashlib
+
+        ids = f"{safe_component(comparison.reference.run_id or 'memory')}-{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
+    return base / safe_component(comparison.reference.scenario_name) / f"compare-{ids}"
 
 
 def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None, replaces: bool = False) -> Path:
@@ -190,16 +241,22 @@ def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
+#: The statistics of a metric in summary.json (and the tidy tables), in order; then ``n``.
+SUMMARY_STATISTICS = ("mean", "ci_low", "ci_high", "std", "p10", "p50", "p90")
+
+
 def summary_dict(result: RunResult) -> dict[str, Any]:
     """The content of ``summary.json``."""
     return {
         "scenario": result.scenario_name,
         "variant": result.variant,
+        "label": result.label,
+        "overrides": list(result.overrides),
         "seed": result.seed,
         "replications": result.replications,
         "run_id": result.run_id,
         "metrics": {
-            name: {k: _num(getattr(s, k)) for k in ("mean", "ci_low", "ci_high", "std", "p10", "p50", "p90")}
+            name: {**{k: _num(getattr(s, k)) for k in SUMMARY_STATISTICS}, "n": int(s.n)}
             for name, s in result.summary.items()
         },
     }
@@ -213,6 +270,8 @@ def manifest_dict(result: RunResult) -> dict[str, Any]:
         "run_id": result.run_id,
         "scenario": result.scenario_name,
         "variant": result.variant,
+        "label": result.label,
+        "overrides": list(result.overrides),
         "scenario_hash": result.scenario_hash,
         "seed": result.seed,
         "replications": result.replications,
@@ -221,6 +280,10 @@ def manifest_dict(result: RunResult) -> dict[str, Any]:
         "command": result.extra.get("command"),
         "reproduce": f"peacesim run scenario.yaml --seed {result.seed} --replications {result.replications}",
     }
+
+
+#: The columns that open every row of a run's CSV files: which run, as labelled, which variant.
+IDENTITY_COLUMNS = ("run_id", "label", "variant")
 
 
 def write_run(result: RunResult, out_dir: Path) -> list[Path]:
@@ -237,17 +300,18 @@ def write_run(result: RunResult, out_dir: Path) -> list[Path]:
 def _write_run_files(result: RunResult, paths: list[Path]) -> None:
     atomic_write_text(paths[0], json.dumps(summary_dict(result), indent=2, allow_nan=False) + "\n")
     names = sorted(result.metrics)
+    ident = [result.run_id or "", result.label, result.variant or ""]
     with atomic_open(paths[1], newline="") as f:
         w = csv.writer(f)
-        w.writerow(["replication", *names])
+        w.writerow([*IDENTITY_COLUMNS, "replication", *names])
         for i in range(result.replications):
-            w.writerow([i, *(_cell(result.metrics[m][i]) for m in names)])
+            w.writerow([*ident, i, *(_cell(result.metrics[m][i]) for m in names)])
     with atomic_open(paths[2], newline="") as f:
         w = csv.writer(f)
-        w.writerow(["series", "day", "mean", "p10", "p90"])
+        w.writerow([*IDENTITY_COLUMNS, "series", "day", "mean", "p10", "p90"])
         for name, band in sorted(result.series.items()):
             for day in range(band.mean.size):
-                w.writerow([name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
+                w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
     atomic_write_text(paths[3], result.scenario_text)
     atomic_write_text(paths[4], json.dumps(manifest_dict(result), indent=2) + "\n")
 
@@ -265,19 +329,22 @@ def write_comparison(comparison: Comparison, out_dir: Path, metrics: Collection[
 
     _make_dir(out_dir)
     path = out_dir / "compare.csv"
+    ref = comparison.reference
+    ids = dict(zip(comparison.differences, (o.run_id or "" for o in comparison.others), strict=True))
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
-        w.writerow(["reference", "other", "metric", "reference_mean", "other_mean", "difference", "ci_low",
-                    "ci_high", "relative", "n", "distinguishable", "p_better", "p_better_low", "p_better_high"])
+        w.writerow(["reference", "reference_run_id", "other", "other_run_id", "metric", "reference_mean", "other_mean",
+                    "difference", "ci_low", "ci_high", "relative", "n", "distinguishable", "p_better", "p_better_low",
+                    "p_better_high"])
         for label, diffs in comparison.differences.items():
             for d in diffs:
-                w.writerow([comparison.reference.label, label, d.metric, _cell(d.reference_mean), _cell(d.other_mean),
-                            _cell(d.mean), _cell(d.ci_low), _cell(d.ci_high), _cell(d.relative), d.n,
+                w.writerow([ref.label, ref.run_id or "", label, ids[label], d.metric, _cell(d.reference_mean),
+                            _cell(d.other_mean), _cell(d.mean), _cell(d.ci_low), _cell(d.ci_high), _cell(d.relative), d.n,
                             str(d.distinguishable).lower(), *(_cell(x) for x in _p_better(d))])
         for u in unpaired(comparison, metrics):
             ref_mean, other_mean = (_cell(u.mean), "") if u.in_reference else ("", _cell(u.mean))
-            w.writerow([comparison.reference.label, u.other, u.metric, ref_mean, other_mean, "", "", "", "", 0, "",
-                        "", "", ""])
+            w.writerow([ref.label, ref.run_id or "", u.other, ids.get(u.other, ""), u.metric, ref_mean, other_mean,
+                        "", "", "", "", 0, "", "", "", ""])
     return path
 
 

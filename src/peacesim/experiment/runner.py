@@ -14,7 +14,7 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -99,6 +99,7 @@ def replicate(
     max_replications: int | None = None,
     command: str | None = None,
     group_id: str | None = None,
+    overrides: Sequence[str] = (),
 ) -> RunResult:
     """Run replications of ``scenario`` and summarise them.
 
@@ -109,6 +110,8 @@ def replicate(
         executor: ``serial``, ``local`` (all cores), ``dask``, or an executor to reuse.
         simulate: the model function (default :func:`peacesim.model.simulate`).
         store: where to record the run; None keeps it in memory only.
+        overrides: the ``--set``/``--scale`` the scenario was changed with, as typed; kept with the
+            run (it is then labelled ``scenario+set``).
 
     Raises:
         SimulationError: a replication failed (the run is left incomplete in the store).
@@ -130,6 +133,7 @@ def replicate(
         "precision": [precision.metric, precision.relative] if precision else None,
         "first_batch": n,
         "max_replications": cap,
+        "overrides": list(overrides),
     }
     text, digest = scenarios.resolved_text(scenario), scenarios.scenario_hash(scenario)
     run_id = None
@@ -243,6 +247,7 @@ def _execute(
         scenario_name=scenario.metadata.name, variant=scenario.metadata.variant, seed=seed, n=target,
         confidence=confidence, scenario_text=text, scenario_hash=digest, run_id=run_id,
     )
+    result.overrides = tuple(str(o) for o in options.get("overrides") or ())
     result.extra["stopped"] = stopped
     if precision is not None:
         result.extra["precision"] = {"metric": precision.metric, "relative": precision.relative}

@@ -10,16 +10,11 @@ sizing keeps every replication it finished and a resumed one replays the same se
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import sqlite3
-import time
-from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
-from .sqlite import connect, here, process_alive, transaction
+from .ledger import JobLedger, now
+from .sqlite import here
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sizings (
@@ -50,76 +45,37 @@ def probe_key(overrides: dict[str, Any]) -> str:
     return json.dumps(overrides, sort_keys=True, separators=(",", ":"))
 
 
-class SizingLedger:
+class SizingLedger(JobLedger):
     """The ``sizings`` and ``sizing_probes`` tables of one results store file."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._db = connect(self.path, _SCHEMA, "the sizing tables")
-
-    def close(self) -> None:
-        self._db.close()
-
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        return transaction(self._db, self.path)
+    schema, table, key, noun, prefix = _SCHEMA, "sizings", "sizing_id", "sizing", "sz"
+    list_command = "peacesim size --list"
 
     def create(self, *, scenario: str, variant: str | None, file: str, spec: dict[str, Any], base_text: str,
                command: str | None) -> str:
         """Store a new sizing in status ``running``; return its id (``sz`` + time + hex)."""
-        for _ in range(5):
-            sizing_id = "sz" + time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-            try:
-                with self._tx() as db:
-                    db.execute(
-                        "INSERT INTO sizings (sizing_id, scenario, variant, file, spec, base_text, command, host, pid,"
-                        " created, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
-                        (sizing_id, scenario, variant, file, json.dumps(spec), base_text, command, *here(),
-                         time.strftime("%Y-%m-%dT%H:%M:%S%z")),
-                    )
-                return sizing_id
-            except sqlite3.IntegrityError:
-                continue
-        raise StoreError("could not allocate a unique sizing id")
+        def write(db: sqlite3.Connection, sizing_id: str) -> None:
+            db.execute(
+                "INSERT INTO sizings (sizing_id, scenario, variant, file, spec, base_text, command, host, pid,"
+                " created, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                (sizing_id, scenario, variant, file, json.dumps(spec), base_text, command, *here(), now()),
+            )
 
-    def _resolve(self, sizing_id: str) -> tuple[Any, ...]:
-        rows = self._db.execute(
-            "SELECT sizing_id, scenario, variant, file, spec, base_text, command, host, pid, created, ended, status"
-            " FROM sizings WHERE substr(sizing_id, 1, ?) = ? ORDER BY sizing_id", (len(sizing_id), sizing_id),
-        ).fetchall()
-        rows = [r for r in rows if r[0] == sizing_id] or rows
-        if not rows:
-            raise StoreError(f"{self.path}: no sizing {sizing_id!r}; list sizings with: peacesim size --list")
-        if len(rows) > 1:
-            raise StoreError(f"sizing id {sizing_id!r} is ambiguous: {', '.join(r[0] for r in rows[:5])}")
-        return tuple(rows[0])
+        return self._insert(write)
 
     def get(self, sizing_id: str) -> dict[str, Any]:
         """A stored sizing as plain data, with its probes' run ids (a unique id prefix is enough)."""
-        sid, scenario, variant, file, spec, base_text, command, host, pid, created, ended, status = self._resolve(sizing_id)
+        sid, scenario, variant, file, spec, base_text, command, host, pid, created, ended, status = self._resolve(
+            sizing_id, "scenario, variant, file, spec, base_text, command, host, pid, created, ended, status")
         probes = dict(self._db.execute("SELECT probe, run_id FROM sizing_probes WHERE sizing_id = ?", (sid,)).fetchall())
-        if status == "running" and not process_alive(host, pid):
-            status = "incomplete"
+        status = self.status(status, host, pid)
         return {"sizing_id": sid, "scenario": scenario, "variant": variant, "file": file, "spec": json.loads(spec),
                 "base_text": base_text, "command": command, "created": created, "ended": ended, "status": status,
                 "probes": probes}
 
-    def claim(self, sizing_id: str) -> None:
-        """Mark the sizing as worked on by this process; refuse if another live process has it."""
-        sid, *_, host, pid, _created, _ended, status = self._resolve(sizing_id)
-        if status == "running" and pid != os.getpid() and process_alive(host, pid):
-            raise StoreError(f"sizing {sid} is still running (pid {pid} on {host}); cannot resume it twice")
-        with self._tx() as db:
-            db.execute("UPDATE sizings SET status = 'running', host = ?, pid = ?, ended = NULL WHERE sizing_id = ?",
-                       (*here(), sid))
-
     def set_probe(self, sizing_id: str, key: str, run_id: str) -> None:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO sizing_probes VALUES (?, ?, ?)", (sizing_id, key, run_id))
-
-    def finish(self, sizing_id: str, status: str) -> None:
-        with self._tx() as db:
-            db.execute("UPDATE sizings SET status = ?, ended = ? WHERE sizing_id = ?",
-                       (status, time.strftime("%Y-%m-%dT%H:%M:%S%z"), sizing_id))
 
     def list(self) -> list[dict[str, Any]]:
         """Every sizing, oldest first: id, scenario, variant, target, probes, status."""
@@ -128,8 +84,7 @@ class SizingLedger:
             "SELECT sizing_id, scenario, variant, spec, created, status, host, pid FROM sizings ORDER BY created, sizing_id"
         ).fetchall():
             probes = self._db.execute("SELECT COUNT(*) FROM sizing_probes WHERE sizing_id = ?", (sid,)).fetchone()[0]
-            if status == "running" and not process_alive(host, pid):
-                status = "incomplete"
+            status = self.status(status, host, pid)
             out.append({"sizing_id": sid, "scenario": scenario, "variant": variant, "created": created,
                         "target": json.loads(spec).get("target"), "probes": int(probes), "status": status})
         return out

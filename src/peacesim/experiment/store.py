@@ -31,10 +31,34 @@ import numpy as np
 from ..errors import StoreError
 from .collect import Collector
 from .executors import RepOutput
-from .results import RunResult, SeriesBand
+from .results import RunResult, SeriesBand, run_label
 from .sqlite import connect, here, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
+#: Environment variable naming the results store when none is given.
+DB_ENV = "PEACESIM_DB"
+
+
+def locate(db: str | Path | None = None, scenario_file: str | Path | None = None) -> Path:
+    """The results store to use: ``db``, else ``$PEACESIM_DB``, else the store of the scenario's project
+    (the nearest folder above the scenario file holding ``reports/peacesim.db``), else
+    ``reports/peacesim.db`` of the working folder (relative). So a notebook in another folder finds the
+    project's runs."""
+    import os
+
+    if db:
+        return Path(db)
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV])
+    if scenario_file:
+        try:
+            here = Path.cwd().resolve()
+            for folder in Path(scenario_file).resolve().parents:
+                if (folder / DEFAULT_PATH).is_file():
+                    return DEFAULT_PATH if folder == here else folder / DEFAULT_PATH
+        except OSError:
+            pass
+    return DEFAULT_PATH
 SCHEMA_VERSION = 1
 STATUSES = ("running", "incomplete", "complete")
 
@@ -114,8 +138,13 @@ class RunRecord:
     stored_status: str = field(default="", repr=False)
 
     @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set``/``--scale`` the run was made with, as typed."""
+        return tuple(str(o) for o in self.options.get("overrides") or ())
+
+    @property
     def label(self) -> str:
-        return f"{self.scenario}:{self.variant}" if self.variant else self.scenario
+        return run_label(self.scenario, self.variant, self.overrides)
 
 
 def versions() -> dict[str, str]:
@@ -346,6 +375,7 @@ class Store:
             confidence=rec.confidence, scenario_text=rec.scenario_text, scenario_hash=rec.scenario_hash,
             run_id=rec.run_id,
         )
+        result.overrides = rec.overrides
         if rec.status == "complete":
             result.series = self._bands(rec.run_id)
             result.extra["series_replications"] = min(rec.replications, cap)

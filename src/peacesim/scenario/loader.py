@@ -142,7 +142,12 @@ def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = 
     """A copy of ``base`` with the variant (if any), then ``--scale`` factors, then overrides applied."""
     tree = clone(base)
     if variant is not None:
-        _apply_variant(tree, variant)
+        names = _variant_names(tree, variant)
+        edits: list[Any] = []
+        for k, name in enumerate(names):
+            _apply_variant(tree, name, label=variant, last=k == len(names) - 1)
+            edits += getattr(tree, "variant_edits", [])
+        tree.variant_edits = edits  # type: ignore[attr-defined]
     for text, factor in parse_scales(scales):
         try:
             scale_path(tree, text, factor, Scenario)
@@ -252,7 +257,55 @@ def _removed_ids(node: Node) -> list[tuple[str, Origin]]:
     return out
 
 
-def _apply_variant(tree: Node, name: str) -> None:
+def _variant_names(tree: Node, variant: str) -> list[str]:
+    """``a+b`` is variant ``a`` then ``b`` (unless a variant is itself called ``a+b``); a key path
+    that two of them set to different values, or one sets and another removes, is a conflict."""
+    variants = tree.get("variants")
+    known = list(variants.value) if variants is not None and variants.is_map else []
+    if "+" not in variant or variant in known:
+        return [variant]
+    names = [n.strip() for n in variant.split("+")]
+    for n in names:
+        if n not in known:
+            _apply_variant(clone(tree), n)  # the usual "no variant ..., did you mean" error
+    if len(set(names)) != len(names):
+        raise ScenarioError(Problem(f"variant {variant!r} names a variant twice", path="variants"))
+    assert variants is not None
+    sets: dict[str, tuple[str, Any]] = {}
+    removes: dict[str, str] = {}
+    problems = []
+    for n in names:
+        node = variants.value[n]
+        if not node.is_map:
+            continue
+        for item in (node.get("remove").value if node.get("remove") and node.get("remove").is_list else []):
+            if str(item.value) in removes:
+                problems.append(Problem(f"variants {removes[str(item.value)]!r} and {n!r} conflict: both remove {item.value}",
+                                        file=item.origin.file, line=item.origin.line, column=item.origin.column,
+                                        path=f"variants.{n}.remove",
+                                        hint="combine variants that change different values, or write one variant"))
+            removes[str(item.value)] = n
+        for key, value in (node.get("set").value.items() if node.get("set") and node.get("set").is_map else []):
+            plain_value = to_plain(value)
+            if key in sets and sets[key][1] != plain_value:
+                other, was = sets[key]
+                problems.append(Problem(f"variants {other!r} and {n!r} conflict: they set {key} to {was!r} and "
+                                        f"{plain_value!r}", file=value.origin.file, line=value.origin.line,
+                                        column=value.origin.column, path=f"variants.{n}.set.{key}",
+                                        hint="combine variants that change different values, or write one variant"))
+            sets[key] = (n, plain_value)
+    for key, (n, _) in sets.items():
+        gone = next((r for r in removes if key == r or key.startswith(r + ".")), None)
+        if gone is not None and removes[gone] != n:
+            problems.append(Problem(f"variants {removes[gone]!r} and {n!r} conflict: one removes {gone}, the other sets {key}",
+                                    path=f"variants.{n}.set.{key}"))
+    if problems:
+        raise ScenarioError(problems)
+    return names
+
+
+def _apply_variant(tree: Node, name: str, label: str | None = None, last: bool = True) -> None:
+    """Apply variant ``name``'s edits; ``label`` is what ``metadata.variant`` becomes (``a+b`` when combined)."""
     variants = tree.get("variants")
     known = list(variants.value) if variants is not None and variants.is_map else []
     if name not in known:
@@ -279,14 +332,15 @@ def _apply_variant(tree: Node, name: str) -> None:
     metadata = tree.value.setdefault("metadata", Node({}, where))
     if metadata.is_map:
         origin = Origin(where.file, where.line, where.column, via)
-        metadata.value["variant"] = Node(name, origin, origin)
+        metadata.value["variant"] = Node(label or name, origin, origin)
         _add_claims(metadata, node.get("claims"), via)
         desc = node.get("description")
         if desc is not None and isinstance(desc.value, str) and desc.value.strip():
             old = metadata.get("description")
             text = (old.value + "\n\n" if old is not None and isinstance(old.value, str) and old.value else "")
             metadata.value["description"] = Node(f"{text}Variant {name}: {desc.value.strip()}", clone(desc, via).origin)
-    del tree.value["variants"]
+    if last:
+        del tree.value["variants"]
 
 
 def _edit(item: Node, variant: str, action: Any, key: str | None = None) -> None:
