@@ -18,6 +18,7 @@ from peacesim.scenario.threats import ScaleThreat, Withdraw
 
 from . import allocation
 from .airdefence import AirDefence
+from .engine import run_until
 from .forces import STATES, Contingent, lift_pools
 from .incidents import Incidents
 from .recorder import Level, TraceEvent
@@ -112,7 +113,7 @@ class World:
         ev.callbacks.append(lambda _e: self.log(f"timeline.{change.target}", change.change, detail))
 
     def run(self) -> None:
-        self.env.run(until=self.horizon)
+        run_until(self.env, self.horizon)
 
 
 def simulate(scenario: Scenario, seed: np.random.SeedSequence, *, trace: bool = False) -> ReplicationResult:
