@@ -32,6 +32,7 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import simpy
+from simpy.events import Event
 from simpy.resources.resource import PriorityRequest
 
 from peacesim.scenario.forces import Zone
@@ -63,7 +64,22 @@ class Call(PriorityRequest):
     def __init__(self, pool: "_Pool", km: Sequence[float]) -> None:
         self.km = km
         self.team = -1
-        super().__init__(pool, priority=0)
+        if pool.put_queue or len(pool.users) >= pool.capacity:
+            super().__init__(pool, priority=0)  # SimPy queues the call by priority and time
+            return
+        # Nobody waits and a place is free: the grant that SimPy's request would make (queue the call,
+        # try the head of the queue, grant it, take it off), step for step, without sorting the queue.
+        env = pool._env
+        Event.__init__(self, env)
+        self.priority, self.preempt, self.time = 0, True, env.now
+        self.key = (0, self.time, False)
+        self.resource = pool
+        self.proc = env.active_process
+        self.callbacks.append(pool._trigger_get)  # type: ignore[union-attr]
+        pool.users.append(self)
+        self.usage_since = env.now
+        self.succeed()
+        pool.on_grant(self)
 
 
 class _Pool(simpy.PriorityResource):
