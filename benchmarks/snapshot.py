@@ -9,8 +9,11 @@ and a small sizing put in the results store, so the per-replication plumbing is 
 
     python -m benchmarks.snapshot save /tmp/before.pkl       # before the change
     python -m benchmarks.snapshot compare /tmp/before.pkl    # after it: exit 1 on any difference
+    python -m benchmarks.snapshot digests tests/data/model_digests.json   # after an intended model change
 
-:func:`digest` gives the compact form a test keeps (``tests/data/model_digests.json``).
+:func:`digests` gives the compact form ``tests/test_model_snapshot.py`` keeps (``tests/data/model_digests.json``:
+the baseline and its variants, replication 0). A change that is meant to change results
+regenerates that file (``digests`` below) in the same commit, and says so.
 """
 
 from __future__ import annotations
@@ -109,24 +112,37 @@ def differences(before: Any, after: Any, where: str = "") -> list[str]:
 
 
 def digest(record: dict[str, Any]) -> str:
-    """A SHA-256 of a replication record (metrics by bit pattern, series bytes, events, trace)."""
+    """A SHA-256 of a replication's results: metrics by bit pattern, series bytes and the trace (not the event count)."""
     h = hashlib.sha256()
     for k in sorted(record["metrics"]):
         h.update(k.encode() + struct.pack("<d", record["metrics"][k]))
     for k in sorted(record["series"]):
         h.update(k.encode() + record["series"][k])
-    h.update(str(record["events"]).encode())
     h.update(repr(record["trace"]).encode())
     return h.hexdigest()
 
 
+DIGEST_SEEDS = range(1)
+
+
+def digests() -> dict[str, str]:
+    """Digest of every baseline case (the baseline and each variant) for replication 0 under root seed 0."""
+    return {key: digest(rec) for key, rec in model_records(DIGEST_SEEDS, ("baseline",)).items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.snapshot", description=__doc__.split("\n\n")[0])
-    p.add_argument("action", choices=("save", "compare"))
+    p.add_argument("action", choices=("save", "compare", "digests"))
     p.add_argument("path", type=Path)
     p.add_argument("--seeds", type=int, default=3, help="replication indices 0..N-1 per case (default 3)")
     p.add_argument("--no-experiment", action="store_true", help="skip the exploration and sizing records")
     args = p.parse_args(argv)
+    if args.action == "digests":  # the file tests/test_model_snapshot.py compares with
+        import json
+
+        args.path.write_text(json.dumps(digests(), indent=1, sort_keys=True) + "\n")
+        print(f"wrote {args.path}")
+        return 0
     records = {"model": model_records(range(args.seeds))}
     if not args.no_experiment:
         records["experiment"] = experiment_records()
