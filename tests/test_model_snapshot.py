@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmarks/ is a top-level package of the checkout
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.snapshot import DIGEST_SEEDS, digest, differences, replication_record  # noqa: E402
+from benchmarks.snapshot import DIGEST_SEEDS, differences, digest, replication_record  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 

@@ -25,7 +25,7 @@ def run_until(env: simpy.Environment, until: float) -> None:
     stop._ok = True
     stop._value = None
     env.schedule(stop, URGENT, at - env.now)
-    stop.callbacks.append(StopSimulation.callback)  # type: ignore[union-attr]
+    stop.callbacks.append(StopSimulation.callback)
     queue = env._queue
     try:
         while True:
@@ -35,10 +35,10 @@ def run_until(env: simpy.Environment, until: float) -> None:
                 raise EmptySchedule from None
             callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
             try:
-                for callback in callbacks:  # type: ignore[union-attr]
+                for callback in callbacks:
                     callback(event)
             except StopSimulation:
-                event.callbacks = callbacks[callbacks.index(callback) + 1 :]  # type: ignore[union-attr]
+                event.callbacks = callbacks[callbacks.index(callback) + 1 :]
                 env.schedule(event, EventPriority(-1))
                 raise
             if not event._ok and not hasattr(event, "_defused"):

@@ -75,7 +75,7 @@ class Call(PriorityRequest):
         self.key = (0, self.time, False)
         self.resource = pool
         self.proc = env.active_process
-        self.callbacks.append(pool._trigger_get)  # type: ignore[union-attr]
+        self.callbacks.append(pool._trigger_get)
         pool.users.append(self)
         self.usage_since = env.now
         self.succeed()
@@ -231,7 +231,7 @@ class Incidents:
         if call.triggered:
             delay = self._answer(idx, zone, call, km, on_scene_hours, self.world.env.now)
             done = self.world.env.timeout(delay)
-            done.callbacks.append(lambda _e: self.pool.finish(call))  # type: ignore[union-attr]
+            done.callbacks.append(lambda _e: self.pool.finish(call))
         else:
             self.world.env.process(self._wait(idx, zone, call, km, on_scene_hours))
 
