@@ -34,30 +34,30 @@ def explorable(scenario_path: Path, folder: Path) -> Path:
 
     if load_explorable(scenario_path).space:
         return scenario_path
+    from peacesim.experiment.scenarios import load, resolved_text
+
+    # ``extends`` takes relative paths inside the project only: the overlay extends a resolved copy beside it.
+    (folder / "explore-base.yaml").write_text(resolved_text(load(scenario_path)))
     partners = ", ".join(f"forces.partner_{k:02d}" for k in range(1, 11))
     path = folder / "explore-bench.yaml"
-    path.write_text(OVERLAY.format(parent=_relative(scenario_path, folder), partners=partners))
+    path.write_text(OVERLAY.format(parent="explore-base.yaml", partners=partners))
     return path
-
-
-def _relative(scenario_path: Path, folder: Path) -> str:
-    """``extends`` must be a relative path inside the project, so the overlay lives beside the scenario."""
-    import os
-
-    return os.path.relpath(scenario_path.resolve(), folder.resolve())
 
 
 def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> Figure:
     """Time a whole exploration (plan, run, store) on the local pool; pool start-up included."""
     from peacesim.experiment import explore
+    from peacesim.experiment.scenarios import load, resolved_text
     from peacesim.experiment.store import Store
 
     points, reps = ctx.plan.explore_points, ctx.plan.explore_reps
-    with tempfile.TemporaryDirectory(dir=scenario_path.resolve().parent, prefix=".bench-") as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         path = explorable(scenario_path, folder)
         if overrides:  # the harness's --set (e.g. a short horizon in tests) applies to every point
-            text = path.read_text() if path.parent == folder else f"extends: {_relative(scenario_path, folder)}\n"
+            if path.parent != folder:
+                (folder / "explore-base.yaml").write_text(resolved_text(load(scenario_path)))
+            text = path.read_text() if path.parent == folder else "extends: explore-base.yaml\n"
             sets = "\n".join(f"      {o.split('=', 1)[0]}: {o.split('=', 1)[1]}" for o in overrides)
             path = folder / "explore-bench-set.yaml"
             path.write_text(text + "variants:\n  bench:\n    set:\n" + sets + "\n")

@@ -63,8 +63,11 @@ def test_event_count_is_the_number_of_env_steps(monkeypatch: pytest.MonkeyPatch)
         original(env)
 
     monkeypatch.setattr(simpy.Environment, "step", counting)
+    inlined = simulate(medium(365), SEED)  # the model's own loop (engine.run_until) does not call step
+    monkeypatch.setattr("peacesim.model.world.run_until", lambda env, until: env.run(until=until))
     result = simulate(medium(365), SEED)
     assert result.events == steps["n"] > 1000
+    assert inlined.events == result.events and inlined.metrics.keys() == result.metrics.keys()
 
 
 def test_occupied_slot_counter_matches_the_slots(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,7 +48,12 @@ class RepOutput:
 
 
 def run_chunk(simulate: Simulate | None, scenario: Any, seed: int, indices: Sequence[int], series_cap: int) -> list[RepOutput]:
-    """Run replications ``indices`` of ``scenario`` (in a worker). Failures come back as data."""
+    """Run replications ``indices`` of ``scenario`` (in a worker). Failures come back as data.
+
+    The real model builds daily series only for replications under ``series_cap`` (the others'
+    series would be dropped here anyway); a model function given by the caller is called as is.
+    """
+    real = simulate is None
     if simulate is None:
         from peacesim.model import simulate as model_simulate
 
@@ -56,7 +61,10 @@ def run_chunk(simulate: Simulate | None, scenario: Any, seed: int, indices: Sequ
     out: list[RepOutput] = []
     for i in indices:
         try:
-            res = simulate(scenario, replication_seed(seed, i))
+            if real:
+                res = simulate(scenario, replication_seed(seed, i), series=i < series_cap)
+            else:
+                res = simulate(scenario, replication_seed(seed, i))
         except Exception as e:  # noqa: BLE001 - reported to the caller with the replication index
             tb = traceback.format_exception_only(type(e), e)[-1].strip()
             out.append(RepOutput(i, {}, None, 0, error=tb))

@@ -32,8 +32,9 @@ from .explore_ledger import ExploreLedger
 from .store import Store
 
 Progress = Callable[[int, int], None]
-#: Replications per task, at most (a task holds whole points: at least one).
-TASK_REPLICATIONS = 100
+#: Replications per task, at most (a task holds whole points: at least one). Small enough that the
+#: last tasks, which run while other workers may already be idle, are short (about a second).
+TASK_REPLICATIONS = 40
 
 
 class ExploreInterrupted(KeyboardInterrupt):

@@ -18,6 +18,7 @@ from peacesim.scenario.threats import ScaleThreat, Withdraw
 
 from . import allocation
 from .airdefence import AirDefence
+from .engine import run_until
 from .forces import STATES, Contingent, lift_pools
 from .incidents import Incidents
 from .recorder import Level, TraceEvent
@@ -112,16 +113,17 @@ class World:
         ev.callbacks.append(lambda _e: self.log(f"timeline.{change.target}", change.change, detail))
 
     def run(self) -> None:
-        self.env.run(until=self.horizon)
+        run_until(self.env, self.horizon)
 
 
-def simulate(scenario: Scenario, seed: np.random.SeedSequence, *, trace: bool = False) -> ReplicationResult:
+def simulate(scenario: Scenario, seed: np.random.SeedSequence, *, trace: bool = False, series: bool = True) -> ReplicationResult:
     """Run one replication of ``scenario`` with the streams of ``seed``.
 
     Args:
         scenario: a validated scenario.
         seed: the replication's seed; every stream is spawned from it by name.
         trace: also return the event trace (time, actor, event, detail).
+        series: also return the daily series (False: ``series`` is empty, the metrics unchanged).
 
     Returns:
         The replication's metrics (NaN where undefined), daily series, trace and event count.
@@ -130,5 +132,5 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence, *, trace: bool = 
 
     world = World(scenario, seed, trace=trace)
     world.run()
-    metrics, series = compute(world)
-    return ReplicationResult(metrics=metrics, series=series, trace=world.trace, events=events_processed(world.env))
+    metrics, daily = compute(world, series)
+    return ReplicationResult(metrics=metrics, series=daily, trace=world.trace, events=events_processed(world.env))
