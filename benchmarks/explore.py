@@ -30,11 +30,17 @@ explore:
 
 
 def explorable(scenario_path: Path, folder: Path) -> Path:
-    """The scenario itself when it has uncertain values, else the overlay of the vague claims' ranges."""
+    """A scenario with uncertain values in ``folder``: the scenario's own ranges when it has some (copied as
+    written, or the file itself when it extends another), else the overlay of the vague claims' ranges."""
     from peacesim.experiment.scenarios import load_explorable
 
     if load_explorable(scenario_path).space:
-        return scenario_path
+        raw = scenario_path.read_text(encoding="utf-8")
+        if re.search(r"^extends:", raw, re.M):  # its parents are beside it: use it where it is
+            return scenario_path
+        own = folder / "explore-own.yaml"
+        own.write_text(raw, encoding="utf-8")
+        return own
     from peacesim.experiment.scenarios import load, resolved_text
 
     # ``extends`` takes relative paths inside the project only: the overlay extends a resolved copy beside it.
@@ -56,11 +62,11 @@ def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> F
         folder = Path(tmp)
         path = explorable(scenario_path, folder)
         if overrides:  # the harness's --set (e.g. a short horizon in tests) applies to every point
-            if path.parent != folder:  # the scenario's own ranges: copy it as written (a resolved copy loses them)
-                raw = scenario_path.read_text(encoding="utf-8")
-                own = raw if not re.search(r"^extends:", raw, re.M) else resolved_text(load(scenario_path))
-                (folder / "explore-base.yaml").write_text(own)
-            text = path.read_text() if path.parent == folder else "extends: explore-base.yaml\n"
+            if path.parent != folder:
+                (folder / "explore-base.yaml").write_text(resolved_text(load(scenario_path)))
+            # the overlay takes the variant itself; a scenario of its own (it has variants) is extended
+            text = path.read_text() if path.name == "explore-bench.yaml" else (
+                f"extends: {path.name if path.parent == folder else 'explore-base.yaml'}\n")
             sets = "\n".join(f"      {o.split('=', 1)[0]}: {o.split('=', 1)[1]}" for o in overrides)
             path = folder / "explore-bench-set.yaml"
             path.write_text(text + "variants:\n  bench:\n    set:\n" + sets + "\n")
