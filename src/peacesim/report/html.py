@@ -25,6 +25,7 @@ from .findings import findings
 from .gallery import extra_charts, overview_charts, run_charts
 from .labels import fmt, fmt_interval, metric_label
 from .phrasing import headline_order, signed
+from .summary import StudyFact, limitations, summary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -237,10 +238,13 @@ def write_report(
     reference_rows = assumptions_table(reference_scenario) if reference_scenario else None
     runs = [_run_context(r, i + 1, out_dir, None if i == 0 else reference_rows, detail=i == 0)
             for i, r in enumerate(results)]
+    facts: list[StudyFact] = []
     context = {
         "title": reference_scenario.metadata.title if reference_scenario else results[0].label,
         "description": reference_scenario.metadata.description if reference_scenario else "",
         "results": results, "reference": results[0], "runs": runs,
+        "summary": summary(results, comparison, facts, reference_rows or []),
+        "limitations": limitations(results, reference_rows or []),
         "findings": findings(results, comparison), "comparison": comparison,
         "headline": headline_table(results),
         "differences": difference_rows(comparison, headline=True) if comparison else [],
