@@ -17,16 +17,14 @@ from typing import TYPE_CHECKING
 from peacesim.errors import ReportError
 from peacesim.experiment.results import Comparison, RunResult
 
-from . import charts_airdefence, charts_compare, charts_coverage, charts_forces, charts_response
+from . import charts_airdefence, charts_compare, charts_coverage, charts_forces, charts_response, charts_risk
 from . import map as zone_map
+from .labels import metric_label
 from .phrasing import headline_order
 from .style import save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-#: Metrics drawn as comparison bars when a report holds several runs.
-BAR_METRICS = ("coverage_mean", "leakers", "response_time_mean_hours", "foc_day")
 
 
 @dataclass(frozen=True)
@@ -68,6 +66,12 @@ def overview_charts(results: Sequence[RunResult], comparison: Comparison | None,
     """
     several = len(results) > 1
     charts = [
+        _draw(key, "Risk and error: spread of outcomes (10th–90th percentile) and confidence interval of the mean, "
+              + ", ".join(metric_label(m).text for m in names),
+              functools.partial(charts_risk.plot_risk_error, results, names), out_dir)
+        for key, names in charts_risk.risk_figures(results)
+    ]
+    charts += [
         _draw("coverage", "Overall coverage over time, all runs" if several else "Coverage of required troops over time",
               lambda: charts_coverage.plot_coverage(results), out_dir),
     ]
@@ -76,11 +80,6 @@ def overview_charts(results: Sequence[RunResult], comparison: Comparison | None,
                             lambda: charts_airdefence.plot_leakers_overlay(results), out_dir))
     charts.append(_draw("response-times", "Incident response time across replications",
                         lambda: charts_response.plot_response_times(results), out_dir))
-    if several:
-        for metric in BAR_METRICS:
-            if all(metric in r.summary for r in results) and any(r.summary[metric].n for r in results):
-                charts.append(_draw(f"compare-{slug(metric)}", f"Comparison: {metric}",
-                                    functools.partial(charts_compare.plot_comparison_bars, results, metric), out_dir))
     if comparison is not None:
         names = {d.metric for diffs in comparison.differences.values() for d in diffs}
         charts.append(_draw("differences", "Paired differences of the headline metrics against the reference",
