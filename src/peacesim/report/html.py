@@ -22,7 +22,7 @@ from peacesim.experiment.results import Comparison, Difference, RunResult
 from .assumptions import assumptions_table, changed_rows
 from .context import scenario_of
 from .findings import findings
-from .gallery import extra_charts, overview_charts, run_charts
+from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
 from .phrasing import headline_order, signed
 from .summary import StudyFact, limitations, summary
@@ -180,13 +180,12 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
     return rows
 
 
-def _run_context(run: RunResult, index: int, out_dir: Path, reference_rows: list[Any] | None,
-                 detail: bool) -> dict[str, Any]:
+def _run_context(run: RunResult, index: int, reference_rows: list[Any] | None, charts: list[Chart]) -> dict[str, Any]:
     scenario = scenario_of(run)
     rows = assumptions_table(scenario) if scenario else []
     return {
         "index": index, "run": run, "scenario": scenario, "metrics": metric_rows(run),
-        "charts": run_charts(run, index, out_dir) if detail else [], "assumptions": rows,
+        "charts": charts, "assumptions": rows,
         "changes": changed_rows(reference_rows, rows) if reference_rows is not None and scenario else [],
         "command": run.extra.get("command", ""),
     }
@@ -236,10 +235,14 @@ def write_report(
         claims, claims_note = _default_register()
     reference_scenario = scenario_of(results[0])
     reference_rows = assumptions_table(reference_scenario) if reference_scenario else None
-    runs = [_run_context(r, i + 1, out_dir, None if i == 0 else reference_rows, detail=i == 0)
-            for i, r in enumerate(results)]
+    groups: dict[str, list[Job]] = {
+        "risk": risk_jobs(results), "overview": overview_jobs(results, comparison), "detail": run_jobs(results[0], 1),
+        "extra": [(f"extra-{i + 1}-{slug(t)}", t, (lambda f=f: f)) for i, (t, f) in enumerate((extra_figures or {}).items())],
+    }
+    wait = start_drawing([job for jobs in groups.values() for job in jobs], out_dir)  # drawn while we go on
+    runs = [_run_context(r, i + 1, None if i == 0 else reference_rows, []) for i, r in enumerate(results)]
     facts: list[StudyFact] = []
-    context = {
+    tables = {
         "title": reference_scenario.metadata.title if reference_scenario else results[0].label,
         "description": reference_scenario.metadata.description if reference_scenario else "",
         "results": results, "reference": results[0], "runs": runs,
@@ -249,13 +252,15 @@ def write_report(
         "headline": headline_table(results),
         "differences": difference_rows(comparison, headline=True) if comparison else [],
         "other_differences": difference_rows(comparison, headline=False) if comparison else [],
-        "overview": overview_charts(results, comparison, out_dir),
-        "extra": extra_charts(extra_figures or {}, out_dir),
         "claims": claim_rows(results, claims), "claims_note": claims_note,
         "command": command or "", "version": __version__,
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "confidence": round(100 * results[0].confidence),
     }
+    drawn = iter(wait())
+    charts = {name: [next(drawn) for _ in jobs] for name, jobs in groups.items()}
+    runs[0]["charts"] = charts["detail"]
+    context = {**tables, "risk": charts["risk"], "overview": charts["overview"], "extra": charts["extra"]}
     path = out_dir / REPORT_NAME
     try:
         atomic_write_text(path, render(context))
