@@ -25,10 +25,14 @@ from .findings import findings
 from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
 from .phrasing import headline_order, signed
-from .summary import StudyFact, limitations, summary
+from .studies import exploration_study, sweep_study
+from .summary import limitations, summary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from peacesim.experiment.explore_analysis import Answers
+    from peacesim.experiment.sweep import SweepResult
 
 REPORT_NAME = "report.html"
 
@@ -213,12 +217,15 @@ def write_report(
     command: str | None = None,
     claims: Any = None,
     extra_figures: Mapping[str, Figure] | None = None,
+    sweeps: Sequence[SweepResult] = (),
+    explorations: Sequence[Answers] = (),
 ) -> Path:
     """Write ``out_dir/report.html`` and the charts as PNG and SVG beside it; return the HTML path.
 
     The first run is the reference: its detail charts (map, zones, forces, stocks, leakers) are
     drawn; other runs appear in the overlay and comparison charts, which keeps the report small. ``claims`` is a ClaimsRegister (read from seeds/claims.yaml
-    when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line).
+    when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line). ``sweeps`` and
+    ``explorations`` each add a section, their charts and a line of the summary.
 
     Raises:
         ReportError: no runs, or the output directory cannot be written.
@@ -235,13 +242,15 @@ def write_report(
         claims, claims_note = _default_register()
     reference_scenario = scenario_of(results[0])
     reference_rows = assumptions_table(reference_scenario) if reference_scenario else None
+    studies = [sweep_study(s) for s in sweeps] + [exploration_study(a) for a in explorations]
     groups: dict[str, list[Job]] = {
         "risk": risk_jobs(results), "overview": overview_jobs(results, comparison), "detail": run_jobs(results[0], 1),
         "extra": [(f"extra-{i + 1}-{slug(t)}", t, (lambda f=f: f)) for i, (t, f) in enumerate((extra_figures or {}).items())],
+        **{f"study-{k}": st.jobs for k, st in enumerate(studies)},
     }
     wait = start_drawing([job for jobs in groups.values() for job in jobs], out_dir)  # drawn while we go on
     runs = [_run_context(r, i + 1, None if i == 0 else reference_rows, []) for i, r in enumerate(results)]
-    facts: list[StudyFact] = []
+    facts = [st.fact for st in studies if st.fact is not None]
     tables = {
         "title": reference_scenario.metadata.title if reference_scenario else results[0].label,
         "description": reference_scenario.metadata.description if reference_scenario else "",
@@ -255,11 +264,13 @@ def write_report(
         "claims": claim_rows(results, claims), "claims_note": claims_note,
         "command": command or "", "version": __version__,
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "confidence": round(100 * results[0].confidence),
+        "confidence": round(100 * results[0].confidence), "studies": studies,
     }
     drawn = iter(wait())
     charts = {name: [next(drawn) for _ in jobs] for name, jobs in groups.items()}
     runs[0]["charts"] = charts["detail"]
+    for k, st in enumerate(studies):
+        st.charts = charts[f"study-{k}"]
     context = {**tables, "risk": charts["risk"], "overview": charts["overview"], "extra": charts["extra"]}
     path = out_dir / REPORT_NAME
     try:
