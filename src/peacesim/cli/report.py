@@ -54,7 +54,7 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
     from peacesim.report.studies import reference_of
 
     if len(set(ids)) != len(ids):
-        raise UsageError(f"ids repeat: {' '.join(ids)}")
+        raise UsageError(f"run ids repeat: {' '.join(ids)}")
     if not Path(store_path).is_file():
         raise UsageError(f"no results store at {store_path}; run a scenario first (peacesim run FILE) or pass --store PATH")
     with Store(store_path) as store:
