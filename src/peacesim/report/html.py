@@ -147,6 +147,19 @@ def headline_table(results: Sequence[RunResult]) -> list[dict[str, Any]]:
     return rows
 
 
+#: Run columns per headline table: more would scroll sideways at 1,300 px and lose columns in print.
+RUNS_PER_TABLE = 5
+
+
+def column_groups(count: int, per: int = RUNS_PER_TABLE) -> list[list[int]]:
+    """Run indices per table: the reference (0) heads every group, the others follow ``per - 1`` at a time."""
+    if count <= per:
+        return [list(range(count))]
+    others = list(range(1, count))
+    step = per - 1
+    return [[0, *others[k:k + step]] for k in range(0, len(others), step)]
+
+
 def _p_better_text(d: Difference) -> str:
     """'62% (48–74%)': the share of paired replications in which this run does better; '—' without a direction."""
     better = lookup(d.metric).better if pattern_of(d.metric) else "neither"
@@ -176,7 +189,7 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
                 "other": other, "metric": d.metric, "label": metric_label(d.metric).text,
                 "reference": fmt(d.reference_mean, d.metric), "value": fmt(d.other_mean, d.metric),
                 "diff": signed(scale * d.mean) + pts if defined else "n/a",
-                "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}{pts}" if has_ci else "n/a",
+                "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}" if has_ci else "n/a",
                 "relative": "—" if not defined or d.relative != d.relative or d.mean == 0 else signed(100 * d.relative) + "%",
                 "distinguishable": d.distinguishable,
                 "p_better": _p_better_text(d),
@@ -258,7 +271,7 @@ def write_report(
         "summary": summary(results, comparison, facts, reference_rows or []),
         "limitations": limitations(results, reference_rows or []),
         "findings": findings(results, comparison), "comparison": comparison,
-        "headline": headline_table(results),
+        "headline": headline_table(results), "column_groups": column_groups(len(results)),
         "differences": difference_rows(comparison, headline=True) if comparison else [],
         "other_differences": difference_rows(comparison, headline=False) if comparison else [],
         "claims": claim_rows(results, claims), "claims_note": claims_note,
