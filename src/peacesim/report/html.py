@@ -24,7 +24,7 @@ from .context import scenario_of
 from .findings import findings
 from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
-from .phrasing import headline_order, signed
+from .phrasing import headline_order, signed, unit_of
 from .studies import exploration_study, sweep_study
 from .summary import limitations, summary
 
@@ -105,6 +105,16 @@ def _default_register() -> tuple[Any, str]:
         return None, f"claims register not read ({e}); showing claim ids only"
 
 
+def _unit(name: str, runs: Sequence[RunResult]) -> str:
+    """The unit column: '%' for shares, a non-lethal element's own output unit, else the catalog's."""
+    lab = metric_label(name)
+    if lab.share:
+        return "%"
+    if lab.unit == "output":
+        return next((u for r in runs if (u := unit_of(name, r))), lab.unit)
+    return lab.unit
+
+
 def metric_rows(run: RunResult, headline: bool | None = None) -> list[dict[str, str]]:
     """The run's metrics formatted with their intervals: headline ones first, in headline order.
 
@@ -119,7 +129,7 @@ def metric_rows(run: RunResult, headline: bool | None = None) -> list[dict[str, 
         s = run.summary[name]
         lab = metric_label(name)
         rows.append({
-            "name": name, "label": lab.text, "unit": "%" if lab.share else lab.unit, "mean": fmt(s.mean, name),
+            "name": name, "label": lab.text, "unit": _unit(name, [run]), "mean": fmt(s.mean, name),
             "ci": fmt_interval(s.ci_low, s.ci_high, name), "range": fmt_interval(s.p10, s.p90, name),
             "n": f"{s.n} of {run.replications}",
         })
@@ -143,7 +153,7 @@ def headline_table(results: Sequence[RunResult]) -> list[dict[str, Any]]:
                 part = "" if s.n == r.replications else f" · {s.n}/{r.replications} reps"
                 ci = fmt_interval(s.ci_low, s.ci_high, name)
                 cells.append({"mean": fmt(s.mean, name), "ci": ("" if ci == "n/a" else ci) + part})
-        rows.append({"name": name, "label": lab.text, "unit": "%" if lab.share else lab.unit, "cells": cells})
+        rows.append({"name": name, "label": lab.text, "unit": _unit(name, results), "cells": cells})
     return rows
 
 

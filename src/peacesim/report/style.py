@@ -41,6 +41,9 @@ REFERENCE_COLOUR = "#555555"
 DISTINGUISHABLE_COLOUR = OKABE_ITO[3]
 INDISTINCT_COLOUR = "#999999"
 BAND_ALPHA = 0.22
+#: Width of an average character of a 7.5-point footnote, in points (DejaVu Sans, with a margin):
+#: footnotes wrap at the figure's width instead of running off it.
+NOTE_CHAR_PT = 4.6
 
 RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
@@ -117,6 +120,10 @@ def note(fig: Figure, text: str) -> None:
 
     Drawn as the figure's x super-label so constrained layout makes room for it.
     """
+    import textwrap
+
+    width = max(40, int(fig.get_figwidth() * 72 / NOTE_CHAR_PT))  # characters that fit the figure's width
+    text = "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
     fig.supxlabel(text, x=0.01, ha="left", fontsize=7.5, color="#666666")
 
 
