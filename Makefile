@@ -41,6 +41,7 @@ docs: $(STAMP_RUN)
 	$(BIN)/peacesim schema --out schema/peacesim.schema.json
 	$(BIN)/python -m peacesim.scenario.reference > docs/scenario-reference.md
 	$(BIN)/python -m peacesim.catalog > docs/metrics.md
+	$(BIN)/python -m peacesim.cli.shapes > docs/json.md
 
 clean:
 	rm -rf $(VENV) reports/*.db reports/*/

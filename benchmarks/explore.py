@@ -36,8 +36,15 @@ def explorable(scenario_path: Path, folder: Path) -> Path:
         return scenario_path
     partners = ", ".join(f"forces.partner_{k:02d}" for k in range(1, 11))
     path = folder / "explore-bench.yaml"
-    path.write_text(OVERLAY.format(parent=scenario_path.resolve(), partners=partners))
+    path.write_text(OVERLAY.format(parent=_relative(scenario_path, folder), partners=partners))
     return path
+
+
+def _relative(scenario_path: Path, folder: Path) -> str:
+    """``extends`` must be a relative path inside the project, so the overlay lives beside the scenario."""
+    import os
+
+    return os.path.relpath(scenario_path.resolve(), folder.resolve())
 
 
 def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> Figure:
@@ -46,11 +53,11 @@ def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> F
     from peacesim.experiment.store import Store
 
     points, reps = ctx.plan.explore_points, ctx.plan.explore_reps
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=scenario_path.resolve().parent, prefix=".bench-") as tmp:
         folder = Path(tmp)
         path = explorable(scenario_path, folder)
         if overrides:  # the harness's --set (e.g. a short horizon in tests) applies to every point
-            text = path.read_text() if path.parent == folder else f"extends: {scenario_path.resolve()}\n"
+            text = path.read_text() if path.parent == folder else f"extends: {_relative(scenario_path, folder)}\n"
             sets = "\n".join(f"      {o.split('=', 1)[0]}: {o.split('=', 1)[1]}" for o in overrides)
             path = folder / "explore-bench-set.yaml"
             path.write_text(text + "variants:\n  bench:\n    set:\n" + sets + "\n")

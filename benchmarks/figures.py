@@ -21,6 +21,7 @@ TARGETS: dict[str, tuple[float, Literal["<=", ">="], str, str]] = {
     "horizon_scaling": (1.1, "<=", "x", "time per replication at 4x horizon / (4 x baseline)"),
     "rss_ratio": (1.2, "<=", "x", "peak RSS of a 1,000-replication run / of a 100-replication run"),
     "explore_replications_per_s": (4000 / 60, ">=", "rep/s", "peacesim explore, 200 points x 20 replications, whole"),
+    "size_seconds": (120.0, "<=", "s", "peacesim size of UK/French troops per rotation over 1-20,000 on the baseline"),
 }
 
 
@@ -85,6 +86,9 @@ class Plan:
     #: points and replications per point of the exploration (explore_replications_per_s)
     explore_points: int = 200
     explore_reps: int = 20
+    #: first batch and cap of replications per value of the sizing benchmark (size_seconds)
+    size_first: int = 20
+    size_cap: int = 320
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,4 +96,4 @@ class Plan:
 
 FULL = Plan()
 QUICK = Plan(overhead_reps=3, serial_reps=10, throughput_reps=100, warm_reps=4, rss_small=10, rss_large=100,
-             explore_points=20, explore_reps=5)
+             explore_points=20, explore_reps=5, size_first=10, size_cap=40)

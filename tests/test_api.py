@@ -49,3 +49,48 @@ def test_compare_api(path):
     cmp = peacesim.compare(a, b)
     value = next(d for d in cmp.differences["mini:more"] if d.metric == "value")
     assert value.mean == pytest.approx(10.0) and value.n == 6
+
+
+def test_api_is_discoverable_with_short_reprs_and_tidy_tables(path, tmp_path):
+    """dir() lists the API; reprs are one line; tables are long with run_id, variant, metric, statistic, value."""
+    assert {"load", "run", "compare", "open_store", "runs"} <= set(dir(peacesim)) and set(peacesim.__all__) <= set(dir(peacesim))
+    db = tmp_path / "api.db"
+    a = peacesim.run(path, executor="serial", simulate=synthetic.known_answer, store=db)
+    b = peacesim.run(peacesim.load(path, variant="more"), executor="serial", simulate=synthetic.known_answer, store=db)
+    c = peacesim.compare(a, b)
+    assert len(repr(a)) < 200 and repr(a).startswith("<RunResult mini: run ") and len(repr(c)) < 200
+    assert "<table>" in a._repr_html_() and "<table>" in c._repr_html_()
+    rows = a.summary_rows()
+    assert set(rows[0]) == {"run_id", "label", "variant", "metric", "statistic", "value"}
+    assert {(r["metric"], r["statistic"]): r["value"] for r in rows}[("value", "n")] == 7
+    assert sorted(r.run_id for r in peacesim.runs(db)) == sorted([a.run_id, b.run_id])
+    with peacesim.open_store(db) as store:
+        assert store.load_run(b.run_id).label == "mini:more"
+    pytest.importorskip("pandas")
+    assert list(a.summary_frame().columns) == ["run_id", "label", "variant", "metric", "statistic", "value"]
+    assert len(a.replication_frame()) == 7 * len(a.metrics)
+    frame = c.comparison_frame()
+    diff = frame[(frame.metric == "value") & (frame.statistic == "difference")]
+    assert diff.value.tolist() == pytest.approx([10.0]) and diff.run_id.tolist() == [b.run_id]
+
+
+@pytest.mark.slow
+def test_mypy_strict_rejects_a_wrong_argument_type(tmp_path):
+    """The API is typed: a user script passing replications="ten" fails mypy --strict; the right call passes."""
+    import os
+    import subprocess
+    import sys
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text('import peacesim\n\nresult = peacesim.run("x.yaml", replications=10)\nprint(result.summary_rows()[0])\n')
+    bad.write_text('import peacesim\n\nresult = peacesim.run("x.yaml", replications="ten")\n')
+    env = {**os.environ, "MYPYPATH": str(src)}
+    cache = src.parent / ".mypy_cache"  # the lint cache: warm after `make lint`, so this takes seconds
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--cache-dir", str(cache),
+                           "--python-version", "3.11", str(good), str(bad)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and errors[0].startswith("bad.py:"), done.stdout
+    assert 'Argument "replications" to "run" has incompatible type "str"' in errors[0]

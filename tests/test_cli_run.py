@@ -43,22 +43,62 @@ def metrics_of(path: Path) -> dict:
     return json.loads(path.read_text())["metrics"]
 
 
+def latest(work: Path, scenario: str = "mini") -> Path:
+    return work / "reports" / scenario / (work / "reports" / scenario / "latest").read_text().strip()
+
+
 def test_run_writes_outputs(work, capsys):
     """summary.json has exactly the agreed keys (NaN as null); CSVs and scenario.yaml are written."""
     assert main(["run", "mini.yaml", "-n", "12", "--executor", "serial", FAST]) == 0
-    out = work / "reports" / "mini"
+    out = latest(work)
     summary = json.loads((out / "summary.json").read_text())
-    assert list(summary) == ["scenario", "variant", "seed", "replications", "run_id", "metrics"]
+    assert list(summary) == ["scenario", "variant", "label", "overrides", "seed", "replications", "run_id", "metrics"]
     assert summary["replications"] == 12 and summary["seed"] == 7 and summary["variant"] is None
-    assert set(summary["metrics"]["value"]) == {"mean", "ci_low", "ci_high", "std", "p10", "p50", "p90"}
-    assert (out / "replications.csv").read_text().splitlines()[0] == "replication,scaled,sometimes,value"
+    assert out.name == summary["run_id"] and summary["label"] == "mini" and summary["overrides"] == []
+    assert set(summary["metrics"]["value"]) == {"mean", "ci_low", "ci_high", "std", "p10", "p50", "p90", "n"}
+    assert summary["metrics"]["value"]["n"] == 12
+    header = "run_id,label,variant,replication,scaled,sometimes,value"
+    assert (out / "replications.csv").read_text().splitlines()[0] == header
+    assert all(row.startswith(f"{out.name},mini,,") for row in (out / "replications.csv").read_text().splitlines()[1:])
     assert len((out / "series.csv").read_text().splitlines()) == 1 + 10
     assert "kyiv" in (out / "scenario.yaml").read_text()
     text = capsys.readouterr().out
     assert "value" in text and "n: replications where the metric is defined" in text
-    defined = sum(1 for row in (out / "replications.csv").read_text().splitlines()[1:] if row.split(",")[2])
+    defined = sum(1 for row in (out / "replications.csv").read_text().splitlines()[1:] if row.split(",")[5])
     row = next(line for line in text.splitlines() if line.split()[:1] == ["sometimes"])
     assert 0 < defined < 12 and row.endswith(f"{defined}/12")  # n shown only where some replications lack it
+    assert summary["metrics"]["sometimes"]["n"] == defined
+
+
+def _files(root: Path) -> dict[Path, bytes]:
+    return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != "peacesim.db"
+            and not p.name.startswith("peacesim.db")}
+
+
+def test_two_runs_never_share_or_overwrite_a_file(work, capsys):
+    """A variant run, a plain run and a --set run of one scenario: three folders, no file touched twice."""
+    assert main(["run", "mini.yaml", "--variant", "more", "-n", "4", "--executor", "serial", FAST, "-q"]) == 0
+    first = _files(work / "reports")
+    first_latest = latest(work)
+    assert main(["run", "mini.yaml", "-n", "5", "--executor", "serial", FAST, "-q"]) == 0
+    second = _files(work / "reports")
+    assert main(["run", "mini.yaml", "-n", "3", "--executor", "serial", FAST, "-q", "--set", "metadata.seed=9"]) == 0
+    third = _files(work / "reports")
+    pointer = Path("mini") / "latest"
+    for before, after in ((first, second), (second, third)):
+        assert {p: b for p, b in before.items() if p != pointer}.items() <= after.items()  # nothing changed or removed
+        assert len(after) > len(before)
+    runs = sorted(p for p in (work / "reports" / "mini").iterdir() if p.is_dir())
+    assert len(runs) == 3 and first_latest in runs
+    assert (first_latest / "more" / "summary.json").exists() and (first_latest / "compare.csv").exists()
+    newest = latest(work)
+    summary = json.loads((newest / "summary.json").read_text())
+    assert summary["label"] == "mini+set" and summary["overrides"] == ["--set metadata.seed=9"]
+    assert json.loads((newest / "manifest.json").read_text())["overrides"] == ["--set metadata.seed=9"]
+    assert (newest / "replications.csv").read_text().splitlines()[1].startswith(f"{newest.name},mini+set,,")
+    capsys.readouterr()
+    assert main(["runs"]) == 0
+    assert "mini+set" in capsys.readouterr().out
 
 
 def test_single_replication_nan_is_null(work):
@@ -72,7 +112,8 @@ def test_variants_share_seed_and_compare(work, capsys):
     assert main(["run", "mini.yaml", "--all-variants", "-n", "10", "--executor", "serial", FAST]) == 0
     text = capsys.readouterr().out
     assert "Paired differences (variant - mini)" in text and "+10 *" in text
-    base, more = work / "reports" / "mini", work / "reports" / "mini" / "more"
+    base = latest(work)
+    more = base / "more"
     assert json.loads((more / "summary.json").read_text())["seed"] == 7
     assert metrics_of(more / "summary.json")["value"]["mean"] == pytest.approx(
         metrics_of(base / "summary.json")["value"]["mean"] + 10)
@@ -149,7 +190,10 @@ def test_sigkill_then_resume_equals_uninterrupted(work):
     a, b = (json.loads((work / d / "summary.json").read_text()) for d in ("resumed", "straight"))
     assert a["run_id"] == run_id and a.pop("run_id") != b.pop("run_id")
     assert a == b
-    assert (work / "resumed" / "series.csv").read_text() == (work / "straight" / "series.csv").read_text()
+    def rows(d: str) -> list[str]:  # the same rows, but for the run id that opens each
+        return [line.split(",", 1)[1] for line in (work / d / "series.csv").read_text().splitlines()[1:]]
+
+    assert rows("resumed") == rows("straight")
     status = sqlite3.connect(db).execute("SELECT status FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
     assert status == "complete"
 
@@ -200,7 +244,7 @@ def test_compare_file_runs_variants(work, capsys):
     captured = capsys.readouterr()
     assert "(variant - mini)" in captured.out and "+10 *" in captured.out
     assert captured.err == ""  # -q and no terminal: no progress output at all
-    assert (work / "reports" / "mini" / "compare.csv").exists()
+    assert len(list((work / "reports" / "mini").glob("compare-*/compare.csv"))) == 1
 
 
 # --- terminal tables: headline metrics, readable numbers, one comparison table ------------------
@@ -283,9 +327,10 @@ def test_variants_one_comparison_folded_and_only_in(real, capsys, monkeypatch):
     assert "only in real:aid: nonlethal_output.demining 40 km2" in text
     assert "never in any run: ioc_day, foc_day" in text
     rows = [line.split(",") for line in (real / "v" / "compare.csv").read_text().splitlines()]
-    demining = next(r for r in rows if r[2] == "nonlethal_output.demining")
-    assert demining[:5] == ["real", "real:aid", "nonlethal_output.demining", "", "40.0"]
-    assert demining[5:] == ["", "", "", "", "0", "", "", "", ""]
+    demining = next(r for r in rows if r[4] == "nonlethal_output.demining")
+    assert [demining[k] for k in (0, 2, 4, 5, 6)] == ["real", "real:aid", "nonlethal_output.demining", "", "40.0"]
+    assert demining[1] and demining[3] and demining[1] != demining[3]  # both run ids
+    assert demining[7:] == ["", "", "", "", "0", "", "", "", ""]
 
 
 def test_comparison_table_wide_or_compact(work, capsys, monkeypatch):

@@ -82,7 +82,7 @@ def test_overrides_as_strings_and_mapping() -> None:
         ("metadata.seed", "--set: expected KEY.PATH=VALUE (got 'metadata.seed')"),
         ("metadata.title=!!python/name:os.system", "--set: metadata.title: tag !!python/name:os.system is not allowed; scenario files hold plain data only"),
         ("zones[9].lat=1", "--set: zones[9].lat: index [9] is out of range: the list has 2 item(s)"),
-        ("metadata.seed=.nan", "--set: metadata.seed: Input should be a finite number (got nan)"),
+        ("metadata.seed=.nan", "--set: metadata.seed: Input should be a valid integer (got nan)"),
     ],
 )
 def test_override_errors_name_set(override: str, expected: str) -> None:
@@ -112,10 +112,12 @@ def test_hash_ignores_key_order_and_spelling_of_defaults(tmp_path: Path) -> None
 
 def test_extends_chain_of_three(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "grandchild.yaml").write_text(
-        f"extends: {CHILD}\nforces:\n  - id: pl\n    tour_days: 30\n"
+    for f in (BASE, CHILD):
+        (tmp_path / "sub" / f.name).write_text(f.read_text())
+    (tmp_path / "grandchild.yaml").write_text(
+        f"extends: sub/{CHILD.name}\nforces:\n  - id: pl\n    tour_days: 30\n"
     )
-    s = load_scenario(tmp_path / "sub" / "grandchild.yaml", variant="no_us_air_defence")
+    s = load_scenario(tmp_path / "grandchild.yaml", variant="no_us_air_defence")
     assert [f.tour_days for f in s.forces] == [180, 120, 30]
     assert s.metadata.name == "loader_child"
 

@@ -95,7 +95,7 @@ def test_quick_reaction_capacity_follows_teams() -> None:
 
 def test_metrics_command_lists_every_metric(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["metrics", "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["metrics"]
     assert "coverage_mean" in data and data["stockout_day.<system_id>"]["unit"] == "days"
     assert main(["metrics", "--kind", "series"]) == 0
     out = capsys.readouterr().out

@@ -17,7 +17,7 @@ CASES = {
     "python_tag.yaml": "python_tag.yaml:3:10: tag !!python/object/apply:os.system is not allowed; scenario files hold plain data only",
     "empty.yaml": "empty.yaml: file is empty, expected a mapping of keys (metadata, zones, ...)",
     "top_list.yaml": "top_list.yaml:1:1: top level must be a mapping of keys, got a list",
-    "top_scalar.yaml": "top_scalar.yaml:1:1: top level must be a mapping of keys, got a single value ('just a string')",
+    "top_scalar.yaml": "top_scalar.yaml:1:1: top level must be a mapping of keys, got a single str value",
     "duplicate_key.yaml": "duplicate_key.yaml:4:3: duplicate key 'name' (first at line 2)",
     "not_utf8.yaml": "not_utf8.yaml:1:28: not valid UTF-8 (byte 0xff); save the file as UTF-8",
     "binary.yaml": "binary.yaml:1: binary content (NUL byte), expected a YAML text file",
@@ -29,7 +29,7 @@ CASES = {
 }
 
 VALUES = [
-    "values.yaml:3:17: metadata.horizon_days: Input should be a finite number (got inf)",
+    "values.yaml:3:17: metadata.horizon_days: Input should be a valid integer (got inf)",
     "values.yaml:6:16: forces.uk.tour_days: Input should be greater than 0 (got -30)",
     "values.yaml:7:5: forces.uk.rotation_dept: unknown key; did you mean 'rotation_depth'? (got 2)",
     "values.yaml:8:5: forces.uk.deployment_delay_days: need low <= mode <= high (got 5.0, 20.0, 14.0)",

@@ -1,11 +1,13 @@
-"""The Python API for notebooks: ``load`` a scenario, ``run`` it, ``compare`` runs.
+"""The Python API for notebooks and scripts: ``load`` a scenario, ``run`` it, ``compare`` runs,
+``open_store`` and ``runs`` to read what the CLI stored.
 
     import peacesim
     base = peacesim.load("scenarios/baseline.yaml")
     alt = peacesim.load("scenarios/baseline.yaml", variant="no_us_air_defence")
     a, b = peacesim.run(base, replications=40), peacesim.run(alt, replications=40)
-    peacesim.compare(a, [b]).differences        # paired, common random numbers
-    a.to_pandas()                               # one row per replication (needs pandas)
+    peacesim.compare(a, [b]).comparison_frame()   # paired, common random numbers (needs pandas)
+    a.summary_frame()                             # run_id, label, variant, metric, statistic, value
+    peacesim.runs()                               # what the store holds ($PEACESIM_DB or reports/)
 
 Runs made here are kept in memory; pass ``store=`` (a path or :class:`Store`) to record them.
 """
@@ -19,9 +21,9 @@ from .experiment.results import Comparison, RunResult
 from .scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from .experiment.store import Store
+    from .experiment.store import RunRecord, Store
 
-__all__ = ["load", "run", "compare"]
+__all__ = ["load", "run", "compare", "open_store", "runs"]
 
 
 def load(path: str | Path, variant: str | None = None, **overrides: Any) -> Scenario:
@@ -73,6 +75,22 @@ def compare(reference: RunResult, others: RunResult | list[RunResult], confidenc
     from .experiment.compare import compare as _compare
 
     return _compare(reference, others if isinstance(others, list) else [others], confidence, metrics)
+
+
+def open_store(path: str | Path | None = None, readonly: bool = True) -> Store:
+    """The results store: ``path``, else ``$PEACESIM_DB``, else ``reports/peacesim.db`` (read-only by default).
+
+    ``open_store().load_run(run_id)`` gives a stored run as a :class:`RunResult`; use it in a ``with``.
+    """
+    from .experiment.store import Store, locate
+
+    return Store(locate(path), readonly=readonly)
+
+
+def runs(store: str | Path | None = None, scenario: str | None = None) -> list[RunRecord]:
+    """The runs in the store (see :func:`open_store`), oldest first, optionally one scenario's."""
+    with open_store(store) as st:
+        return st.list_runs(scenario)
 
 
 def _bar(label: str) -> Any:

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("peacesim.cli.export", "Export a stored run as tidy CSV or Parquet tables."),
     "compare": ("peacesim.cli.compare", "Compare runs or variants: paired differences with intervals."),
     "sweep": ("peacesim.cli.sweep", "Sweep parameters (grid, Latin hypercube, one-at-a-time)."),
+    "size": ("peacesim.cli.size", "Find the smallest value of a key path that meets a target with a given confidence."),
     "report": ("peacesim.cli.report", "Write charts and a self-contained HTML report for stored runs."),
     "explore": ("peacesim.cli.explore", "Explore vague commitments over their ranges: P(target met), what matters, where it holds."),
 }
@@ -71,37 +72,63 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning expected errors into one line and an exit code."""
-    from peacesim.errors import PeacesimError
+    """Entry point: run the CLI, turning expected errors into one line and an exit code.
+
+    With ``--json`` an error is one JSON object on stderr instead (see :mod:`.jsonout`).
+    """
+    from peacesim.errors import PeacesimError, ScenarioError
+
+    from .messages import bad_argument, shorten
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    as_json = "--json" in args
+
+    def fail(message: str, code: int, kind: str, problems: list[Any] | None = None) -> int:
+        if as_json:
+            from .jsonout import error_doc
+
+            click.echo(error_doc(message.removeprefix("error: "), code, kind, problems), err=True)
+        else:
+            click.echo(message if kind == "usage" else shorten(message), err=True)
+        return code
+
+    if (why := bad_argument(args)) is not None:
+        return fail(f"error: {why}", 2, "usage")
     try:
         rc = cli.main(args=args, prog_name="peacesim", standalone_mode=False, obj={"argv": list(args)})
         if isinstance(rc, int) and rc:
             return rc
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        return 130
+        return fail("Aborted.", 130, "interrupted")
     except click.exceptions.Exit as e:
         return int(e.exit_code)
     except click.ClickException as e:
-        e.show()
-        return 2
+        if not as_json:
+            e.show()
+            return 2
+        return fail(e.format_message(), 2, "usage")
     except PeacesimError as e:
         if debug:
             raise
-        click.echo(f"error: {e}", err=True)
-        return e.exit_code
+        return fail(f"error: {e}", e.exit_code, _kind(e), e.problems if isinstance(e, ScenarioError) else None)
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        return 130
+        return fail("Interrupted.", 130, "interrupted")
+    except OSError as e:  # a file the command had to read or write: say which, and why
+        if debug:
+            raise
+        return fail(f"error: {e.filename or 'a file'}: {e.strerror or e} (check the path, permissions and free space)", 2, "file")
     except Exception as e:  # noqa: BLE001 - the last line of defence: one line, exit 1
         if debug:
             raise
-        click.echo(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True)
-        return 1
+        return fail(f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", 1, "internal")
     return 0
+
+
+def _kind(e: Exception) -> str:
+    """``scenario``, ``usage``, ``store``, ``simulation``, ``report`` or ``output``: what kind of error it is."""
+    name = type(e).__name__
+    return name[: -len("Error")].lower() if name.endswith("Error") and name != "PeacesimError" else "error"
 
 
 if __name__ == "__main__":

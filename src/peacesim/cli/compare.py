@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import UsageError
 
-from .run import DEFAULT_DB, command_line, print_comparison, print_summary, progress_bar
+from . import complete
+from .jsonout import json_output
+from .run import (
+    DB_HELP,
+    check_work,
+    command_line,
+    complete_db,
+    db_default,
+    open_store,
+    print_comparison,
+    print_summary,
+    progress_bar,
+)
 from .tables import select_metrics, variant_line
 
 if TYPE_CHECKING:
@@ -18,44 +30,48 @@ if TYPE_CHECKING:
 
 
 @click.command("compare")
-@click.argument("targets", nargs=-1, required=True, metavar="RUN_ID RUN_ID... | FILE")
-@click.option("--variant", "variants", multiple=True, metavar="NAME", help="With FILE: variants to run and compare.")
+@click.argument("targets", nargs=-1, required=True, metavar="RUN_ID RUN_ID... | FILE", shell_complete=complete.scenario_or_run)
+@click.option("--variant", "variants", multiple=True, metavar="NAME", help="With FILE: variants to run and compare.", shell_complete=complete.variants)
 @click.option("--all-variants", is_flag=True, help="With FILE: every variant.")
+@click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="With FILE: override a value in every run (repeatable).")
+@click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR", help="With FILE: multiply matched values (repeatable).")
 @click.option("--reference", metavar="LABEL", help="Reference run: a label (scenario:variant) or run id (default: the first).")
-@click.option("--metric", "metrics", multiple=True, metavar="M",
+@click.option("--metric", "metrics", multiple=True, metavar="M", shell_complete=complete.metrics,
               help="Print this metric (repeatable; patterns like 'leakers.*'). Default: the headline metrics.")
 @click.option("--all-metrics", is_flag=True, help="Print every metric (compare.csv always has every metric).")
-@click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/).")
+@click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/compare-<run ids>/).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="With FILE: replications per run.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="With FILE: root seed shared by all runs.")
 @click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join.")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--allow-large", is_flag=True, help="With FILE: run even above the work estimate's ceiling.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION")
-def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, reference: str | None,
+@json_output("compare")
+def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, sets: tuple[str, ...],
+            scales: tuple[str, ...], reference: str | None,
             metrics: tuple[str, ...], all_metrics: bool, out: str | None, replications: int | None, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, confidence: float, db: str, quiet: bool,
-            model: str | None) -> None:
+            allow_large: bool, model: str | None, as_json: bool = False) -> dict[str, Any]:
     """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
     from peacesim.experiment import outputs
     from peacesim.experiment.compare import common_random_numbers, compare
-    from peacesim.experiment.store import Store
 
     is_file = len(targets) == 1 and Path(targets[0]).is_file()
     if is_file and model is None:
         from .tables import check_patterns
 
         check_patterns(metrics)
-    with Store(db) as store:
+    with open_store(db, readonly=not is_file) as store:
         if is_file:
             results = _run_file(store, targets[0], variants, all_variants, replications, seed, executor, workers,
-                                scheduler, confidence, quiet, model, metrics, all_metrics)
+                                scheduler, confidence, quiet, model, metrics, all_metrics, allow_large, sets, scales)
         else:
-            if variants or all_variants:
-                raise UsageError("--variant/--all-variants go with a scenario FILE, not with run ids")
+            if variants or all_variants or sets or scales:
+                raise UsageError("--variant/--all-variants/--set/--scale go with a scenario FILE, not with run ids")
             if len(targets) < 2:
                 raise UsageError(f"give two or more run ids, or one scenario FILE (no file {targets[0]!r})")
             results = [store.load_run(t) for t in targets]
@@ -74,14 +90,18 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
     if out is not None:
         folder = outputs.check_out_dir(Path(out), explicit=True)
     else:
-        folder = outputs.check_out_dir(outputs.REPORTS / outputs.safe_component(ref.scenario_name), explicit=False)
+        folder = outputs.check_out_dir(outputs.comparison_folder(comparison), explicit=False)
     click.echo(f"\ncomparison: {outputs.write_comparison(comparison, folder)}")
     _charts(comparison, folder)
+    from peacesim.experiment.documents import comparison_doc, run_doc
+
+    return {"folder": str(folder), "runs": [run_doc(r) for r in results], "comparison": comparison_doc(comparison)}
 
 
 def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: bool, replications: int | None,
               seed: int | None, executor: str, workers: int | None, scheduler: str | None, confidence: float,
-              quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool) -> list[RunResult]:
+              quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool,
+              allow_large: bool = False, sets: tuple[str, ...] = (), scales: tuple[str, ...] = ()) -> list[RunResult]:
     """Run the file's base and variants with one seed; summarise the base, one line per variant."""
     import secrets
 
@@ -91,7 +111,9 @@ def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: 
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
     names = scenarios.list_variants(file) if all_variants else list(variants)
-    loaded = [scenarios.load(file)] + [scenarios.load(file, v) for v in names]
+    loaded = [scenarios.load(file, None, sets, scales)] + [scenarios.load(file, v, sets, scales) for v in names]
+    typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
+    check_work(loaded, replications, allow_large)
     root = seed if seed is not None else loaded[0].metadata.seed
     simulate, group, cmd = runner.resolve_model(model), secrets.token_hex(4), command_line()
     ex = make_executor(executor, workers, scheduler)
@@ -102,7 +124,7 @@ def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: 
             with progress_bar(f"{label} ({i + 1}/{len(loaded)})", quiet) as bar:
                 results.append(runner.replicate(sc, replications=replications, seed=root, executor=ex, progress=bar,
                                                 confidence=confidence, simulate=simulate, store=store, command=cmd,
-                                                group_id=group))
+                                                group_id=group, overrides=typed))
             if i == 0:
                 print_summary(results[-1], metrics, all_metrics)
             else:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import ReportError, UsageError
+from peacesim.experiment.documents import plain
 
-from .run import DEFAULT_DB, command_line, progress_bar
+from . import complete
+from .jsonout import json_output
+from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default, progress_bar
 from .tables import fmt
 
 if TYPE_CHECKING:
@@ -27,7 +30,7 @@ ROUGH_BELOW = 64
 
 @click.command("explore")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--variant", metavar="NAME", help="Explore around this variant instead of the base scenario.")
+@click.option("--variant", metavar="NAME", help="Explore around this variant instead of the base scenario.", shell_complete=complete.variants)
 @click.option("--samples", type=click.IntRange(min=2), default=100, show_default=True,
               help="Points (Latin hypercube), or base points N of the Sobol' design (N (d + 2) points, N a power of 2).")
 @click.option("--sampler", type=click.Choice(["lhs", "sobol"]), default="lhs", show_default=True,
@@ -42,13 +45,14 @@ ROUGH_BELOW = 64
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/explore-<id>/).")
 @click.option("--resume", metavar="EXPLORE_ID", help="Finish an interrupted exploration; finished points are not rerun.")
 @click.option("--list", "list_", is_flag=True, help="List the explorations in the results store.")
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context
+@json_output("explore")
 def command(ctx: click.Context, file: str | None, variant: str | None, samples: int, sampler: str, replications: int | None,
             target_texts: tuple[str, ...], seed: int | None, executor: str, workers: int | None, scheduler: str | None,
-            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, model: str | None) -> None:
+            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
     """Draw the uncertain values of FILE over their ranges, replicate each point, and say how likely TARGET is met.
 
     \b
@@ -63,8 +67,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
 
     if list_:
         with Store(db) as store:
-            _print_list(explore.list_explorations(store))
-        return
+            items = explore.list_explorations(store)
+            _print_list(items)
+        return {"explorations": [{k: plain(v) for k, v in item.items()} for item in items]}
     if resume and (file or variant or replications or seed is not None or target_texts):
         raise UsageError("--resume EXPLORE_ID takes the exploration's own scenario, design and targets; drop FILE and options")
     if not resume and not file:
@@ -102,6 +107,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
     written = [_write_points(answers, out_dir / "points.csv")]
     written += _charts(answers, boxes, out_dir)
     click.echo(f"\nwritten to {out_dir}: " + ", ".join(p.name for p in written))
+    from peacesim.experiment.documents import explore_doc as to_doc
+
+    return {**to_doc(answers, boxes), "folder": str(out_dir), "written": [str(p) for p in written]}
 
 
 def _sampler_text(sampler: str) -> str:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import click
 
+from .jsonout import json_output
+
 
 @click.command("metrics")
-@click.option("--json", "as_json", is_flag=True, help="Print the catalog as JSON.")
 @click.option(
     "--kind", type=click.Choice(["all", "scalar", "series"]), default="all", show_default=True,
     help="Only per-replication scalars or only daily series.",
 )
 @click.option("--headline", is_flag=True, help="Only the headline metrics.")
-def command(as_json: bool, kind: str, headline: bool) -> None:
+@json_output("metrics")
+def command(kind: str, headline: bool, as_json: bool = False) -> dict[str, Any] | None:
     """List the metrics a run produces: name, unit, which way is better, meaning.
 
     <zone_id>, <system_id>, <threat_type>, <force_id> and <element_id> stand for ids in the
@@ -26,8 +28,7 @@ def command(as_json: bool, kind: str, headline: bool) -> None:
     rows = {n: m for n, m in CATALOG.items() if kind in ("all", m.kind) and (m.headline is not None or not headline)}
     if as_json:
         data = catalog_json()
-        click.echo(json.dumps({n: data[n] for n in rows}, indent=2))
-        return
+        return {"metrics": {n: data[n] for n in rows}}
     width = max(len(n) for n in rows)
     unit_width = max(len(m.unit) for m in rows.values())
     for section in ("scalar", "series"):
@@ -42,3 +43,4 @@ def command(as_json: bool, kind: str, headline: bool) -> None:
             click.echo(f"  {n:<{width}}  {m.unit:<{unit_width}}  {better} {marks} {m.meaning}")
         click.echo("")
     click.echo("↑ higher is better, ↓ lower is better; H headline; W also over day windows (name[start,end]).")
+    return None

@@ -49,15 +49,16 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
     from peacesim.experiment.compare import compare
     from peacesim.experiment.explore_analysis import Answers
     from peacesim.experiment.outputs import check_out_dir
-    from peacesim.experiment.store import Store
     from peacesim.report import write_report
     from peacesim.report.studies import reference_of
+
+    from .run import open_store
 
     if len(set(ids)) != len(ids):
         raise UsageError(f"run ids repeat: {' '.join(ids)}")
     if not Path(store_path).is_file():
         raise UsageError(f"no results store at {store_path}; run a scenario first (peacesim run FILE) or pass --store PATH")
-    with Store(store_path) as store:
+    with open_store(store_path, readonly=True) as store:
         results = [store.load_run(r) for r in ids if kind_of(r) == "run"]
         sweeps = []
         for sid in (i for i in ids if kind_of(i) == "sweep"):

@@ -12,17 +12,46 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import UsageError
 
+from . import complete
+from .jsonout import json_output
+
 if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, RunResult
+    from peacesim.experiment.store import Store
     from peacesim.scenario.schema import Scenario
 
 DEFAULT_DB = "reports/peacesim.db"
+DB_HELP = "Results store (default: $PEACESIM_DB, else the reports/peacesim.db of the scenario's project, else of the working folder)."
+
+
+def resolve_db(db: str | None, scenario_file: str | None = None) -> str:
+    """``--db``, else ``$PEACESIM_DB``, else the scenario's project store, else the working folder's (see
+    :func:`peacesim.experiment.store.locate`)."""
+    from peacesim.experiment.store import locate
+
+    return str(locate(db, scenario_file))
+
+
+def db_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--db`` callback: fills in the default when the command's scenario FILE is known."""
+    if value:
+        return value
+    file = ctx.params.get("file") or ctx.params.get("files") or ctx.params.get("targets")
+    if isinstance(file, (tuple, list)):
+        file = next((str(f) for f in file if Path(str(f)).is_file()), None)
+    return resolve_db(None, str(file) if file else None)
+
+
+def complete_db(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
 
 
 @contextmanager
@@ -71,34 +100,76 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
 
     runs = [comparison.reference, *comparison.others]
     names = tables.select_metrics({m for r in runs for m in r.summary}, patterns, all_metrics)
+    if not patterns and not all_metrics:
+        names = sorted([*names, *tables.windowed_changes(comparison)], key=tables.sort_key)
     columns = shutil.get_terminal_size().columns
     echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
 
-def write_outputs(result: RunResult, out: str | None, variant_subdir: bool) -> Path:
-    """Write the run's files to ``--out`` (variants in sub-folders) or ``reports/<scenario>/...``."""
+def out_path(out: str | None, result: RunResult, group: Path | None = None) -> Path:
+    """Where a run's files go: in its group's folder for a variant; else ``--out`` or its own folder.
+
+    Without ``--out`` that is ``reports/<scenario>/<run-id>/``, so no run overwrites another's files.
+    """
+    from peacesim.experiment import outputs
+
+    if group is not None:
+        return group / outputs.safe_component(result.variant or "base")
+    if out is not None:
+        if not out.strip():
+            raise UsageError("--out is empty; give a folder name, e.g. --out results")
+        return Path(out)
+    return outputs.run_folder(result.scenario_name, result.run_id or "memory")
+
+
+def check_outputs(out: str | None, scenarios: list[str]) -> None:
+    """Check where the runs' files will go before the first replication (a bad --out fails at once)."""
     from peacesim.experiment import outputs
 
     if out is not None:
-        path = Path(out)
-        if variant_subdir and result.variant:
-            path = path / outputs.safe_component(result.variant)
-        path = outputs.check_out_dir(path, explicit=True)
-    else:
-        path = outputs.check_out_dir(outputs.default_out_dir(result), explicit=False)
+        if not out.strip():
+            raise UsageError("--out is empty; give a folder name, e.g. --out results")
+        outputs.check_out_dir(Path(out), explicit=True, replaces=True)
+        return
+    for scenario in scenarios:  # the run's own folder does not exist yet: check its parent takes it
+        outputs.check_out_dir(outputs.REPORTS / outputs.safe_component(scenario) / "new-run", explicit=False, replaces=True)
+
+
+def write_outputs(result: RunResult, out: str | None, group: Path | None = None) -> Path:
+    """Write the run's files (see :func:`out_path`); a run of its own also becomes the scenario's ``latest``."""
+    from peacesim.experiment import outputs
+
+    path = out_path(out, result, group)
+    path = outputs.check_out_dir(path, explicit=out is not None, replaces=True)
     outputs.write_run(result, path)
+    if out is None and group is None:
+        outputs.write_latest(path)
     return path
 
 
-def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison | None, command: str) -> None:
+def open_store(db: str, readonly: bool = False) -> Store:
+    """The results store; the default one must stay inside the working tree, like output files."""
+    from peacesim.experiment.store import Store
+
+    if db == DEFAULT_DB:
+        here = Path.cwd().resolve()
+        where = (here / db).resolve()
+        if not where.is_relative_to(here):
+            raise UsageError(f"the results store {db} resolves to {where}, outside the working tree "
+                             "(is reports/ a link?); pass --db to use it there")
+    return Store(db, readonly=readonly)
+
+
+def maybe_report(results: list[RunResult], out_dir: Path, comparison: Comparison | None, command: str) -> Path | None:
     """Call the report writer if the report package provides it; otherwise say it was skipped."""
     try:
         from peacesim.report import write_report
     except ImportError:
         click.echo("report skipped: peacesim.report.write_report is not available in this build", err=True)
-        return
+        return None
     path = write_report(results, out_dir, comparison=comparison, command=command)
     click.echo(f"report: {path}")
+    return Path(path)
 
 
 def window_override(scenario: Scenario, windows: Sequence[str]) -> str:
@@ -127,7 +198,7 @@ def command_line() -> str:
 
 @click.command("run")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--variant", "variants", multiple=True, metavar="NAME", help="Run this variant too (repeatable); the base always runs.")
+@click.option("--variant", "variants", multiple=True, metavar="NAME", help="Run this variant too (repeatable); the base always runs.", shell_complete=complete.variants)
 @click.option("--all-variants", is_flag=True, help="Run the base and every variant, with common random numbers.")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="Replications (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed (default: the scenario's).")
@@ -139,29 +210,32 @@ def command_line() -> str:
               help="Also report every windowed metric over days START to END, as name[START,END] (repeatable).")
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR",
               help="Multiply every value the (glob) key path matches by FACTOR (repeatable; before --set).")
-@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/).")
-@click.option("--resume", metavar="RUN_ID", help="Finish an interrupted run: only its missing replications.")
+@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/<run-id>/, variants inside).")
+@click.option("--resume", metavar="RUN_ID", shell_complete=complete.run_ids, help="Finish an interrupted run: only its missing replications.")
 @click.option("--precision", metavar="METRIC=REL", help="Add replications until METRIC's CI half-width <= REL*|mean|.")
 @click.option("--max-replications", type=click.IntRange(min=1), help="Cap for --precision (default 1000).")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
-@click.option("--metric", "metrics", multiple=True, metavar="M",
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
+@click.option("--metric", "metrics", multiple=True, metavar="M", shell_complete=complete.metrics,
               help="Print this metric (repeatable; patterns like 'leakers.*'). Default: the headline metrics.")
 @click.option("--all-metrics", is_flag=True, help="Print every metric (the files always have every metric).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--report", is_flag=True, help="Also write the HTML report and charts.")
 @click.option("--trace", "trace_index", type=click.IntRange(min=0), metavar="I",
               help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
+@click.option("--allow-large", is_flag=True,
+              help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@json_output("run")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], windows: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None,
             precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, trace_index: int | None, model: str | None) -> None:
+            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None,
+            as_json: bool = False) -> dict[str, Any]:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
-    from peacesim.experiment.store import Store
 
     if resume and (file or variants or all_variants or sets or scales or replications or seed is not None or precision):
         raise UsageError("--resume RUN_ID takes the run's own scenario and settings; drop FILE and scenario options")
@@ -177,18 +251,19 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
     rule = runner.Precision.parse(precision) if precision else None
     simulate = runner.resolve_model(model)
     cmd = command_line()
-    store = Store(db)
+    store = open_store(db)
     results: list[RunResult] = []
     try:
         from peacesim.experiment.executors import make_executor
 
         if resume:
             rec = store.get_run(resume)
+            check_outputs(out, [rec.scenario])
             ex = make_executor(executor, workers, scheduler)
             try:
                 with progress_bar(rec.label, quiet) as bar:
                     results.append(runner.resume(store, rec.run_id, executor=ex, progress=bar))
-                _after_run(results[-1], out, False, show)
+                _after_run(results[-1], out, None, show)
             finally:
                 ex.close()
         else:
@@ -199,9 +274,14 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             names = scenarios.list_variants(file) if all_variants else list(variants)
             loaded = [scenarios.load(file, None, overrides, scales)]
             loaded += [scenarios.load(file, v, overrides, scales) for v in names]  # validate all before running any
+            check_claims(file, [None, *names], overrides)
+            check_work(loaded, replications, allow_large)
+            check_outputs(out, [loaded[0].metadata.name])
             root = seed if seed is not None else loaded[0].metadata.seed
             group = secrets.token_hex(4) if len(loaded) > 1 else None
+            typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
             ex = make_executor(executor, workers, scheduler)
+            folder: Path | None = None
             try:
                 for i, sc in enumerate(loaded):
                     label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
@@ -209,11 +289,15 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
                         results.append(runner.replicate(
                             sc, replications=replications, seed=root, executor=ex, progress=bar,
                             confidence=confidence, simulate=simulate, store=store, precision=rule,
-                            max_replications=max_replications, command=cmd, group_id=group))
-                    _after_run(results[-1], out, len(loaded) > 1, show, brief=i > 0)
+                            max_replications=max_replications, command=cmd, group_id=group, overrides=typed))
+                    path = _after_run(results[-1], out, folder, show, brief=i > 0)
+                    folder = folder or path
             finally:
                 ex.close()
     except runner.RunInterrupted as e:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # on the way out: more Ctrl-C must not hide the hint
         click.echo(f"\ninterrupted after {e.done} of {e.target} replications; kept in {db}", err=True)
         if e.run_id:
             click.echo(f"resume with: peacesim run --resume {e.run_id}" + (f" --db {db}" if db != DEFAULT_DB else ""), err=True)
@@ -229,14 +313,46 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         comparison = compare(results[0], results[1:], confidence)
         print_comparison(comparison, metrics, all_metrics)
         click.echo(f"\ncomparison: {outputs.write_comparison(comparison, base_dir)}")
+    traces: list[str] = []
     if trace_index is not None:
         from peacesim.experiment.trace import write_trace
 
         for r in results:
             sc = scenarios.from_text(r.scenario_text, f"run {r.run_id}")
-            click.echo(f"trace: {write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))}")
-    if report:
-        maybe_report(results, base_dir, comparison, cmd)
+            traces.append(str(write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))))
+            click.echo(f"trace: {traces[-1]}")
+    written = maybe_report(results, base_dir, comparison, cmd) if report else None
+    from peacesim.experiment.documents import comparison_doc, run_doc
+
+    return {"folder": str(base_dir), "runs": [run_doc(r, str(r.extra["out_dir"])) for r in results],
+            "comparison": comparison_doc(comparison) if comparison is not None else None,
+            "report": None if written is None else str(written), "traces": traces}
+
+
+def check_claims(file: str, variants: list[str | None], overrides: list[str]) -> None:
+    """The claim ids the runs cite must be in the claims register, as ``validate`` requires."""
+    from peacesim.errors import ScenarioError
+    from peacesim.scenario.claims import find_claims_file, load_claims, unknown_claims
+    from peacesim.scenario.loader import load_tree, resolve_tree
+
+    register = find_claims_file(Path(file))
+    if register is None:
+        return
+    known = load_claims(register).ids
+    base = load_tree(file)
+    problems = [p for v in variants for p in unknown_claims(resolve_tree(base, v, overrides), known)]
+    if problems:
+        raise ScenarioError(list({p.render(): p for p in problems}.values()))
+
+
+def check_work(loaded: list[Scenario], replications: int | None, allow_large: bool) -> None:
+    """Refuse (or warn about) scenarios whose runs would exhaust the machine, before running any."""
+    from peacesim.experiment.budget import check
+
+    for sc in loaded:
+        warning = check(sc, replications, allow_large)
+        if warning:
+            click.echo(warning, err=True)
 
 
 @dataclass(frozen=True)
@@ -247,9 +363,9 @@ class Show:
     all_metrics: bool = False
 
 
-def _after_run(result: RunResult, out: str | None, several: bool, show: Show, brief: bool = False) -> None:
-    """Write the run's files and summarise it: a table, or one line for a variant (``brief``)."""
-    path = write_outputs(result, out, several)
+def _after_run(result: RunResult, out: str | None, group: Path | None, show: Show, brief: bool = False) -> Path:
+    """Write the run's files (a variant's into its ``group`` folder) and summarise it: a table, or one line."""
+    path = write_outputs(result, out, group)
     result.extra["out_dir"] = str(path)
     if brief:
         from .tables import variant_line
@@ -267,3 +383,4 @@ def _after_run(result: RunResult, out: str | None, several: bool, show: Show, br
                    f"after {result.replications} replications")
     if not brief:
         click.echo(f"  written to {path}")
+    return path

@@ -8,27 +8,31 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from peacesim.errors import ReportError, UsageError
+from peacesim.experiment.documents import plain
 
-from .run import DEFAULT_DB, command_line, progress_bar
+from . import complete
+from .jsonout import json_output
+from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default, open_store, progress_bar
 from .tables import fmt
 
 if TYPE_CHECKING:
     from peacesim.experiment.sweep import SweepResult
 
 #: Metrics shown (table and charts) when --metric is not given, when the model reports them.
-DEFAULT_METRICS = ("coverage_mean", "presence_share", "response_time_mean_hours", "leakers")
+DEFAULT_METRICS = ("coverage_mean", "troops_in_theatre_min", "time_to_answer_capped_mean_hours", "missiles_leaked_defended")
 
 
 @click.command("sweep")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--variant", metavar="NAME", help="Sweep around this variant instead of the base scenario.")
+@click.option("--variant", metavar="NAME", help="Sweep around this variant instead of the base scenario.", shell_complete=complete.variants)
 @click.option("--param", "params", multiple=True, metavar="KEY.PATH=SPEC",
               help="Swept parameter (repeatable): V1,V2,... or LOW:HIGH (LOW:HIGH:STEPS in a grid).")
+@click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="Override a base value (repeatable).")
 @click.option("--lhs", type=click.IntRange(min=1), metavar="N", help="Latin hypercube of N points over the ranges.")
 @click.option("--oat", is_flag=True, help="One-at-a-time: base, then each parameter at its low and high value.")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="Replications per point (default: the scenario's).")
@@ -36,19 +40,21 @@ DEFAULT_METRICS = ("coverage_mean", "presence_share", "response_time_mean_hours"
 @click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
-@click.option("--metric", "metrics", multiple=True, metavar="NAME", help="Metric to show and chart (repeatable).")
+@click.option("--metric", "metrics", multiple=True, metavar="NAME", shell_complete=complete.metrics, help="Metric to show and chart (repeatable).")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
 @click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/sweep-<id>/).")
 @click.option("--resume", metavar="SWEEP_ID", help="Finish an interrupted sweep; finished points are not rerun.")
 @click.option("--list", "list_", is_flag=True, help="List the sweeps in the results store.")
-@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="Results store.")
+@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @click.pass_context
-def command(ctx: click.Context, file: str | None, variant: str | None, params: tuple[str, ...], lhs: int | None,
+@json_output("sweep")
+def command(ctx: click.Context, file: str | None, variant: str | None, params: tuple[str, ...], sets: tuple[str, ...],
+            lhs: int | None,
             oat: bool, replications: int | None, seed: int | None, executor: str, workers: int | None,
             scheduler: str | None, metrics: tuple[str, ...], confidence: float, out: str | None,
-            resume: str | None, list_: bool, db: str, quiet: bool, model: str | None) -> None:
+            resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
     """Sweep parameters of FILE: a grid (default), --lhs N or --oat; store every point as a run.
 
     \b
@@ -57,18 +63,18 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
       peacesim sweep scenarios/baseline.yaml --lhs 20 --param forces.uk.troops_per_unit=200:800 \\
           --param enablers.air_defence.us_patriot.stock=20:120
       peacesim sweep scenarios/baseline.yaml --oat --param forces.uk.rotation_depth=2:4 \\
-          --param forces.fr.tour_days=120:240 --metric coverage_mean
+          --param forces.france.tour_days=120:240 --metric coverage_mean
       peacesim sweep --resume sw20250819-101500-3fa2
     """
     from peacesim.experiment import runner
     from peacesim.experiment import sweep as sweeps
-    from peacesim.experiment.store import Store
 
     if list_:
-        with Store(db) as store:
-            _print_list(sweeps.list_sweeps(store))
-        return
-    if resume and (file or params or lhs or oat or variant or replications or seed is not None):
+        with open_store(db) as store:
+            items = sweeps.list_sweeps(store)
+            _print_list(items)
+        return {"sweeps": [{k: plain(v) for k, v in item.items()} for item in items]}
+    if resume and (file or params or sets or lhs or oat or variant or replications or seed is not None):
         raise UsageError("--resume SWEEP_ID takes the sweep's own scenario and design; drop FILE, --param and design options")
     if not resume:
         if not file:
@@ -79,14 +85,14 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
             raise UsageError("use either --lhs N or --oat, not both")
     cmd = command_line()
     if resume:
-        store = Store(db)
+        store = open_store(db)
         sweep = sweeps.load(store, resume)
     else:
         assert file is not None
         mode = "lhs" if lhs else "oat" if oat else "grid"
         sweep = sweeps.plan(file, params, variant=variant, mode=mode, lhs_points=lhs, replications=replications,
-                            seed=seed, confidence=confidence, simulate=runner.resolve_model(model))
-        store = Store(db)  # only once every point is valid: bad input leaves no trace
+                            seed=seed, confidence=confidence, simulate=runner.resolve_model(model), sets=sets)
+        store = open_store(db)  # only once every point is valid: bad input leaves no trace
         sweeps.start(store, sweep, cmd)
     label = sweep.scenario + (f":{sweep.variant}" if sweep.variant else "")
     click.echo(f"sweep {sweep.sweep_id}: {label}, {_mode_text(sweep.mode)}, {len(sweep.points)} points x "
@@ -108,6 +114,9 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
     written = [sweeps.write_csv(result, out_dir / "sweep.csv")]
     written += _charts(result, shown, out_dir)
     click.echo(f"\nwritten to {out_dir}: " + ", ".join(p.name for p in written))
+    from peacesim.experiment.documents import sweep_doc as to_doc
+
+    return {**to_doc(result), "folder": str(out_dir), "written": [str(p) for p in written]}
 
 
 def _mode_text(mode: str) -> str:

@@ -40,7 +40,7 @@ def fmt_signed(x: float) -> str:
     return "+" + text if x > 0 and not math.isinf(x) else text
 
 
-def _order(name: str) -> tuple[int, int, str]:
+def sort_key(name: str) -> tuple[int, int, str]:
     """Headline metrics first in their documented order, then the rest as documented, then by name."""
     from peacesim.catalog import CATALOG as METRICS
     from peacesim.catalog import HEADLINE_METRICS, pattern_of
@@ -66,6 +66,14 @@ def check_patterns(patterns: Sequence[str]) -> None:
                          f"such as leakers.* (see peacesim metrics), got {pat!r}")
 
 
+def windowed_changes(comparison: Comparison) -> list[str]:
+    """Windowed headline metrics that some compared run changes distinguishably (what a dated change costs)."""
+    from peacesim.catalog import is_headline, split_window
+
+    return sorted({d.metric for diffs in comparison.differences.values() for d in diffs
+                   if d.distinguishable and split_window(d.metric)[1] is not None and is_headline(d.metric)})
+
+
 def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metrics: bool = False,
                    strict: bool = True) -> list[str]:
     """The metrics to print, headline first.
@@ -77,7 +85,7 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
         all_metrics: every name. Otherwise, without patterns, the headline metrics (or every
             name when none is a headline metric, as with the synthetic test models).
     """
-    from peacesim.catalog import is_headline, pattern_of
+    from peacesim.catalog import is_headline, pattern_of, split_window
 
     pool = sorted(set(names))
     if all_metrics:
@@ -90,8 +98,9 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
                 raise UsageError(f"--metric {pat!r} matches no metric of these runs; they have: {', '.join(pool)}")
             chosen += [n for n in hits if n not in chosen]
     else:
-        chosen = [n for n in pool if is_headline(n)] or pool
-    return sorted(chosen, key=_order)
+        # windowed headlines only in comparisons, and there only where they move (see windowed_changes)
+        chosen = [n for n in pool if is_headline(n) and split_window(n)[1] is None] or pool
+    return sorted(chosen, key=sort_key)
 
 
 def _unit(name: str, element_units: dict[str, str]) -> str:
@@ -313,7 +322,7 @@ def _only_in(unpaired: Sequence[Unpaired], names: Sequence[str], ref: RunResult,
     lines = []
     for present, metrics in groups.items():
         parts = []
-        for m in sorted(metrics, key=_order):
+        for m in sorted(metrics, key=sort_key):
             mean, n, missing = metrics[m]
             value = fmt(mean) if n else _undefined(m, units)
             unit = _unit(m, units)

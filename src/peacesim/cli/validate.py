@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from .jsonout import json_output
 
-def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[str]]:
-    """Check one file and all its variants: (number of variants, problem lines).
+if TYPE_CHECKING:
+    from peacesim.errors import Problem
+
+
+def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[Problem]]:
+    """Check one file and all its variants: (number of variants, problems).
 
     Beyond the schema, each number's source entry must support it (a cited number is in its
     quote, a derived one in its arithmetic, an assumption in its range). A problem the base
@@ -32,7 +37,7 @@ def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[
     try:
         base = load_tree(path)
     except ScenarioError as e:
-        return 0, [p.render() for p in e.problems]
+        return 0, list(e.problems)
     variants = base.get("variants")
     names: list[str] = list(variants.value) if variants is not None and variants.is_map else []
     problems: list[Problem] = []
@@ -66,14 +71,15 @@ def validate_file(path: Path, known_claims: set[str] | None) -> tuple[int, list[
     if known_claims is not None:
         for tree in trees:
             add(unknown_claims(tree, known_claims), own=True)
-    return len(names), [p.render() for p in problems]
+    return len(names), problems
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--claims", "claims_path", type=click.Path(path_type=Path), default=None,
               help="Claims register to check claim ids against (default: the nearest seeds/claims.yaml).")
-def command(files: tuple[Path, ...], claims_path: Path | None) -> None:
+@json_output("validate")
+def command(files: tuple[Path, ...], claims_path: Path | None, as_json: bool = False) -> dict[str, Any]:
     """Check scenario FILES: schema, cross-references, every variant, claim ids.
 
     Prints "ok: FILE (N variants)" for each valid file; otherwise one line per problem,
@@ -82,27 +88,43 @@ def command(files: tuple[Path, ...], claims_path: Path | None) -> None:
     from peacesim.errors import ScenarioError
     from peacesim.scenario.claims import find_claims_file, load_claims
 
+    from .jsonout import problem_doc
+    from .messages import shorten
+
     count = 0
     known: set[str] | None = None
     register = claims_path or find_claims_file(files[0])
+    warnings: list[str] = []
+    register_problems: list[Problem] = []
     if register is not None:
         try:
             known = load_claims(register).ids
         except ScenarioError as e:
-            for p in e.problems:
-                click.echo(p.render(), err=True)
+            register_problems = list(e.problems)
+            for p in e.problems if not as_json else ():
+                click.echo(shorten(p.render()), err=True)
             count += len(e.problems)
     else:
-        click.echo("warning: no claims register found (seeds/claims.yaml); claim ids not checked", err=True)
+        warnings.append("no claims register found (seeds/claims.yaml); claim ids not checked")
+        if not as_json:
+            click.echo(f"warning: {warnings[-1]}", err=True)
     bad_files = 0
+    reports: list[dict[str, Any]] = []
     for path in files:
         variants, problems = validate_file(path, known)
-        for line in problems:
-            click.echo(line, err=True)
+        if not as_json:
+            for p in problems:
+                click.echo(shorten(p.render()), err=True)
+        reports.append({"file": str(path), "ok": not problems, "variants": variants,
+                        "problems": [problem_doc(p) for p in problems]})
         if problems:
             bad_files += 1
             count += len(problems)
         else:
             click.echo(f"ok: {path} ({variants} variant{'s' if variants != 1 else ''})")
-    if count:
+    doc = {"ok": count == 0, "claims_register": None if register is None else str(register),
+           "claims_register_problems": [problem_doc(p) for p in register_problems], "warnings": warnings,
+           "files": reports, "problems": count}
+    if count and not as_json:
         raise ScenarioError(f"{count} problem(s) found in {bad_files} of {len(files)} file(s)")
+    return doc

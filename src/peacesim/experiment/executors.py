@@ -5,6 +5,12 @@ All executors share one interface: :meth:`Executor.submit` a chunk of replicatio
 metric dicts and numpy series, never SimPy objects), and :func:`run_chunks` keeps only a few
 chunks in flight per worker, so memory does not grow with the number of replications and a
 Ctrl-C has little to cancel.
+
+Stopping is prompt whatever the replication length: ``close(cancel=True)`` terminates the local
+workers (their unfinished replications are discarded; finished chunks were already returned),
+and every local worker dies with its parent: on Linux through the parent-death signal, and
+everywhere through a thread that watches the parent's pid, so a ``kill -9`` of the command never
+leaves workers running at 100% CPU.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import math
 import os
 import signal
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -102,9 +110,49 @@ class SerialExecutor:
         pass
 
 
-def _ignore_sigint() -> None:
+#: Seconds between checks, in a worker, that its parent is still alive.
+PARENT_WATCH_S = 0.25
+#: Seconds a terminated worker gets to exit before it is killed.
+TERMINATE_GRACE_S = 1.0
+
+
+def _worker_init(parent: int) -> None:
+    """Set up a local worker: ignore Ctrl-C (the parent decides), and die with the parent."""
     # Ctrl-C goes to the whole process group; only the parent should act on it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Exit as soon as ``parent`` is gone: the parent-death signal (Linux) and a watching thread."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass  # not Linux: the thread below does it
+    first = os.getppid()
+
+    def orphaned() -> bool:
+        if os.getppid() != first:
+            return True
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        return False
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(PARENT_WATCH_S)
+        os._exit(1)
+
+    if orphaned():
+        os._exit(1)
+    threading.Thread(target=watch, name="peacesim-parent-watch", daemon=True).start()
 
 
 class LocalExecutor:
@@ -114,7 +162,8 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_sigint)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_init, initargs=(os.getpid(),))
+        self._closed = False
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         return self._pool.submit(fn, *args)
@@ -126,12 +175,30 @@ class LocalExecutor:
     def result(self, future: Future[Any]) -> Any:
         return future.result()
 
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and diagnostics)."""
+        return [p.pid for p in list((getattr(self._pool, "_processes", None) or {}).values()) if p.pid is not None]
+
     def close(self, cancel: bool = False) -> None:
-        if cancel:
-            # Stop now rather than finishing chunks already running: Ctrl-C should be prompt.
-            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+        """Shut the pool down; with ``cancel``, stop now: workers terminated, queued chunks dropped."""
+        if self._closed:
+            return
+        self._closed = True
+        if not cancel:
+            self._pool.shutdown(wait=True)
+            return
+        procs = list((getattr(self._pool, "_processes", None) or {}).values())
+        for proc in procs:
+            if proc.is_alive():
                 proc.terminate()
-        self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + TERMINATE_GRACE_S
+        for proc in procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)
 
 
 class DaskExecutor:
@@ -173,6 +240,9 @@ class DaskExecutor:
         return future.result()
 
     def close(self, cancel: bool = False) -> None:
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True  # closing the client releases its futures; closing the cluster stops its workers
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()

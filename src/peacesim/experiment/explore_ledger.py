@@ -12,16 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import secrets
 import sqlite3
-import time
-from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
-from .sqlite import connect, here, process_alive, transaction
+from .ledger import JobLedger, now
+from .sqlite import here
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS explorations (
@@ -54,10 +49,6 @@ CREATE TABLE IF NOT EXISTS explore_reps (
 """
 
 
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
-
-
 def _json(value: Any) -> str:
     """JSON with NaN kept as null (metrics are NaN when undefined)."""
     if isinstance(value, dict):
@@ -65,70 +56,37 @@ def _json(value: Any) -> str:
     return json.dumps(value)
 
 
-class ExploreLedger:
+class ExploreLedger(JobLedger):
     """The exploration tables of one results store file."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._db = connect(self.path, _SCHEMA, "the exploration tables")
-
-    def close(self) -> None:
-        self._db.close()
-
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        return transaction(self._db, self.path)
+    schema, table, key, noun, prefix = _SCHEMA, "explorations", "explore_id", "exploration", "ex"
+    list_command = "peacesim explore --list"
 
     def create(self, scenario: str, variant: str | None, file: str, spec: dict[str, Any],
                points: list[tuple[list[float], str]], command: str | None) -> str:
         """Store a planned exploration in status ``running``; return its id (``ex`` + time + hex)."""
-        for _ in range(5):
-            explore_id = "ex" + time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-            try:
-                with self._tx() as db:
-                    db.execute(
-                        "INSERT INTO explorations (explore_id, scenario, variant, file, spec, command, host, pid, created,"
-                        " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
-                        (explore_id, scenario, variant, file, json.dumps(spec), command, *here(), _now()),
-                    )
-                    db.executemany(
-                        "INSERT INTO explore_points (explore_id, point, unit, scenario_hash) VALUES (?, ?, ?, ?)",
-                        [(explore_id, k, json.dumps(unit), digest) for k, (unit, digest) in enumerate(points)],
-                    )
-                return explore_id
-            except sqlite3.IntegrityError:
-                continue
-        raise StoreError("could not allocate a unique exploration id")
+        def write(db: sqlite3.Connection, explore_id: str) -> None:
+            db.execute(
+                "INSERT INTO explorations (explore_id, scenario, variant, file, spec, command, host, pid, created,"
+                " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                (explore_id, scenario, variant, file, json.dumps(spec), command, *here(), now()),
+            )
+            db.executemany(
+                "INSERT INTO explore_points (explore_id, point, unit, scenario_hash) VALUES (?, ?, ?, ?)",
+                [(explore_id, k, json.dumps(unit), digest) for k, (unit, digest) in enumerate(points)],
+            )
 
-    def _resolve(self, explore_id: str) -> tuple[Any, ...]:
-        rows = self._db.execute(
-            "SELECT explore_id, scenario, variant, file, spec, command, host, pid, created, ended, status"
-            " FROM explorations WHERE substr(explore_id, 1, ?) = ? ORDER BY explore_id", (len(explore_id), explore_id),
-        ).fetchall()
-        rows = [r for r in rows if r[0] == explore_id] or rows
-        if not rows:
-            raise StoreError(f"{self.path}: no exploration {explore_id!r}; list them with: peacesim explore --list")
-        if len(rows) > 1:
-            raise StoreError(f"exploration id {explore_id!r} is ambiguous: {', '.join(r[0] for r in rows[:5])}")
-        return tuple(rows[0])
+        return self._insert(write)
 
     def get(self, explore_id: str) -> dict[str, Any]:
         """A stored exploration as plain data: its plan and its points (a unique id prefix is enough)."""
-        eid, scenario, variant, file, spec, command, host, pid, created, ended, status = self._resolve(explore_id)
+        eid, scenario, variant, file, spec, command, host, pid, created, ended, status = self._resolve(
+            explore_id, "scenario, variant, file, spec, command, host, pid, created, ended, status")
         points = [(json.loads(u), h) for u, h in self._db.execute(
             "SELECT unit, scenario_hash FROM explore_points WHERE explore_id = ? ORDER BY point", (eid,))]
-        if status == "running" and not process_alive(host, pid):
-            status = "incomplete"
+        status = self.status(status, host, pid)
         return {"explore_id": eid, "scenario": scenario, "variant": variant, "file": file, "spec": json.loads(spec),
                 "command": command, "created": created, "ended": ended, "status": status, "points": points}
-
-    def claim(self, explore_id: str) -> None:
-        """Mark the exploration as worked on by this process; refuse if another live process has it."""
-        eid, *_, host, pid, _created, _ended, status = self._resolve(explore_id)
-        if status == "running" and pid != os.getpid() and process_alive(host, pid):
-            raise StoreError(f"exploration {eid} is still running (pid {pid} on {host}); cannot resume it twice")
-        with self._tx() as db:
-            db.execute("UPDATE explorations SET status = 'running', host = ?, pid = ?, ended = NULL WHERE explore_id = ?",
-                       (*here(), eid))
 
     def add(self, explore_id: str, rows: list[tuple[int, int, dict[str, float]]]) -> None:
         """Store finished replications ``(point, replication, metrics)`` in one transaction."""
@@ -144,10 +102,6 @@ class ExploreLedger:
             out[(int(p), int(r))] = {k: (math.nan if v is None else float(v)) for k, v in json.loads(text).items()}
         return out
 
-    def finish(self, explore_id: str, status: str) -> None:
-        with self._tx() as db:
-            db.execute("UPDATE explorations SET status = ?, ended = ? WHERE explore_id = ?", (status, _now(), explore_id))
-
     def list(self) -> list[dict[str, Any]]:
         """Every exploration, oldest first, with its point count and replications stored."""
         out = []
@@ -156,8 +110,7 @@ class ExploreLedger:
                 " ORDER BY created, explore_id").fetchall():
             (points,) = self._db.execute("SELECT COUNT(*) FROM explore_points WHERE explore_id = ?", (eid,)).fetchone()
             (reps,) = self._db.execute("SELECT COUNT(*) FROM explore_reps WHERE explore_id = ?", (eid,)).fetchone()
-            if status == "running" and not process_alive(host, pid):
-                status = "incomplete"
+            status = self.status(status, host, pid)
             s = json.loads(spec)
             out.append({"explore_id": eid, "scenario": scenario, "variant": variant, "created": created, "status": status,
                         "sampler": s.get("sampler"), "points": int(points), "replications": int(reps),

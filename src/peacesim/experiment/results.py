@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def run_label(scenario: str, variant: str | None, overrides: tuple[str, ...] | list[str] = ()) -> str:
+    """The label runs are shown and filed under: ``baseline``, ``baseline:two_deep``, ``baseline+set``."""
+    name = f"{scenario}:{variant}" if variant else scenario
+    return name + "+set" if overrides else name
+
+
 @dataclass(frozen=True)
 class MetricSummary:
     """One metric over the replications of a run. ``n`` counts replications where it was defined."""
@@ -39,7 +45,21 @@ class SeriesBand:
     high: np.ndarray
 
 
-@dataclass
+def _frame(rows: list[dict[str, object]]) -> "pd.DataFrame":
+    try:
+        import pandas as pd
+    except ImportError as e:
+        from ..errors import UsageError
+
+        raise UsageError("tables as DataFrames need pandas; install it with: pip install 'peacesim[pandas]'") from e
+    return pd.DataFrame(rows)
+
+
+#: The columns of every tidy (long) table: one value per row.
+TIDY_COLUMNS = ("run_id", "label", "variant", "metric", "statistic", "value")
+
+
+@dataclass(repr=False)
 class RunResult:
     """All replications of one scenario (or variant) run with one root seed.
 
@@ -59,10 +79,13 @@ class RunResult:
     run_id: str | None = None
     confidence: float = 0.95
     extra: dict[str, object] = field(default_factory=dict)
+    #: ``--set``/``--scale`` the run was made with, as typed (``"--set forces.uk.tour_days=120"``).
+    overrides: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
-        return f"{self.scenario_name}:{self.variant}" if self.variant else self.scenario_name
+        """``scenario[:variant][+set]``: what was run, with ``+set`` when it was changed by overrides."""
+        return run_label(self.scenario_name, self.variant, self.overrides)
 
     def rows(self) -> list[dict[str, object]]:
         """One tidy-wide row per replication: identity (run, scenario, variant, seed, replication), then metrics."""
@@ -75,13 +98,51 @@ class RunResult:
 
     def to_pandas(self) -> "pd.DataFrame":
         """The replications as a pandas DataFrame (one row each); needs the ``pandas`` extra."""
-        try:
-            import pandas as pd
-        except ImportError as e:
-            from ..errors import UsageError
+        return _frame(self.rows())
 
-            raise UsageError("to_pandas needs pandas; install it with: pip install 'peacesim[pandas]'") from e
-        return pd.DataFrame(self.rows())
+    def summary_rows(self) -> list[dict[str, object]]:
+        """The summary in long form: one row per (metric, statistic) with run_id, label, variant, value."""
+        stats = ("mean", "ci_low", "ci_high", "std", "p10", "p50", "p90", "n")
+        return [{"run_id": self.run_id, "label": self.label, "variant": self.variant, "metric": m, "statistic": k,
+                 "value": float(getattr(s, k))} for m, s in sorted(self.summary.items()) for k in stats]
+
+    def summary_frame(self) -> "pd.DataFrame":
+        """:meth:`summary_rows` as a DataFrame (columns run_id, label, variant, metric, statistic, value)."""
+        return _frame(self.summary_rows())
+
+    def replication_frame(self) -> "pd.DataFrame":
+        """Every replication's value in long form: run_id, label, variant, replication, metric, value."""
+        return _frame([{"run_id": self.run_id, "label": self.label, "variant": self.variant, "replication": i,
+                        "metric": m, "value": float(v[i])} for m, v in sorted(self.metrics.items())
+                       for i in range(self.replications)])
+
+    def series_frame(self) -> "pd.DataFrame":
+        """The daily series in long form: run_id, label, variant, series, day, statistic (mean, p10, p90), value."""
+        return _frame([{"run_id": self.run_id, "label": self.label, "variant": self.variant, "series": name, "day": d,
+                        "statistic": stat, "value": float(arr[d])}
+                       for name, band in sorted(self.series.items())
+                       for stat, arr in (("mean", band.mean), ("p10", band.low), ("p90", band.high))
+                       for d in range(arr.size)])
+
+    def __repr__(self) -> str:
+        rid = f"run {self.run_id}" if self.run_id else "not stored"
+        return (f"<RunResult {self.label}: {rid}, {self.replications} replications, seed {self.seed}, "
+                f"{len(self.summary)} metrics>")
+
+    def _repr_html_(self) -> str:
+        """The headline metrics as a small table (Jupyter shows this instead of the repr)."""
+        from html import escape
+
+        from ..catalog import is_headline
+        from ..catalog import number as fmt
+
+        names = [m for m in sorted(self.summary) if is_headline(m)] or sorted(self.summary)[:12]
+        rows = "".join(
+            f"<tr><td>{escape(m)}</td><td>{escape(fmt(self.summary[m].mean))}</td>"
+            f"<td>[{escape(fmt(self.summary[m].ci_low))}, {escape(fmt(self.summary[m].ci_high))}]</td>"
+            f"<td>{self.summary[m].n}</td></tr>" for m in names)
+        return (f"<p><b>{escape(self.label)}</b> ({escape(repr(self)[1:-1])})</p><table><thead><tr><th>metric</th>"
+                f"<th>mean</th><th>{self.confidence:.0%} interval</th><th>n</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 #: Size, relative to the metric's scale (and at least 1e-9 in its unit), below which a paired
@@ -129,7 +190,7 @@ class Difference:
         return self.mean / self.reference_mean if self.reference_mean else float("nan")
 
 
-@dataclass
+@dataclass(repr=False)
 class Comparison:
     """Several runs against one reference run, metric by metric."""
 
@@ -137,3 +198,34 @@ class Comparison:
     others: list[RunResult]
     differences: dict[str, list[Difference]]  # run label -> one Difference per metric
     confidence: float = 0.95
+
+    def rows(self) -> list[dict[str, object]]:
+        """Paired differences in long form: reference and other (run id, label), metric, statistic, value."""
+        ids = dict(zip(self.differences, (o.run_id for o in self.others), strict=True))
+        return [{"reference_run_id": self.reference.run_id, "reference": self.reference.label, "run_id": ids[label],
+                 "label": label, "metric": d.metric, "statistic": k, "value": float(v)}
+                for label, diffs in self.differences.items() for d in diffs
+                for k, v in (("difference", d.mean), ("ci_low", d.ci_low), ("ci_high", d.ci_high), ("n", d.n),
+                             ("reference_mean", d.reference_mean), ("other_mean", d.other_mean))]
+
+    def comparison_frame(self) -> "pd.DataFrame":
+        """:meth:`rows` as a DataFrame."""
+        return _frame(self.rows())
+
+    def __repr__(self) -> str:
+        labels = ", ".join(self.differences)
+        return f"<Comparison {labels} vs {self.reference.label}: {sum(len(d) for d in self.differences.values())} differences>"
+
+    def _repr_html_(self) -> str:
+        """Distinguishable differences of the headline metrics as a table."""
+        from html import escape
+
+        from ..catalog import is_headline
+        from ..catalog import number as fmt
+
+        rows = "".join(
+            f"<tr><td>{escape(label)}</td><td>{escape(d.metric)}</td><td>{escape(fmt(d.mean))}</td>"
+            f"<td>[{escape(fmt(d.ci_low))}, {escape(fmt(d.ci_high))}]</td><td>{'yes' if d.distinguishable else 'no'}</td></tr>"
+            for label, diffs in self.differences.items() for d in diffs if is_headline(d.metric))
+        return (f"<p><b>{escape(repr(self)[1:-1])}</b></p><table><thead><tr><th>run</th><th>metric</th><th>difference</th>"
+                f"<th>{self.confidence:.0%} interval</th><th>distinguishable</th></tr></thead><tbody>{rows}</tbody></table>")

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import importlib
 import math
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +99,7 @@ def replicate(
     max_replications: int | None = None,
     command: str | None = None,
     group_id: str | None = None,
+    overrides: Sequence[str] = (),
 ) -> RunResult:
     """Run replications of ``scenario`` and summarise them.
 
@@ -106,6 +110,8 @@ def replicate(
         executor: ``serial``, ``local`` (all cores), ``dask``, or an executor to reuse.
         simulate: the model function (default :func:`peacesim.model.simulate`).
         store: where to record the run; None keeps it in memory only.
+        overrides: the ``--set``/``--scale`` the scenario was changed with, as typed; kept with the
+            run (it is then labelled ``scenario+set``).
 
     Raises:
         SimulationError: a replication failed (the run is left incomplete in the store).
@@ -127,6 +133,7 @@ def replicate(
         "precision": [precision.metric, precision.relative] if precision else None,
         "first_batch": n,
         "max_replications": cap,
+        "overrides": list(overrides),
     }
     text, digest = scenarios.resolved_text(scenario), scenarios.scenario_hash(scenario)
     run_id = None
@@ -158,10 +165,14 @@ def resume(
         return store.load_run(rec.run_id)
     if rec.status == "running":
         raise StoreError(f"run {rec.run_id} is still running (pid {rec.pid} on {rec.host}); cannot resume it twice")
-    scenario = scenarios.from_text(rec.scenario_text, f"run {rec.run_id}")
-    options = dict(rec.options)
-    collector = store.load_collector(rec.run_id, int(options.get("series_cap", 100)))
-    store.claim(rec.run_id)
+    store.claim(rec.run_id)  # atomic: a second resume of the same run stops here
+    try:
+        scenario = scenarios.from_text(rec.scenario_text, f"run {rec.run_id}")
+        options = dict(rec.options)
+        collector = store.load_collector(rec.run_id, int(options.get("series_cap", 100)))
+    except BaseException:
+        store.mark_incomplete(rec.run_id)
+        raise
     return _execute(scenario, rec.scenario_text, rec.scenario_hash, rec.seed, rec.replications, rec.confidence,
                     options, collector, resolve_model(options.get("model")), executor, workers, scheduler,
                     progress, store, rec.run_id)
@@ -217,9 +228,11 @@ def _execute(
         flush()
     except KeyboardInterrupt:
         cancel = True
-        flush()
-        if store is not None and run_id is not None:
-            store.mark_incomplete(run_id)
+        with _deaf_to_ctrl_c():  # a second Ctrl-C must not cut the clean-up (and lose the resume hint)
+            ex.close(cancel=True)  # stop the workers first (shared executors too): the command is stopping
+            flush()
+            if store is not None and run_id is not None:
+                store.mark_incomplete(run_id)
         raise RunInterrupted(run_id, collector.count, target) from None
     except BaseException:
         cancel = True
@@ -234,12 +247,26 @@ def _execute(
         scenario_name=scenario.metadata.name, variant=scenario.metadata.variant, seed=seed, n=target,
         confidence=confidence, scenario_text=text, scenario_hash=digest, run_id=run_id,
     )
+    result.overrides = tuple(str(o) for o in options.get("overrides") or ())
     result.extra["stopped"] = stopped
     if precision is not None:
         result.extra["precision"] = {"metric": precision.metric, "relative": precision.relative}
     if store is not None and run_id is not None:
         store.complete(run_id, result)
     return result
+
+
+@contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """Ignore further Ctrl-C for the second or so that stopping takes (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _next_target(

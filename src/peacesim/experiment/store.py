@@ -31,10 +31,34 @@ import numpy as np
 from ..errors import StoreError
 from .collect import Collector
 from .executors import RepOutput
-from .results import RunResult, SeriesBand
+from .results import RunResult, SeriesBand, run_label
 from .sqlite import connect, here, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
+#: Environment variable naming the results store when none is given.
+DB_ENV = "PEACESIM_DB"
+
+
+def locate(db: str | Path | None = None, scenario_file: str | Path | None = None) -> Path:
+    """The results store to use: ``db``, else ``$PEACESIM_DB``, else the store of the scenario's project
+    (the nearest folder above the scenario file holding ``reports/peacesim.db``), else
+    ``reports/peacesim.db`` of the working folder (relative). So a notebook in another folder finds the
+    project's runs."""
+    import os
+
+    if db:
+        return Path(db)
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV])
+    if scenario_file:
+        try:
+            here = Path.cwd().resolve()
+            for folder in Path(scenario_file).resolve().parents:
+                if (folder / DEFAULT_PATH).is_file():
+                    return DEFAULT_PATH if folder == here else folder / DEFAULT_PATH
+        except OSError:
+            pass
+    return DEFAULT_PATH
 SCHEMA_VERSION = 1
 STATUSES = ("running", "incomplete", "complete")
 
@@ -114,8 +138,13 @@ class RunRecord:
     stored_status: str = field(default="", repr=False)
 
     @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set``/``--scale`` the run was made with, as typed."""
+        return tuple(str(o) for o in self.options.get("overrides") or ())
+
+    @property
     def label(self) -> str:
-        return f"{self.scenario}:{self.variant}" if self.variant else self.scenario
+        return run_label(self.scenario, self.variant, self.overrides)
 
 
 def versions() -> dict[str, str]:
@@ -148,11 +177,14 @@ def _decode(blob: bytes) -> np.ndarray:
 class Store:
     """The SQLite results store (default ``reports/peacesim.db``)."""
 
-    def __init__(self, path: str | Path = DEFAULT_PATH) -> None:
+    def __init__(self, path: str | Path = DEFAULT_PATH, readonly: bool = False) -> None:
+        """Open the store; ``readonly`` for commands that only read (works on read-only files and disks)."""
         self.path = Path(path)
-        self._db = connect(self.path, _SCHEMA, "the results store")
-        with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self.readonly = readonly
+        self._db = connect(self.path, _SCHEMA, "the results store", readonly=readonly)
+        if not readonly:
+            with self._tx() as db:
+                db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self._db.close()
@@ -214,9 +246,28 @@ class Store:
             db.executemany("INSERT OR REPLACE INTO metrics VALUES (?, ?, ?, ?)", metrics)
             db.executemany("INSERT OR REPLACE INTO replication_series VALUES (?, ?, ?, ?)", series)
 
-    def claim(self, run_id: str) -> None:
-        """Mark a run as being worked on by this process (used when resuming)."""
+    def claim(self, run_id: str, *, reopen: bool = False) -> None:
+        """Mark a run as being worked on by this process (used when resuming).
+
+        With ``reopen``, a complete run may be claimed too, to add replications to it (a sizing
+        extends the run of a value it tries again).
+
+        Atomic: the check that no live process works on the run and the update are one write
+        transaction, so of two ``--resume`` of one run at once, exactly one goes ahead.
+
+        Raises:
+            StoreError: the run is complete, or another live process is running it.
+        """
         with self._tx() as db:
+            row = db.execute("SELECT status, host, pid FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no run {run_id!r}; list runs with: peacesim runs")
+            status, host, pid = row
+            if status == "complete" and not reopen:
+                raise StoreError(f"run {run_id} is already complete")
+            if status == "running" and process_alive(host, pid) and (host, pid) != here():
+                raise StoreError(f"run {run_id} is being run by another process (pid {pid} on {host}); "
+                                 "cannot resume it twice")
             db.execute(
                 "UPDATE runs SET status = 'running', host = ?, pid = ?, ended = NULL WHERE run_id = ?",
                 (*here(), run_id),
@@ -324,6 +375,7 @@ class Store:
             confidence=rec.confidence, scenario_text=rec.scenario_text, scenario_hash=rec.scenario_hash,
             run_id=rec.run_id,
         )
+        result.overrides = rec.overrides
         if rec.status == "complete":
             result.series = self._bands(rec.run_id)
             result.extra["series_replications"] = min(rec.replications, cap)

@@ -131,8 +131,12 @@ def plan(
     seed: int | None = None,
     confidence: float = 0.95,
     simulate: Simulate | None = None,
+    sets: Sequence[str] = (),
 ) -> Sweep:
     """Parse the parameters, lay out the design and validate every point's scenario.
+
+    ``sets`` (``KEY.PATH=VALUE`` as after ``--set``) change the base, after the variant; a swept
+    parameter on the same path wins at its points.
 
     Raises:
         UsageError: malformed ``--param`` or options.
@@ -145,6 +149,8 @@ def plan(
     parsed = [design.parse_param(text, Scenario) for text in params]
     design.check_distinct(parsed)
     tree = loader.load_tree(file)
+    if sets:
+        tree, variant = loader.resolve_tree(tree, variant, sets), None  # the variant is applied (and named) already
     base = _build(tree, variant, {}, None)
     root_seed = int(seed if seed is not None else base.metadata.seed)
     if mode == "grid":

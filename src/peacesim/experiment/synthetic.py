@@ -55,6 +55,20 @@ def slow_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: boo
     return known_answer(scenario, seed, trace=trace)
 
 
+#: Seconds of CPU work in one replication of :func:`long_known_answer`.
+LONG_S = 60.0
+
+
+def long_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+    """:func:`known_answer` after a minute of busy CPU work: a replication far longer than any
+    reasonable wait, to test that Ctrl-C and a killed parent stop the workers at once."""
+    end = time.monotonic() + LONG_S
+    x = 0
+    while time.monotonic() < end:
+        x = (x * 31 + 7) % 1_000_003
+    return known_answer(scenario, seed, trace=trace)
+
+
 def failing(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
     """A model that fails on replication 3, to test how failures are reported."""
     if seed.spawn_key == (3,):

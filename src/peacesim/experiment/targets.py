@@ -1,14 +1,14 @@
 """Targets: what a replication must achieve (``foc_day <= 120 and coverage_mean >= 0.9``).
 
 A target is one or more clauses ``METRIC OP NUMBER`` joined by ``and``; ``OP`` is one of ``<=``,
-``<``, ``>=``, ``>``. ``METRIC`` is a scalar metric name of the dictionary
-(:data:`peacesim.model.metrics.METRICS`), per-element ones included (``stockout_day.us_patriot``),
+``<``, ``>=``, ``>``. ``METRIC`` is a scalar metric name of the catalog
+(:data:`peacesim.catalog.CATALOG`), per-element ones included (``stockout_day.us_patriot``),
 optionally with a day window ``[START,END]`` (``response_within_target_share[180,730]``: the metric
 computed over days START to END only). A replication meets the target when every clause holds.
 
 Undefined values (NaN) follow the metric:
 
-* **day metrics** (unit ``day``: ``ioc_day``, ``foc_day``, ``stockout_day.<system_id>``) are NaN
+* **day metrics** (day-of-event: ``ioc_day``, ``foc_day``, ``stockout_day.<system_id>``) are NaN
   when the event never happened within the horizon, which is read as "later than any day": the
   clause holds for ``>=``/``>`` (a stock-out that never happens is not before day 365) and fails
   for ``<=``/``<`` (an FOC never reached is not by day 120);
@@ -30,8 +30,8 @@ from typing import Literal
 
 import numpy as np
 
+from ..catalog import CATALOG, lookup, pattern_of, window_name
 from ..errors import UsageError
-from ..model.metrics import METRICS, describe, pattern_of
 
 Op = Literal["<=", "<", ">=", ">"]
 Method = Literal["wilson", "clopper-pearson"]
@@ -63,12 +63,13 @@ class Clause:
         """The metric's full name in a replication's metrics: ``name`` or ``name[start,end]``."""
         if self.window is None:
             return self.metric
-        return f"{self.metric}[{_num(self.window[0])},{_num(self.window[1])}]"
+        return window_name(self.metric, *self.window)
 
     @property
     def never_is_late(self) -> bool:
         """True for day metrics, whose NaN means "never happened" (later than any day)."""
-        return describe(self.metric).unit == "day"
+        m = lookup(self.metric)
+        return m.event is not None or m.unit in ("day", "days")
 
     def holds(self, values: np.ndarray) -> np.ndarray:
         """Per replication: does the clause hold? (NaN handled as the module docstring says)."""
@@ -136,8 +137,8 @@ class Target:
             if c.window is not None and c.metric in have:
                 raise TargetError(
                     f"target {self.text!r}: the replications have no windowed metric {c.name!r}; "
-                    f"run with the window [{_num(c.window[0])},{_num(c.window[1])}] requested "
-                    "(metrics.windows in the scenario), or drop the window"
+                    f"add the window {{start_day: {_num(c.window[0])}, end_day: {_num(c.window[1])}}} to metrics.windows "
+                    "in the scenario (peacesim size adds it itself), or drop the window"
                 )
             close = difflib.get_close_matches(c.name, names, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -183,9 +184,9 @@ def interval(met: int, n: int, level: float = 0.95, method: Method = "wilson") -
         return lo, hi
     if method != "wilson":
         raise ValueError(f"unknown interval method {method!r}; expected one of {', '.join(METHODS)}")
-    from scipy.special import ndtri
+    from statistics import NormalDist  # no SciPy import for the common case: sizing looks often
 
-    z = float(ndtri(1.0 - alpha / 2))
+    z = NormalDist().inv_cdf(1.0 - alpha / 2)
     p = met / n
     den = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / den
@@ -216,14 +217,16 @@ def _clause(part: str, whole: str) -> Clause:
         if not 0 <= start < end:
             raise TargetError(f"{where}: the window of {metric} needs 0 <= START < END (got [{_num(start)},{_num(end)}])")
         window = (start, end)
+        if not CATALOG[pattern_of(metric) or metric].windowed:
+            raise TargetError(f"{where}: {metric} is computed over the whole run only; it has no day windows")
     return Clause(metric, op, number, window)  # type: ignore[arg-type]
 
 
 def _check_metric(name: str, where: str) -> None:
     key = pattern_of(name)
     if key is not None:
-        if METRICS[key].kind == "series":
-            scalars = [k for k, d in METRICS.items() if d.kind == "scalar" and k.split(".")[0].startswith(key.split(".")[0])]
+        if CATALOG[key].kind == "series":
+            scalars = [k for k, d in CATALOG.items() if d.kind == "scalar" and k.split(".")[0].startswith(key.split(".")[0])]
             hint = f"; use a scalar such as {scalars[0]!r}" if scalars else ""
             raise TargetError(f"{where}: {name!r} is a daily series, not one number per replication{hint}")
         return
@@ -232,7 +235,7 @@ def _check_metric(name: str, where: str) -> None:
 
 def _suggest(name: str) -> str:
     """``; did you mean 'foc_day'?`` from the scalar metrics (per-element ones keep the given id)."""
-    scalars = [k for k, d in METRICS.items() if d.kind == "scalar"]
+    scalars = [k for k, d in CATALOG.items() if d.kind == "scalar"]
     plain = [k for k in scalars if "<" not in k]
     close = difflib.get_close_matches(name, plain, n=1, cutoff=0.6)
     head, dot, tail = name.partition(".")

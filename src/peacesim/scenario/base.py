@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
 
 Id = Annotated[
     str,
@@ -16,6 +17,18 @@ ClaimId = Annotated[
     StringConstraints(pattern=r"^C\d{2,3}$"),
     Field(description="Id of a claim in the claims register (seeds/claims.yaml), e.g. C01."),
 ]
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+
+
+def _web_address(value: str) -> str:
+    # Reports turn these into links: a javascript: or file: address must never get there.
+    if value and not _WEB_ADDRESS.fullmatch(value):
+        raise ValueError("url must be a web address starting with http:// or https://")
+    return value
+
+
+Url = Annotated[str, Field(max_length=500), AfterValidator(_web_address)]
+"""A web address (http or https), or empty."""
 Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 Day = Annotated[float, Field(ge=0.0, allow_inf_nan=False, description="Simulation day (day 0 is the start).")]
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from ..errors import Problem, ScenarioError
-from .base import Spec
+from .base import Spec, Url
 from .locate import problems_from
 from .tracked import Node, to_plain
 from .yamlsafe import load_file
@@ -36,7 +36,7 @@ class ClaimSource(Spec):
 
     outlet: Text
     date: dt.date
-    url: str = Field(default="", max_length=500)
+    url: Url = Field(default="")
 
 
 class Claim(Spec):

@@ -2,6 +2,10 @@
 
 A bare number in YAML means ``fixed``. Each spec can draw a block of values from a numpy
 ``Generator`` and knows its mean, so tests can compare draws with theory.
+
+Every parameter is at most :data:`MAX_PARAMETER` (days, hours or counts: a million is far beyond
+any real value), and a lognormal's sd at most :data:`MAX_LOGNORMAL_SPREAD` times its mean, so no
+valid scenario makes numpy fail (``lam value too large``) or overflow inside the model.
 """
 
 from __future__ import annotations
@@ -16,7 +20,12 @@ from .base import Spec
 if TYPE_CHECKING:  # numpy is imported where draws are made, so `validate` starts fast
     import numpy as np
 
-NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+#: Largest value of any distribution parameter.
+MAX_PARAMETER = 1_000_000.0
+#: Largest ratio sd / mean of a lognormal (beyond it the parameters overflow).
+MAX_LOGNORMAL_SPREAD = 1000.0
+
+NonNeg = Annotated[float, Field(ge=0.0, le=MAX_PARAMETER, allow_inf_nan=False)]
 
 
 class Fixed(Spec):
@@ -118,8 +127,14 @@ class LogNormal(Spec):
     """Right-skewed positive values, given by the mean and sd of the values themselves."""
 
     dist: Literal["lognormal"]
-    mean_value: float = Field(alias="mean", gt=0.0, allow_inf_nan=False)
+    mean_value: float = Field(alias="mean", gt=0.0, le=MAX_PARAMETER, allow_inf_nan=False)
     sd: NonNeg
+
+    @model_validator(mode="after")
+    def _spread(self) -> "LogNormal":
+        if self.sd > MAX_LOGNORMAL_SPREAD * self.mean_value:
+            raise ValueError(f"sd may be at most {MAX_LOGNORMAL_SPREAD:g} times the mean (got mean={self.mean_value}, sd={self.sd})")
+        return self
 
     def _params(self) -> tuple[float, float]:
         sigma2 = math.log1p((self.sd / self.mean_value) ** 2)
@@ -152,7 +167,7 @@ class Empirical(Spec):
     """Observed values, drawn with optional weights."""
 
     dist: Literal["empirical"]
-    values: list[NonNeg] = Field(min_length=1)
+    values: list[NonNeg] = Field(min_length=1, max_length=100_000)
     weights: list[NonNeg] | None = None
 
     @model_validator(mode="after")

@@ -33,6 +33,28 @@ def explain_text(resolved: Resolved) -> str:
     return "\n".join(lines) + "\n"
 
 
+def explain_values(resolved: Resolved) -> list[dict[str, Any]]:
+    """Every resolved value as ``{"path", "value", "origin"}`` (list items addressed by id), for ``--json``."""
+    out: list[dict[str, Any]] = []
+    _walk(canonical_data(resolved.scenario), resolved.tree, "", out, None)
+    return out
+
+
+def _walk(data: dict[str, Any], node: Node | None, path: str, out: list[dict[str, Any]], inherited: str | None) -> None:
+    if node is not None and not (node.is_map or node.is_list):
+        inherited, node = node.origin.label(), None
+    for key, value in data.items():
+        child = _child(node, key)
+        sub = f"{path}.{key}" if path else str(key)
+        if isinstance(value, dict) and value:
+            _walk(value, child, sub, out, inherited)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, item in enumerate(value):
+                _walk(item, _child(child, i), f"{sub}.{item.get('id', item.get('mode', i))}", out, inherited)
+        else:
+            out.append({"path": sub, "value": value, "origin": _label(child, inherited)})
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, str):
         flat = " ".join(value.split())

@@ -31,6 +31,8 @@ from .uncertain import Space, extract, realise
 
 #: Longest chain of ``extends`` followed before giving up.
 MAX_EXTENDS_DEPTH = 20
+#: A folder holding one of these is a project root: ``extends`` may not leave it.
+PROJECT_MARKERS = (".git", "pyproject.toml", "seeds/claims.yaml")
 
 Overrides = Mapping[str, Any] | Iterable[str]
 #: ``{glob: factor}`` or ``["glob=FACTOR", ...]`` as typed after ``--scale``.
@@ -77,8 +79,12 @@ def list_variants(path: Path | str) -> list[str]:
     return list(variants.value) if variants is not None and variants.is_map else []
 
 
-def load_tree(path: Path | str, _chain: tuple[Path, ...] = ()) -> Node:
-    """The file's data merged over its ``extends`` parents, recursively (not yet validated)."""
+def load_tree(path: Path | str, _chain: tuple[Path, ...] = (), _root: Path | None = None) -> Node:
+    """The file's data merged over its ``extends`` parents, recursively (not yet validated).
+
+    ``extends`` must be a relative path that stays inside the scenario's project (see
+    :func:`project_root`); the parent's content is never echoed in an error.
+    """
     path = Path(path)
     tree = yamlsafe.load_file(_shown(path))
     ext = tree.value.pop("extends", None)
@@ -88,7 +94,15 @@ def load_tree(path: Path | str, _chain: tuple[Path, ...] = ()) -> Node:
     located = {"file": where.file, "line": where.line, "column": where.column, "path": "extends"}
     if not isinstance(ext.value, str) or not ext.value.strip():
         raise ScenarioError(Problem("extends must name a scenario file (a relative path)", got=show(to_plain(ext)), **located))
-    parent = (path.parent / ext.value).resolve()
+    root = _root or project_root(path)
+    written = ext.value
+    if Path(written).is_absolute() or written.startswith("~") or "\x00" in written:
+        raise ScenarioError(Problem("extends must be a relative path (from this file's folder), not an absolute one",
+                                    got=show(written), **located))
+    parent = (path.parent / written).resolve()
+    if not parent.is_relative_to(root):
+        raise ScenarioError(Problem(f"extends leaves the project folder {root}; parents must be inside it",
+                                    got=show(written), **located))
     chain = (*_chain, path.resolve())
     if parent in chain:
         names = " -> ".join(str(p.name) for p in (*chain[chain.index(parent):], parent))
@@ -96,9 +110,22 @@ def load_tree(path: Path | str, _chain: tuple[Path, ...] = ()) -> Node:
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise ScenarioError(Problem(f"extends chain longer than {MAX_EXTENDS_DEPTH} files", **located))
     if not parent.is_file():
-        what = "is a directory" if parent.is_dir() else "not found"
+        what = "is a directory" if parent.is_dir() else "not found" if not parent.exists() else "not a regular file"
         raise ScenarioError(Problem(f"parent scenario {what}: {_shown(parent)}", **located))
-    return merge(load_tree(parent, chain), tree)
+    return merge(load_tree(parent, chain, root), tree)
+
+
+def project_root(path: Path) -> Path:
+    """The folder a scenario's ``extends`` chain must stay in.
+
+    The nearest folder at or above the scenario holding ``.git``, ``pyproject.toml`` or
+    ``seeds/claims.yaml``; without one, the scenario's own folder.
+    """
+    here = path.resolve().parent
+    for folder in (here, *here.parents):
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return here
 
 
 def _shown(path: Path) -> Path:
@@ -115,7 +142,12 @@ def resolve_tree(base: Node, variant: str | None = None, overrides: Overrides = 
     """A copy of ``base`` with the variant (if any), then ``--scale`` factors, then overrides applied."""
     tree = clone(base)
     if variant is not None:
-        _apply_variant(tree, variant)
+        names = _variant_names(tree, variant)
+        edits: list[Any] = []
+        for k, name in enumerate(names):
+            _apply_variant(tree, name, label=variant, last=k == len(names) - 1)
+            edits += getattr(tree, "variant_edits", [])
+        tree.variant_edits = edits  # type: ignore[attr-defined]
     for text, factor in parse_scales(scales):
         try:
             scale_path(tree, text, factor, Scenario)
@@ -141,6 +173,8 @@ def validate_explorable(tree: Node, variant: str | None = None) -> tuple[Scenari
     leaves the schema's limits is refused here, located at the range, not half-way through an exploration.
     """
     full, space = extract(tree, Scenario, strict=variant is None)
+    if full is not tree:  # keep where the variant's removals are, to report dangling references there
+        full.variant_edits = getattr(tree, "variant_edits", [])  # type: ignore[attr-defined]
     if not space:
         return _validate(full, variant), space, full
     scenario = _validate(realise(full, space, space.points()), variant)
@@ -182,11 +216,12 @@ def validate_plain(tree: Node, variant: str | None = None) -> Scenario:
 
 def _validate(tree: Node, variant: str | None) -> Scenario:
     try:
-        return Scenario.model_validate(to_plain(tree))
+        return Scenario.model_validate(to_plain(tree), strict=True)  # no "180", true or 1.5 for a count
     except ValidationError as err:
         problems = problems_from(err, tree, Scenario)
         if variant is not None:
-            problems = [_in_variant(p, variant) for p in problems]
+            edits: list[tuple[str, Origin]] = getattr(tree, "variant_edits", [])
+            problems = [_at_edit(_in_variant(p, variant), edits) for p in problems]
         raise ScenarioError(sorted(problems, key=lambda p: (p.file or "", p.line or 0, p.column or 0))) from None
 
 
@@ -195,7 +230,82 @@ def _in_variant(p: Problem, variant: str) -> Problem:
     return p if p.hint else Problem(p.message, p.file, p.line, p.column, p.path, p.got, f"in variant {variant!r}")
 
 
-def _apply_variant(tree: Node, name: str) -> None:
+def _at_edit(p: Problem, edits: list[tuple[str, Origin]]) -> Problem:
+    """Report a dangling reference at the variant entry that removed or renamed the id it names."""
+    if (p.hint or "").startswith("set by"):
+        return p
+    for old_id, where in edits:
+        if f"'{old_id}'" in p.message:
+            hint = f"{p.hint}; the reference is at {p.file}:{p.line}" if p.file else p.hint
+            return Problem(p.message, where.file, where.line, where.column, p.path, p.got, hint)
+    return p
+
+
+def _removed_ids(node: Node) -> list[tuple[str, Origin]]:
+    """(id, origin) for each ``remove:`` entry and each ``set`` of an ``.id`` in a variant."""
+    out = []
+    remove, set_ = node.get("remove"), node.get("set")
+    for item in (remove.value if remove is not None and remove.is_list else []):
+        if isinstance(item.value, str):
+            segments = parse_path(item.value)
+            if segments and isinstance(segments[-1], str):
+                out.append((segments[-1], item.origin))
+    for key, value in (set_.value.items() if set_ is not None and set_.is_map else []):
+        segments = parse_path(key)
+        if len(segments) >= 2 and segments[-1] == "id" and isinstance(segments[-2], str):
+            out.append((segments[-2], value.key_origin or value.origin))
+    return out
+
+
+def _variant_names(tree: Node, variant: str) -> list[str]:
+    """``a+b`` is variant ``a`` then ``b`` (unless a variant is itself called ``a+b``); a key path
+    that two of them set to different values, or one sets and another removes, is a conflict."""
+    variants = tree.get("variants")
+    known = list(variants.value) if variants is not None and variants.is_map else []
+    if "+" not in variant or variant in known:
+        return [variant]
+    names = [n.strip() for n in variant.split("+")]
+    for n in names:
+        if n not in known:
+            _apply_variant(clone(tree), n)  # the usual "no variant ..., did you mean" error
+    if len(set(names)) != len(names):
+        raise ScenarioError(Problem(f"variant {variant!r} names a variant twice", path="variants"))
+    assert variants is not None
+    sets: dict[str, tuple[str, Any]] = {}
+    removes: dict[str, str] = {}
+    problems = []
+    for n in names:
+        node = variants.value[n]
+        if not node.is_map:
+            continue
+        for item in (node.get("remove").value if node.get("remove") and node.get("remove").is_list else []):
+            if str(item.value) in removes:
+                problems.append(Problem(f"variants {removes[str(item.value)]!r} and {n!r} conflict: both remove {item.value}",
+                                        file=item.origin.file, line=item.origin.line, column=item.origin.column,
+                                        path=f"variants.{n}.remove",
+                                        hint="combine variants that change different values, or write one variant"))
+            removes[str(item.value)] = n
+        for key, value in (node.get("set").value.items() if node.get("set") and node.get("set").is_map else []):
+            plain_value = to_plain(value)
+            if key in sets and sets[key][1] != plain_value:
+                other, was = sets[key]
+                problems.append(Problem(f"variants {other!r} and {n!r} conflict: they set {key} to {was!r} and "
+                                        f"{plain_value!r}", file=value.origin.file, line=value.origin.line,
+                                        column=value.origin.column, path=f"variants.{n}.set.{key}",
+                                        hint="combine variants that change different values, or write one variant"))
+            sets[key] = (n, plain_value)
+    for key, (n, _) in sets.items():
+        gone = next((r for r in removes if key == r or key.startswith(r + ".")), None)
+        if gone is not None and removes[gone] != n:
+            problems.append(Problem(f"variants {removes[gone]!r} and {n!r} conflict: one removes {gone}, the other sets {key}",
+                                    path=f"variants.{n}.set.{key}"))
+    if problems:
+        raise ScenarioError(problems)
+    return names
+
+
+def _apply_variant(tree: Node, name: str, label: str | None = None, last: bool = True) -> None:
+    """Apply variant ``name``'s edits; ``label`` is what ``metadata.variant`` becomes (``a+b`` when combined)."""
     variants = tree.get("variants")
     known = list(variants.value) if variants is not None and variants.is_map else []
     if name not in known:
@@ -206,10 +316,11 @@ def _apply_variant(tree: Node, name: str) -> None:
     assert variants is not None
     node = variants.value[name]
     try:
-        Variant.model_validate(to_plain(node))
+        Variant.model_validate(to_plain(node), strict=True)
     except ValidationError as err:
         raise ScenarioError(problems_from(err, tree, Scenario, prefix=("variants", name))) from None
     via = f"variant {name}"
+    tree.variant_edits = _removed_ids(node)  # type: ignore[attr-defined]
     for item in (node.get("remove").value if node.get("remove") else []):
         _edit(item, name, lambda: remove_node(tree, parse_path(item.value), Scenario))
     for key, items in (node.get("append").value.items() if node.get("append") else []):
@@ -221,14 +332,15 @@ def _apply_variant(tree: Node, name: str) -> None:
     metadata = tree.value.setdefault("metadata", Node({}, where))
     if metadata.is_map:
         origin = Origin(where.file, where.line, where.column, via)
-        metadata.value["variant"] = Node(name, origin, origin)
+        metadata.value["variant"] = Node(label or name, origin, origin)
         _add_claims(metadata, node.get("claims"), via)
         desc = node.get("description")
         if desc is not None and isinstance(desc.value, str) and desc.value.strip():
             old = metadata.get("description")
             text = (old.value + "\n\n" if old is not None and isinstance(old.value, str) and old.value else "")
             metadata.value["description"] = Node(f"{text}Variant {name}: {desc.value.strip()}", clone(desc, via).origin)
-    del tree.value["variants"]
+    if last:
+        del tree.value["variants"]
 
 
 def _edit(item: Node, variant: str, action: Any, key: str | None = None) -> None:
@@ -258,6 +370,9 @@ def _override_nodes(overrides: Overrides) -> list[tuple[str, Node]]:
     """``(key path, value node)`` pairs from a mapping or from ``KEY.PATH=VALUE`` strings."""
     origin = Origin("--set", via="--set")
     if isinstance(overrides, Mapping):
+        for k, v in overrides.items():
+            if _depth(v) > yamlsafe.MAX_DEPTH:
+                raise ScenarioError(Problem(f"nested more than {yamlsafe.MAX_DEPTH} levels deep", file="--set", path=str(k)))
         return [(str(k), from_plain(v, origin)) for k, v in overrides.items()]
     out = []
     for text in overrides:
@@ -271,6 +386,19 @@ def _override_nodes(overrides: Overrides) -> list[tuple[str, Node]]:
         value = to_plain(parsed) if parsed is not None else None
         out.append((key.strip(), from_plain(value, origin)))
     return out
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of plain data, without recursion (API overrides may come from anywhere)."""
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (dict, list, tuple)):
+            deepest = max(deepest, depth + 1)
+            if deepest > yamlsafe.MAX_DEPTH:
+                break
+            todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def canonical_data(scenario: Scenario) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
-from .base import ClaimId, Id, Spec, Traced
+from .base import ClaimId, Id, Spec, Traced, Url
 from .enablers import Active, Enablers
 from .forces import Force, LiftPool, Zone
 from .provenance import cited_ids, field_value
@@ -24,7 +24,7 @@ class Source(Spec):
     title: str = Field(min_length=1, max_length=500, description="Title of the article, report or page.")
     publisher: str = Field(default="", max_length=200, description="Outlet or author; say when it is a mirror.")
     date: str = Field(default="", max_length=40, description="Publication date as published (YYYY-MM or YYYY-MM-DD).")
-    url: str = Field(default="", max_length=500, description="Address as published.")
+    url: Url = Field(default="", description="Address as published (http or https).")
     note: str = Field(default="", max_length=2000, description="Quote or how the figure was derived.")
 
 

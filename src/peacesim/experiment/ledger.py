@@ -1,0 +1,91 @@
+"""What sweeps, sizings and explorations share in the results store: one table of jobs.
+
+Each kind of job (a sweep, a sizing, an exploration) keeps one row per job beside the runs, with
+the same life: created ``running`` by this process, claimed again by a resume (never by two live
+processes at once), finished ``complete`` or ``incomplete``; a ``running`` row whose process is
+dead reads as ``incomplete``. A job id is a two-letter prefix, the time and four hex digits, and a
+unique prefix of it is enough to name it. Subclasses add the tables of their own parts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import StoreError
+from .sqlite import connect, here, process_alive, transaction
+
+
+def now() -> str:
+    """The time as stored: ISO 8601 with the UTC offset."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+class JobLedger:
+    """The job table of one kind (``table`` keyed by ``key``) in one results store file."""
+
+    schema: ClassVar[str]
+    table: ClassVar[str]
+    key: ClassVar[str]
+    noun: ClassVar[str]
+    prefix: ClassVar[str]
+    list_command: ClassVar[str]
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db = connect(self.path, self.schema, f"the {self.noun} tables")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self.path)
+
+    def _insert(self, write: Callable[[sqlite3.Connection, str], None]) -> str:
+        """Allocate a new job id and let ``write`` store the job's rows under it, in one transaction."""
+        for _ in range(5):
+            job_id = self.prefix + time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+            try:
+                with self._tx() as db:
+                    write(db, job_id)
+                return job_id
+            except sqlite3.IntegrityError:
+                continue
+        raise StoreError(f"could not allocate a unique {self.noun} id")
+
+    def _resolve(self, job_id: str, columns: str) -> tuple[Any, ...]:
+        """The row of the job ``job_id`` names (a unique prefix is enough): ``key`` then ``columns``."""
+        rows = self._db.execute(
+            f"SELECT {self.key}, {columns} FROM {self.table} WHERE substr({self.key}, 1, ?) = ? ORDER BY {self.key}",
+            (len(job_id), job_id),
+        ).fetchall()
+        rows = [r for r in rows if r[0] == job_id] or rows
+        if not rows:
+            raise StoreError(f"{self.path}: no {self.noun} {job_id!r}; list them with: {self.list_command}")
+        if len(rows) > 1:
+            raise StoreError(f"{self.noun} id {job_id!r} is ambiguous: {', '.join(r[0] for r in rows[:5])}")
+        return tuple(rows[0])
+
+    @staticmethod
+    def status(status: str, host: str | None, pid: int | None) -> str:
+        """The stored status, with a ``running`` job whose process is gone read as ``incomplete``."""
+        return "incomplete" if status == "running" and not process_alive(host, pid) else status
+
+    def claim(self, job_id: str) -> None:
+        """Mark the job as worked on by this process; refuse if another live process has it."""
+        jid, host, pid, status = self._resolve(job_id, "host, pid, status")
+        if status == "running" and pid != os.getpid() and process_alive(host, pid):
+            raise StoreError(f"{self.noun} {jid} is still running (pid {pid} on {host}); cannot resume it twice")
+        with self._tx() as db:
+            db.execute(f"UPDATE {self.table} SET status = 'running', host = ?, pid = ?, ended = NULL WHERE {self.key} = ?",
+                       (*here(), jid))
+
+    def finish(self, job_id: str, status: str) -> None:
+        with self._tx() as db:
+            db.execute(f"UPDATE {self.table} SET status = ?, ended = ? WHERE {self.key} = ?", (status, now(), job_id))

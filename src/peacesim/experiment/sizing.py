@@ -1,0 +1,493 @@
+"""Sizing: the smallest value of a key path for which a target is met with a stated confidence.
+
+The question "how many troops per rotation make us 90% sure of FOC by day 120?" is answered by a
+search over the values ``LOW, LOW+STEP, ..., HIGH`` of one (glob) key path. At each value tried
+(a *probe*) replications run in batches (``first``, twice that, ... up to ``cap``) and after each
+batch a sequential test looks at P(met), the share of replications meeting the target:
+
+* **meets** when the interval of P(met) lies wholly at or above the confidence,
+* **fails** when it lies wholly below,
+* **inconclusive** when the cap is reached first (P(met) is too close to the confidence to tell).
+
+Each look uses the interval at ``1 - (1 - level) / looks`` (Bonferroni over the planned looks), so
+repeated looking does not erode the stated level. Every probe uses the same replication seeds
+(replication ``i`` has the same stream at every value: common random numbers), so values differ
+by the parameter, not by luck. The search bisects between the largest value that fails and the
+smallest that meets; inconclusive probes split the bracket, and both edges of the inconclusive
+stretch are refined until they are one step wide. The answer is the smallest value shown to
+meet; its interval runs from just above the largest value shown to fail. If P(met) grows with
+the value (checked: a warning says when it does not), the true smallest value lies in that
+interval, at the stated level.
+
+With two varied paths the result is a frontier: for each value of the first, the smallest of the
+second. A sizing is stored like a sweep: each probe is a run of the store (``group_id`` = the
+sizing id) and the search is replayed on resume from the stored replications, so a killed and
+resumed sizing gives the same answer as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Problem, ScenarioError, UsageError
+from ..scenario.schema import Scenario
+from . import runner, scenarios, targets
+from .collect import Collector
+from .executors import Executor, Simulate, make_executor, run_chunks
+from .sizing_ledger import SizingLedger, probe_key
+from .store import Store
+
+DEFAULT_FIRST, DEFAULT_CAP, DEFAULT_LEVEL = 20, 320, 0.95
+#: Values of the first --vary a frontier may have (each one is a whole search of the second).
+FRONTIER_MAX_VALUES = 25
+#: Steps a range is cut into when no --step is given (at least 1 for whole numbers).
+DEFAULT_STEPS = 1000
+Say = Callable[[str], None]
+
+
+class SizingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sizing: finished replications are kept; says how to resume."""
+
+    def __init__(self, sizing_id: str) -> None:
+        super().__init__(f"sizing {sizing_id} interrupted")
+        self.sizing_id = sizing_id
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One varied (glob) key path: the values ``low, low + step, ...`` and ``high`` itself."""
+
+    path: str
+    low: float
+    high: float
+    step: float
+    integer: bool
+
+    @property
+    def count(self) -> int:
+        n = int(math.floor((self.high - self.low) / self.step + 1e-9)) + 1
+        return n + (1 if self.low + (n - 1) * self.step < self.high - 1e-9 * abs(self.step) else 0)
+
+    def value(self, k: int) -> int | float:
+        x = min(self.high, self.low + k * self.step) if k < self.count - 1 else self.high
+        return int(round(x)) if self.integer else float(x)
+
+    @property
+    def text(self) -> str:
+        return f"{self.path}={_show(self.low)}:{_show(self.high)} (step {_show(self.step)})"
+
+
+def parse_vary(text: str, step: float | None = None, integer: bool = False) -> Vary:
+    """Parse ``PATH=LOW:HIGH`` or ``PATH=LOW:HIGH:STEP``.
+
+    Without a step the range is cut into :data:`DEFAULT_STEPS` steps; integer fields (or
+    ``integer``) get whole-number steps, at least 1.
+    """
+    from .design import _field_kind
+
+    path, eq, rhs = text.partition("=")
+    path = path.strip()
+    parts = [p.strip() for p in rhs.split(":")]
+    try:
+        nums = [float(p) for p in parts]
+    except ValueError:
+        nums = []
+    if not eq or not path or len(nums) not in (2, 3) or not all(math.isfinite(x) for x in nums):
+        raise UsageError(f"--vary expects PATH=LOW:HIGH or PATH=LOW:HIGH:STEP with numbers (got {text!r})")
+    field_int, numeric = _field_kind(Scenario, path)
+    if numeric is False:
+        raise UsageError(f"--vary {path}: the field is not a number")
+    integer = integer or field_int
+    low, high = nums[0], nums[1]
+    if not high > low:
+        raise UsageError(f"--vary {path}: needs LOW < HIGH (got {_show(low)}:{_show(high)})")
+    s = nums[2] if len(nums) == 3 else step
+    if s is None:  # a resolution finer than the noise costs probes and says nothing more
+        s = (high - low) / DEFAULT_STEPS
+        s = float(max(1, round(s))) if integer else s
+    if not s > 0:
+        raise UsageError(f"--vary {path}: the step must be positive (got {_show(s)})")
+    if integer and (low != int(low) or high != int(high) or s != int(s)):
+        raise UsageError(f"--vary {path}: an integer search needs integer LOW, HIGH and step (got {text!r}, step {_show(s)})")
+    return Vary(path, low, high, float(s), integer)
+
+
+def schedule(first: int, cap: int) -> list[int]:
+    """Replication counts at which a probe is looked at: first, 2 x first, ..., cap."""
+    out, n = [], first
+    while n < cap:
+        out.append(n)
+        n *= 2
+    return out + [cap]
+
+
+@dataclass
+class Sizing:
+    """The question: vary these paths, meet this target with this confidence, on this base."""
+
+    file: str
+    scenario: str
+    variant: str | None
+    base_text: str
+    varies: list[Vary]
+    target: str
+    confidence: float = 0.9
+    level: float = DEFAULT_LEVEL
+    method: targets.Method = "wilson"
+    first: int = DEFAULT_FIRST
+    cap: int = DEFAULT_CAP
+    seed: int = 0
+    model: str | None = None
+    sizing_id: str = ""
+    probes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def look_level(self) -> float:
+        """The interval level of each look (Bonferroni over the planned looks)."""
+        return 1.0 - (1.0 - self.level) / len(schedule(self.first, self.cap))
+
+    def spec(self) -> dict[str, Any]:
+        return {"varies": [v.__dict__ for v in self.varies], "target": self.target, "confidence": self.confidence,
+                "level": self.level, "method": self.method, "first": self.first, "cap": self.cap, "seed": self.seed,
+                "model": self.model}
+
+    def frontier_values(self) -> list[int | float]:
+        """Values of the first varied path a frontier fixes (empty for a one-path sizing)."""
+        if len(self.varies) < 2:
+            return []
+        v = self.varies[0]
+        return [v.value(k) for k in range(v.count)]
+
+
+@dataclass
+class Probe:
+    """One value tried: replications, how many met the target, the interval and the decision."""
+
+    overrides: dict[str, Any]
+    x: float
+    n: int
+    met: int
+    undefined: int
+    low: float
+    high: float
+    state: str
+    run_id: str
+
+    @property
+    def p(self) -> float:
+        return self.met / self.n if self.n else math.nan
+
+
+@dataclass
+class Answer:
+    """The smallest value shown to meet the target (None if none), with its interval and evidence.
+
+    ``status``: ``found``, ``met_at_low`` (LOW already meets), ``not_met`` (HIGH fails) or ``open``
+    (HIGH is inconclusive). ``lower``..``value`` is the interval: values not shown to fail or meet.
+    """
+
+    fixed: dict[str, Any]
+    status: str
+    value: int | float | None
+    lower: int | float | None
+    estimate: int | float | None
+    probes: list[Probe]
+    warning: str | None = None
+
+    @property
+    def best(self) -> Probe:
+        return max(self.probes, key=lambda p: (p.p, -p.x))
+
+
+@dataclass
+class SizingResult:
+    sizing: Sizing
+    answers: list[Answer]
+
+
+def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None = None, sets: Sequence[str] = (),
+         scales: Sequence[str] = (), step: float | None = None, integer: bool = False, confidence: float = 0.9,
+         level: float = DEFAULT_LEVEL, method: str = "wilson", first: int = DEFAULT_FIRST, cap: int = DEFAULT_CAP,
+         seed: int | None = None, simulate: Simulate | None = None) -> Sizing:
+    """Parse and check the question; the lowest and highest values are validated before anything runs.
+
+    Raises:
+        UsageError: malformed options (``TargetError`` for the target).
+        ScenarioError: a bad scenario, or a varied path or value the scenario refuses (at ``--vary``).
+    """
+    if not varies or len(varies) > 2:
+        raise UsageError("give one --vary PATH=LOW:HIGH (or two for a frontier)")
+    if not 0 < confidence < 1 or not 0 < level < 1:
+        raise UsageError("--confidence and --level must be between 0 and 1")
+    if method not in targets.METHODS:
+        raise UsageError(f"unknown interval method {method!r}; expected one of {', '.join(targets.METHODS)}")
+    if not 1 <= first <= cap:
+        raise UsageError(f"need 1 <= first batch <= cap (got {first} and {cap})")
+    parsed_target = targets.parse(target)
+    vs = [parse_vary(t) for t in varies[:-1]] + [parse_vary(varies[-1], step, integer)]
+    if len(vs) == 2:
+        if vs[0].path == vs[1].path:
+            raise UsageError(f"--vary {vs[0].path} is given twice")
+        if vs[0].count > FRONTIER_MAX_VALUES:
+            raise UsageError(f"--vary {vs[0].path}: a frontier takes at most {FRONTIER_MAX_VALUES} values of the first "
+                             f"path (this range has {vs[0].count}); give LOW:HIGH:STEP with a larger STEP")
+    sets = list(sets)
+    base = scenarios.load(file, variant, sets, list(scales))
+    needed = targets.windows_needed(parsed_target)
+    if needed:  # windowed metrics in the target: ask the model for those windows
+        days = [(w.start_day, w.end_day) for w in base.metrics.windows]
+        for a, b in needed:
+            if a != int(a) or b != int(b):
+                raise targets.TargetError(f"target {target!r}: day windows are whole days (got [{a:g},{b:g}])")
+            if (int(a), int(b)) not in days:
+                days.append((int(a), int(b)))
+        sets.append("metrics.windows=[" + ", ".join(f"{{start_day: {a}, end_day: {b}}}" for a, b in days) + "]")
+        base = scenarios.load(file, variant, sets, list(scales))
+    sizing = Sizing(file=str(file), scenario=base.metadata.name, variant=base.metadata.variant,
+                    base_text=scenarios.resolved_text(base), varies=vs, target=str(parsed_target.text),
+                    confidence=confidence, level=level, method=method,  # type: ignore[arg-type]
+                    first=first, cap=cap, seed=int(seed if seed is not None else base.metadata.seed),
+                    model=runner.model_spec(simulate))
+    for high_end in (False, True):  # both corners of the ranges must make valid scenarios
+        build(sizing, {v.path: v.value(v.count - 1 if high_end else 0) for v in vs})
+    return sizing
+
+
+def build(sizing: Sizing, overrides: dict[str, Any], raw: dict[str, Any] | None = None) -> Scenario:
+    """A probe's scenario: the stored base (``raw``: already parsed) with the overrides; errors at ``--vary``."""
+    from ..scenario.paths import apply_overrides
+
+    if raw is None:
+        raw = yaml.safe_load(sizing.base_text)
+    try:
+        return scenarios.from_data(apply_overrides(raw, overrides), "--vary")
+    except ScenarioError as e:
+        shown = ", ".join(f"{k}={_show(v)}" for k, v in overrides.items())
+        raise ScenarioError([Problem(p.message, file="--vary", path=p.path, got=p.got, hint=f"at {shown}")
+                             for p in e.problems]) from None
+
+
+def start(store: Store, sizing: Sizing, command: str | None = None) -> Sizing:
+    """Record a planned sizing in the store and give it its id."""
+    ledger = SizingLedger(store.path)
+    try:
+        sizing.sizing_id = ledger.create(scenario=sizing.scenario, variant=sizing.variant, file=sizing.file,
+                                         spec=sizing.spec(), base_text=sizing.base_text, command=command)
+    finally:
+        ledger.close()
+    return sizing
+
+
+def load(store: Store, sizing_id: str) -> Sizing:
+    """A stored sizing, ready to :func:`run` again (finished probes are read, not rerun)."""
+    ledger = SizingLedger(store.path)
+    try:
+        rec = ledger.get(sizing_id)
+    finally:
+        ledger.close()
+    spec = rec["spec"]
+    return Sizing(file=rec["file"], scenario=rec["scenario"], variant=rec["variant"], base_text=rec["base_text"],
+                  varies=[Vary(**v) for v in spec["varies"]], target=spec["target"], confidence=spec["confidence"],
+                  level=spec["level"], method=spec["method"], first=spec["first"], cap=spec["cap"], seed=spec["seed"],
+                  model=spec.get("model"), sizing_id=rec["sizing_id"], probes=rec["probes"])
+
+
+def list_sizings(store: Store) -> list[dict[str, Any]]:
+    ledger = SizingLedger(store.path)
+    try:
+        return ledger.list()
+    finally:
+        ledger.close()
+
+
+def run(sizing: Sizing, store: Store, *, executor: str | Executor = "local", workers: int | None = None,
+        scheduler: str | None = None, say: Say | None = None, command: str | None = None) -> SizingResult:
+    """Search (or finish searching) a started sizing; probes already stored are read, not rerun.
+
+    Raises:
+        SizingInterrupted: Ctrl-C; replications finished so far are kept.
+    """
+    if not sizing.sizing_id:
+        raise UsageError("start the sizing (peacesim.experiment.sizing.start) before running it")
+    ledger = SizingLedger(store.path)
+    ledger.claim(sizing.sizing_id)
+    ex = make_executor(executor, workers, scheduler) if isinstance(executor, str) else executor
+    session = _Session(sizing, store, ledger, ex, runner.resolve_model(sizing.model), say, command)
+    cancel = False
+    try:
+        searched = sizing.varies[-1]
+        fixes = [{sizing.varies[0].path: a} for a in sizing.frontier_values()] or [{}]
+        answers = [session.search(fixed, searched) for fixed in fixes]
+        ledger.finish(sizing.sizing_id, "complete")
+    except KeyboardInterrupt:
+        cancel = True
+        session.abandon()
+        ledger.finish(sizing.sizing_id, "incomplete")
+        raise SizingInterrupted(sizing.sizing_id) from None
+    except BaseException:
+        cancel = True
+        session.abandon()
+        ledger.finish(sizing.sizing_id, "incomplete")
+        raise
+    finally:
+        if isinstance(executor, str):
+            ex.close(cancel=cancel)
+        ledger.close()
+    return SizingResult(sizing, answers)
+
+
+class _Session:
+    """One process working on a sizing: runs probes (sequential tests) and the bisection."""
+
+    def __init__(self, sizing: Sizing, store: Store, ledger: SizingLedger, ex: Executor, simulate: Simulate | None,
+                 say: Say | None, command: str | None) -> None:
+        self.sizing, self.store, self.ledger, self.ex, self.simulate = sizing, store, ledger, ex, simulate
+        self.say, self.command = say, command
+        self.target = targets.parse(sizing.target)
+        self.done: dict[str, Probe] = {}
+        self.open_run: str | None = None
+        self.raw = yaml.safe_load(sizing.base_text)
+
+    def abandon(self) -> None:
+        if self.open_run is not None:
+            self.store.mark_incomplete(self.open_run)
+
+    def probe(self, overrides: dict[str, Any], x: float) -> Probe:
+        """Run the sequential test at one value (continuing from stored replications)."""
+        key = probe_key(overrides)
+        if key in self.done:
+            return self.done[key]
+        s = self.sizing
+        scenario = build(s, overrides, self.raw)
+        text, digest = scenarios.resolved_text(scenario), scenarios.scenario_hash(scenario)
+        run_id = s.probes.get(key)
+        collector = self._open(run_id, scenario, key, text, digest)
+        run_id = s.probes[key]
+        self.open_run = run_id
+        level, state = s.look_level, "inconclusive"
+        for n in schedule(s.first, s.cap):
+            missing = collector.missing(n)
+            if missing:
+                self.store.set_replications(run_id, n)
+                self._simulate(scenario, collector, missing, run_id)
+            arrays = collector.metric_arrays(n)
+            met = self.target.met(arrays)
+            k = int(met.sum())
+            low, high = targets.interval(k, n, level, s.method)
+            if low >= s.confidence or high < s.confidence:
+                state = "meets" if low >= s.confidence else "fails"
+                break
+        result = collector.result(scenario_name=scenario.metadata.name, variant=scenario.metadata.variant, seed=s.seed,
+                                  n=n, confidence=s.level, scenario_text=text, scenario_hash=digest, run_id=run_id)
+        self.store.complete(run_id, result)
+        self.open_run = None
+        probe = Probe(overrides, float(x), n, k, self.target.undefined(arrays), low, high, state, run_id)
+        self.done[key] = probe
+        if self.say:
+            where = ", ".join(f"{p}={_show(v)}" for p, v in overrides.items())
+            self.say(f"{where}: P(met) {probe.p:.3f} [{low:.3f}, {high:.3f}] over {n} replications: {state}")
+        return probe
+
+    def _open(self, run_id: str | None, scenario: Scenario, key: str, text: str, digest: str) -> Collector:
+        from ..errors import StoreError
+
+        if run_id is not None:
+            try:
+                rec = self.store.get_run(run_id)
+            except StoreError:
+                rec = None  # deleted from the store: run the probe again
+            if rec is not None:
+                self.store.claim(rec.run_id, reopen=True)  # a value tried again gets more replications
+                return self.store.load_collector(rec.run_id, 0)
+        s = self.sizing
+        new = self.store.create_run(
+            scenario=scenario.metadata.name, variant=scenario.metadata.variant,
+            scenario_text=text, scenario_hash=digest, seed=s.seed, replications=s.first, confidence=s.level,
+            options={"series_cap": 0, "model": s.model, "sizing": s.sizing_id, "target": s.target},
+            command=f"{self.command or 'peacesim size'} [sizing {s.sizing_id}: {json_text(key)}]", group_id=s.sizing_id)
+        self.ledger.set_probe(s.sizing_id, key, new)
+        s.probes[key] = new
+        return Collector(0)
+
+    def _simulate(self, scenario: Scenario, collector: Collector, missing: list[int], run_id: str) -> None:
+        from ..errors import SimulationError
+
+        for chunk in run_chunks(self.ex, self.simulate, scenario, self.sizing.seed, missing, 0):
+            for out in chunk:
+                if out.error is not None:
+                    raise SimulationError(scenario.metadata.name, out.index, self.sizing.seed, out.error)
+                collector.add(out.index, out.metrics, None, out.events)
+            self.store.add_replications(run_id, chunk)
+
+    def search(self, fixed: dict[str, Any], v: Vary) -> Answer:
+        """Bisection on the grid of ``v`` with ``fixed`` overrides (see the module docstring)."""
+        probes: dict[int, Probe] = {}
+
+        def at(k: int) -> Probe:
+            if k not in probes:
+                probes[k] = self.probe({**fixed, v.path: v.value(k)}, v.value(k))
+            return probes[k]
+
+        top = v.count - 1
+        if at(top).state == "fails":
+            return self._answer(fixed, v, probes, "not_met", None, None)
+        if at(0).state == "meets":
+            return self._answer(fixed, v, probes, "met_at_low", 0, 0)
+        while True:
+            upper = min((k for k, p in probes.items() if p.state == "meets"), default=top + 1)
+            lower = max((k for k, p in probes.items() if p.state == "fails" and k < upper), default=-1)
+            inc = sorted(k for k, p in probes.items() if p.state == "inconclusive" and lower < k < upper)
+            gaps = [(lower, inc[0]), (inc[-1], upper)] if inc else [(lower, upper)]
+            a, b = max(gaps, key=lambda g: g[1] - g[0])
+            if b - a <= 1:
+                break
+            at((a + b) // 2)
+        status = "open" if upper > top else "found"
+        return self._answer(fixed, v, probes, status, upper if upper <= top else None, lower + 1)
+
+    def _answer(self, fixed: dict[str, Any], v: Vary, probes: dict[int, Probe], status: str, upper: int | None,
+                lower: int | None) -> Answer:
+        ordered = [probes[k] for k in sorted(probes)]
+        estimate = None
+        if lower is not None:
+            hi = upper if upper is not None else v.count - 1
+            above = [k for k in sorted(probes) if lower <= k <= hi]
+            ok = [k for k in above if all(probes[j].p >= self.sizing.confidence for j in above if j >= k)]
+            estimate = v.value(ok[0]) if ok else None
+        return Answer(fixed, status, v.value(upper) if upper is not None else None,
+                      v.value(lower) if lower is not None else None, estimate, ordered, monotone_warning(ordered, v.path))
+
+
+def monotone_warning(probes: list[Probe], path: str) -> str | None:
+    """A warning when P(met) clearly falls as the value grows (a decisive reversal)."""
+    for i, a in enumerate(probes):
+        for b in probes[i + 1:]:
+            if (a.state == "meets" and b.state == "fails") or b.high < a.low:
+                return (f"P(met) is not monotone in {path}: {a.p:.2f} [{a.low:.2f}, {a.high:.2f}] at {_show(a.x)} but "
+                        f"{b.p:.2f} [{b.low:.2f}, {b.high:.2f}] at {_show(b.x)}; the answer is the smallest value shown "
+                        "to meet the target, and some larger values may not")
+    return None
+
+
+def json_text(key: str) -> str:
+    """A probe key (JSON of the overrides) as ``path=value, ...`` for run records."""
+    import json
+
+    return ", ".join(f"{k}={_show(v)}" for k, v in json.loads(key).items())
+
+
+def probe_table(answer: Answer) -> list[Probe]:
+    """The probes of an answer in value order (the evidence)."""
+    return sorted(answer.probes, key=lambda p: p.x)
+
+
+def _show(x: Any) -> str:
+    if isinstance(x, float) and not math.isnan(x):
+        return f"{x:.6g}"
+    return str(x)
+
