@@ -46,6 +46,7 @@ def _ids(db: Path, table: str, column: str) -> list[str]:
 def test_ids_are_told_apart_by_prefix():
     assert kind_of("sw20250101-101010-abcd") == "sweep"
     assert kind_of("ex20250101-101010-abcd") == "exploration"
+    assert kind_of("sz20250101-101010-abcd") == "sizing"
     assert kind_of("20250101-101010-abcd") == "run"
 
 
@@ -95,3 +96,19 @@ def test_an_exploration_alone_is_refused_with_a_reason(work, capsys):
     capsys.readouterr()
     assert main(["report", explore_id, "--db", str(db), "--out", "rep"]) == 2
     assert "give a run id too" in capsys.readouterr().err
+
+
+def test_a_sizing_adds_its_answer_and_its_p_met_chart(work):
+    db = work / "s.db"
+    assert main(["run", "plain.yaml", "-n", "2", "--db", str(db), "-q", "--executor", "serial"]) == 0
+    # coverage is troops/100 in every replication: the smallest troops_per_unit meeting 0.695 is 70
+    assert main(["size", "plain.yaml", "--vary", "forces.uk.troops_per_unit=20:200", "--integer", "--confidence", "0.8",
+                 "--target", "coverage_mean >= 0.695", "-n", "80", "--first", "20", "--executor", "serial",
+                 "-q", "--db", str(db), "--out", "sz"]) == 0
+    (run_id,) = _ids(db, "runs", "run_id")[:1]
+    (sizing_id,) = _ids(db, "sizings", "sizing_id")
+    assert main(["report", run_id, sizing_id, "--db", str(db), "--out", "rep"]) == 0
+    html = (work / "rep" / "report.html").read_text()
+    summary = html.split('<section id="summary"')[1].split("</section>")[0]
+    assert "the smallest forces.uk.troops_per_unit that meets it is 70" in summary
+    assert "sizing-1" in html and any("-pmet" in p.name for p in (work / "rep").glob("*.png"))

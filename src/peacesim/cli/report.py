@@ -24,11 +24,12 @@ def default_out(run_id: str) -> Path:
 
 
 #: Id prefixes of the studies a report can include (runs have none).
-STUDY_PREFIXES = {"sw": "sweep", "ex": "exploration"}
+STUDY_PREFIXES = {"sw": "sweep", "ex": "exploration", "sz": "sizing"}
 
 
 def kind_of(ident: str) -> str:
-    """``sweep``, ``exploration`` or ``run``, from the id's prefix (``sw…``, ``ex…``; a run id starts with a digit)."""
+    """``sweep``, ``exploration``, ``sizing`` or ``run``, from the id's prefix (``sw…``, ``ex…``, ``sz…``;
+    a run id starts with a digit)."""
     return next((kind for prefix, kind in STUDY_PREFIXES.items() if ident.startswith(prefix)), "run")
 
 
@@ -40,9 +41,9 @@ def kind_of(ident: str) -> str:
 @click.option("--claims", "claims_path", type=click.Path(dir_okay=False), metavar="PATH",
               help="Claims register (default: seeds/claims.yaml found from here).")
 def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path: str | None) -> None:
-    """Write the HTML report (and PNG/SVG charts) for stored runs, sweeps (sw…) and explorations (ex…).
+    """Write the HTML report (and PNG/SVG charts) for stored runs, sweeps (sw…), sizings (sz…) and explorations (ex…).
 
-    The first run is the reference; each sweep and exploration adds its section. Given only
+    The first run is the reference; each sweep, sizing and exploration adds its section. Given only
     sweeps, the first sweep's base point is the reference run.
     """
     from peacesim.experiment import explore, sweep
@@ -75,6 +76,7 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
                 raise UsageError(f"exploration {ex.explore_id} is not finished ({ex.points - len(ex.done)} of {ex.points} "
                                  f"points missing); finish it with: peacesim explore --resume {ex.explore_id}")
             explorations.append(Answers(ex, explore.stored_replications(store, ex.explore_id)))
+    sizings = [_sizing(store_path, i) for i in ids if kind_of(i) == "sizing"]
     if not results:
         base = reference_of(sweeps)
         if base is None:
@@ -93,5 +95,22 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
     cmd += f" --store {shlex.quote(store_path)}" if store_path != DEFAULT_STORE else ""
     cmd += f" --out {shlex.quote(out)}" if out else ""
     path = write_report(results, folder, comparison=comparison, command=cmd, claims=claims,
-                        sweeps=sweeps, explorations=explorations)
+                        sweeps=sweeps, explorations=explorations, sizings=sizings)
     click.echo(str(path))
+
+
+def _sizing(store_path: str, sizing_id: str) -> object:
+    """A finished sizing's answers, replayed from its stored probes (nothing is simulated again)."""
+    from peacesim.experiment import sizing as sz
+    from peacesim.experiment.sizing_ledger import SizingLedger
+    from peacesim.experiment.store import Store
+
+    ledger = SizingLedger(store_path)
+    try:
+        status = ledger.get(sizing_id)["status"]
+    finally:
+        ledger.close()
+    if status != "complete":
+        raise UsageError(f"sizing {sizing_id} is {status}; finish it with: peacesim size --resume {sizing_id}")
+    with Store(store_path) as store:
+        return sz.run(sz.load(store, sizing_id), store, executor="serial")

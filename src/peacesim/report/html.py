@@ -25,13 +25,14 @@ from .findings import findings
 from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
 from .phrasing import headline_order, signed, unit_of
-from .studies import exploration_study, sweep_study
+from .studies import exploration_study, sizing_study, sweep_study
 from .summary import limitations, summary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from peacesim.experiment.explore_analysis import Answers
+    from peacesim.experiment.sizing import SizingResult
     from peacesim.experiment.sweep import SweepResult
 
 REPORT_NAME = "report.html"
@@ -242,13 +243,14 @@ def write_report(
     extra_figures: Mapping[str, Figure] | None = None,
     sweeps: Sequence[SweepResult] = (),
     explorations: Sequence[Answers] = (),
+    sizings: Sequence[SizingResult] = (),
 ) -> Path:
     """Write ``out_dir/report.html`` and the charts as PNG and SVG beside it; return the HTML path.
 
     The first run is the reference: its detail charts (map, zones, forces, stocks, leakers) are
     drawn; other runs appear in the overlay and comparison charts, which keeps the report small. ``claims`` is a ClaimsRegister (read from seeds/claims.yaml
-    when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line). ``sweeps`` and
-    ``explorations`` each add a section, their charts and a line of the summary.
+    when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line). ``sweeps``,
+    ``explorations`` and ``sizings`` each add a section, their charts and a line of the summary.
 
     Raises:
         ReportError: no runs, or the output directory cannot be written.
@@ -265,7 +267,8 @@ def write_report(
         claims, claims_note = _default_register()
     reference_scenario = scenario_of(results[0])
     reference_rows = assumptions_table(reference_scenario) if reference_scenario else None
-    studies = [sweep_study(s) for s in sweeps] + [exploration_study(a) for a in explorations]
+    studies = ([sizing_study(s) for s in sizings] + [exploration_study(a) for a in explorations]
+               + [sweep_study(s) for s in sweeps])
     groups: dict[str, list[Job]] = {
         "risk": risk_jobs(results), "overview": overview_jobs(results, comparison), "detail": run_jobs(results[0], 1),
         "extra": [(f"extra-{i + 1}-{slug(t)}", t, (lambda f=f: f)) for i, (t, f) in enumerate((extra_figures or {}).items())],

@@ -27,6 +27,7 @@ from .summary import StudyFact
 
 if TYPE_CHECKING:
     from peacesim.experiment.explore_analysis import Answers, Discovery
+    from peacesim.experiment.sizing import Answer, SizingResult
     from peacesim.experiment.sweep import SweepResult
 
 #: Headline metrics charted per sweep (the table holds them all).
@@ -163,6 +164,63 @@ def exploration_study(answers: Answers) -> Study:
         lines.append("Which value matters most needs a Sobol' design (peacesim explore --sampler sobol).")
     fact = StudyFact(" ".join(sentences), key_assumption) if sentences or key_assumption else None
     return Study("exploration", ex.explore_id, f"Exploration {ex.explore_id}", lines, [], [], jobs, fact)
+
+
+def _answer_text(a: Answer, path: str, confidence: float) -> str:
+    """The sizing's answer in words: the smallest value and its interval, or why there is none."""
+    from peacesim.experiment.design import show_value
+
+    at = {p.x: p for p in a.probes}
+    if a.status == "not_met":
+        b = a.best
+        return (f"the target is not met within the range: the best P(met) is {b.p:.0%} ({b.low:.0%}–{b.high:.0%}) "
+                f"at {path} = {show_value(b.x)}, short of the {confidence:.0%} required")
+    if a.status == "open" or a.value is None:
+        return (f"the range is too narrow to tell: the smallest {path} is at least {show_value(a.lower)}"
+                if a.lower is not None else f"no value of {path} was shown to meet the target")
+    p = at.get(float(a.value))
+    text = f"the smallest {path} that meets it is {show_value(a.value)}"
+    if p is not None:
+        text += f" (P(met) {p.p:.0%}, interval {p.low:.0%}–{p.high:.0%}, {p.n} replications)"
+    if a.lower is not None and a.lower != a.value:
+        text += f"; the evidence cannot tell values from {show_value(a.lower)} up to it apart"
+    return text
+
+
+def sizing_study(result: SizingResult) -> Study:
+    """A sizing's section: the question, the answer with its interval, the P(met) curve or the frontier."""
+    from .charts_sizing import plot_frontier, plot_sizing
+
+    s = result.sizing
+    path = s.varies[-1].path
+    question = (f"Sizing {s.sizing_id} of {s.scenario}{':' + s.variant if s.variant else ''}: which value of "
+                + " and ".join(v.text for v in s.varies) + f" meets {s.target!r} with P(met) of at least {s.confidence:.0%}?")
+    lines = [question]
+    key = f"sizing-{slug(s.sizing_id)}"
+    jobs: list[Job] = []
+    fact = None
+    if len(s.varies) == 1 and result.answers:
+        a = result.answers[0]
+        answer = _answer_text(a, path, s.confidence)
+        lines.append(answer[:1].upper() + answer[1:] + ".")
+        if a.warning:
+            lines.append(f"Warning: {a.warning}")
+        jobs.append((f"{key}-pmet", f"Sizing {s.sizing_id}: P(target met) at each value tried",
+                     functools.partial(plot_sizing, a, path, s.target, s.confidence, s.look_level)))
+        fact = StudyFact(f"Sizing: to meet {s.target!r} with P(met) of at least {s.confidence:.0%}, {answer}.")
+    elif result.answers:
+        from peacesim.experiment.design import show_value
+
+        head = [s.varies[0].path, f"smallest {path}", "evidence"]
+        table = [[show_value(next(iter(a.fixed.values()))), "—" if a.value is None else show_value(a.value),
+                  _answer_text(a, path, s.confidence)] for a in result.answers]
+        jobs.append((f"{key}-frontier", f"Sizing {s.sizing_id}: frontier of {s.varies[0].path} and {path}",
+                     functools.partial(plot_frontier, result.answers, s.varies[0].path, path, s.target, s.confidence)))
+        met = [a for a in result.answers if a.value is not None]
+        fact = StudyFact(f"Sizing: {len(met)} of {len(result.answers)} values of {s.varies[0].path} have a {path} "
+                         f"that meets {s.target!r} with P(met) of at least {s.confidence:.0%} (the frontier below).")
+        return Study("sizing", s.sizing_id, f"Sizing {s.sizing_id}", lines, head, table, jobs, fact)
+    return Study("sizing", s.sizing_id, f"Sizing {s.sizing_id}", lines, [], [], jobs, fact)
 
 
 def reference_of(sweeps: Sequence[SweepResult]) -> RunResult | None:
