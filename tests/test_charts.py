@@ -30,7 +30,7 @@ from peacesim.report import (
     plot_zone_map,
     save_figure,
 )
-from report_fixtures import SYSTEMS, Effects, ZONES, make_pair, make_run, make_scenario, paired_comparison
+from report_fixtures import SYSTEMS, ZONES, Effects, make_pair, make_run, make_scenario, paired_comparison
 
 
 @pytest.fixture(scope="module")

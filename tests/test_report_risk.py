@@ -49,8 +49,8 @@ def test_figures_split_the_headline_metrics_and_skip_undefined_ones():
 
 
 def test_non_lethal_output_reads_in_its_own_unit():
-    from report_fixtures import make_run, scenario_dict
     from peacesim.scenario.schema import Scenario
+    from report_fixtures import make_run, scenario_dict
 
     raw = scenario_dict()
     raw["enablers"]["non_lethal"] = [{"id": "japan_recon", "provider": "Japan", "kind": "reconstruction",

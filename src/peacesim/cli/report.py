@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from peacesim.errors import UsageError
+
+if TYPE_CHECKING:
+    from peacesim.experiment.sizing import SizingResult
 
 DEFAULT_STORE = "reports/peacesim.db"
 
@@ -99,7 +103,7 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
     click.echo(str(path))
 
 
-def _sizing(store_path: str, sizing_id: str) -> object:
+def _sizing(store_path: str, sizing_id: str) -> SizingResult:
     """A finished sizing's answers, replayed from its stored probes (nothing is simulated again)."""
     from peacesim.experiment import sizing as sz
     from peacesim.experiment.sizing_ledger import SizingLedger

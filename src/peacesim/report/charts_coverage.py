@@ -25,8 +25,6 @@ from .style import (
     line_style,
     new_figure,
     note,
-    overlay_alpha,
-    overlay_legend,
     percent_axis,
     styled,
 )

@@ -29,6 +29,7 @@ from .style import REFERENCE_COLOUR, colour, new_figure, note, styled
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.ticker import Locator
 
 #: Panels per figure: more would make a figure taller than a printed page.
 PANELS_PER_FIGURE = 6
@@ -94,7 +95,7 @@ def _panel(ax: Axes, results: Sequence[RunResult], name: str, labelled: bool) ->
     ax.xaxis.set_major_locator(_locator())
 
 
-def _locator() -> object:
+def _locator() -> Locator:
     from matplotlib.ticker import MaxNLocator
 
     return MaxNLocator(nbins=5)

@@ -8,7 +8,7 @@ briefs. Every text that comes from a scenario file goes through jinja2 autoescap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,6 +219,11 @@ def _run_context(run: RunResult, index: int, reference_rows: list[Any] | None, c
     }
 
 
+def _given(fig: Figure) -> Callable[[], Figure]:
+    """A job that hands back a figure the caller drew."""
+    return lambda: fig
+
+
 def render(context: dict[str, Any]) -> str:
     """Fill the report template (autoescaped)."""
     import jinja2
@@ -271,7 +276,7 @@ def write_report(
                + [sweep_study(s) for s in sweeps])
     groups: dict[str, list[Job]] = {
         "risk": risk_jobs(results), "overview": overview_jobs(results, comparison), "detail": run_jobs(results[0], 1),
-        "extra": [(f"extra-{i + 1}-{slug(t)}", t, (lambda f=f: f)) for i, (t, f) in enumerate((extra_figures or {}).items())],
+        "extra": [(f"extra-{i + 1}-{slug(t)}", t, _given(f)) for i, (t, f) in enumerate((extra_figures or {}).items())],
         **{f"study-{k}": st.jobs for k, st in enumerate(studies)},
     }
     wait = start_drawing([job for jobs in groups.values() for job in jobs], out_dir)  # drawn while we go on

@@ -155,7 +155,7 @@ def separate_labels(fig: Figure, labels: list[Any], step_pt: float = 9.0, tries:
 
     canvas = FigureCanvasAgg(fig)
     fig.draw_without_rendering()
-    renderer = canvas.get_renderer()
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
     placed: list[Any] = []
     for text in sorted(labels, key=lambda t: -t.xy[1]):
         x0, y0 = text.get_position()

@@ -119,7 +119,7 @@ def _box_text(box: Discovery) -> str:
         if lo is not None and hi is not None:
             parts.append(f"{u.label} from {fmt(lo)} to {fmt(hi)}")
         else:
-            parts.append(f"{u.label} at least {fmt(lo)}" if lo is not None else f"{u.label} at most {fmt(hi)}")
+            parts.append(f"{u.label} at least {fmt(lo)}" if lo is not None else f"{u.label} at most {fmt(hi or 0.0)}")
     return "; ".join(parts) + f" (holds in {box.density:.0%} of the points inside, which cover {box.coverage:.0%} of those meeting it)"
 
 
