@@ -64,7 +64,8 @@ def test_report_of_a_run_a_sweep_and_an_exploration(work, capsys):
     assert main(["report", run_id, sweep_id, explore_id, "--db", str(db), "--out", "rep"]) == 0
     html = (work / "rep" / "report.html").read_text()
     sections = re.findall(r'<section id="([a-z0-9-]+)"', html)
-    assert sections[0] == "summary" and "sweep-1" in sections and "exploration-2" in sections
+    assert sections[0] == "summary"
+    assert any(x.startswith("sweep-") for x in sections) and any(x.startswith("exploration-") for x in sections)
     summary = html.split('<section id="summary"')[1].split("</section>")[0]
     assert "How many troops does Kyiv need?" in summary
     # the exploration's P(met) and its most important value reach the summary
@@ -86,7 +87,7 @@ def test_only_a_sweep_takes_its_base_point_as_the_reference(work):
                  "--executor", "serial", "-q", "--db", str(db)]) == 0
     (sweep_id,) = _ids(db, "sweeps", "sweep_id")
     assert main(["report", sweep_id, "--db", str(db), "--out", "rep"]) == 0
-    assert "sweep-1" in (work / "rep" / "report.html").read_text()
+    assert re.search(r'<section id="sweep-\d+"', (work / "rep" / "report.html").read_text())
 
 
 def test_an_exploration_alone_is_refused_with_a_reason(work, capsys):
@@ -111,4 +112,4 @@ def test_a_sizing_adds_its_answer_and_its_p_met_chart(work):
     html = (work / "rep" / "report.html").read_text()
     summary = html.split('<section id="summary"')[1].split("</section>")[0]
     assert "the smallest forces.uk.troops_per_unit that meets it is 70" in summary
-    assert "sizing-1" in html and any("-pmet" in p.name for p in (work / "rep").glob("*.png"))
+    assert re.search(r'<section id="sizing-\d+"', html) and any("-pmet" in p.name for p in (work / "rep").glob("*.png"))
