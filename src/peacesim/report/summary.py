@@ -188,7 +188,7 @@ def summary(results: Sequence[RunResult], comparison: Comparison | None,
         n_assumed = sum(1 for a in assumption_rows if a.kind == "assumption")
         key = ("No exploration is part of this report, so no assumption has been measured to matter most"
                + (f"; {n_assumed} of the scenario's numbers are the author's assumptions, and "
-                  "`peacesim explore` over their ranges would say which one drives the answer." if n_assumed else "."))
+                  "peacesim explore over their ranges would say which one drives the answer." if n_assumed else "."))
     return Summary(question, bool(stated), answer, _sureness(ref), key)
 
 
