@@ -14,6 +14,8 @@ import click
 
 from peacesim.errors import UsageError
 
+from .run import DB_HELP, complete_db, db_default
+
 if TYPE_CHECKING:
     from peacesim.experiment.sizing import SizingResult
 
@@ -40,8 +42,7 @@ def kind_of(ident: str) -> str:
 @click.command("report")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 @click.option("--out", metavar="DIR", help="Folder for report.html and the charts (default reports/report-<first id>/).")
-@click.option("--store", "--db", "store_path", default=DEFAULT_STORE, show_default=True, metavar="PATH",
-              help="Results store to read the runs from.")
+@click.option("--db", "--store", "store_path", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--claims", "claims_path", type=click.Path(dir_okay=False), metavar="PATH",
               help="Claims register (default: seeds/claims.yaml found from here).")
 def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path: str | None) -> None:
@@ -62,7 +63,7 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
     if len(set(ids)) != len(ids):
         raise UsageError(f"run ids repeat: {' '.join(ids)}")
     if not Path(store_path).is_file():
-        raise UsageError(f"no results store at {store_path}; run a scenario first (peacesim run FILE) or pass --store PATH")
+        raise UsageError(f"no results store at {store_path}; run a scenario first (peacesim run FILE) or pass --db PATH")
     with open_store(store_path, readonly=True) as store:
         results = [store.load_run(r) for r in ids if kind_of(r) == "run"]
         sweeps = []
@@ -96,7 +97,7 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
     first = results[0].run_id or ids[0]
     folder = check_out_dir(Path(out), explicit=True) if out else check_out_dir(default_out(first), explicit=False)
     cmd = "peacesim report " + " ".join(shlex.quote(r) for r in ids)
-    cmd += f" --store {shlex.quote(store_path)}" if store_path != DEFAULT_STORE else ""
+    cmd += f" --db {shlex.quote(store_path)}" if store_path != DEFAULT_STORE else ""
     cmd += f" --out {shlex.quote(out)}" if out else ""
     path = write_report(results, folder, comparison=comparison, command=cmd, claims=claims,
                         sweeps=sweeps, explorations=explorations, sizings=sizings)
