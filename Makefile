@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test bench lint docs clean
+.PHONY: demo test bench lint docs analysis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks
+
+# docs/analysis.md: the analyst's questions answered with the tool (about 5-8 minutes on 2 cores)
+analysis: $(STAMP_RUN)
+	$(BIN)/python docs/analysis.py --out docs/analysis.md
 
 docs: $(STAMP_RUN)
 	$(BIN)/peacesim schema --out schema/peacesim.schema.json

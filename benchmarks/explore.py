@@ -10,6 +10,7 @@ whether US air defence comes), so the figure means the same either way.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -55,8 +56,10 @@ def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> F
         folder = Path(tmp)
         path = explorable(scenario_path, folder)
         if overrides:  # the harness's --set (e.g. a short horizon in tests) applies to every point
-            if path.parent != folder:
-                (folder / "explore-base.yaml").write_text(resolved_text(load(scenario_path)))
+            if path.parent != folder:  # the scenario's own ranges: copy it as written (a resolved copy loses them)
+                raw = scenario_path.read_text(encoding="utf-8")
+                own = raw if not re.search(r"^extends:", raw, re.M) else resolved_text(load(scenario_path))
+                (folder / "explore-base.yaml").write_text(own)
             text = path.read_text() if path.parent == folder else "extends: explore-base.yaml\n"
             sets = "\n".join(f"      {o.split('=', 1)[0]}: {o.split('=', 1)[1]}" for o in overrides)
             path = folder / "explore-bench-set.yaml"

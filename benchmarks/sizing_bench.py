@@ -1,7 +1,7 @@
 """``size_seconds``: one real sizing on the baseline, as an analyst would type it, timed end to end.
 
-The question is the README's: the smallest UK and French troops per rotation (one value for both,
-1 to 20,000) for IOC by day 90 and a mean coverage of at least 0.6, with P(met) >= 0.9. It runs
+The question: the smallest UK and French troops per rotation (one value for both,
+100 to 20,000) for IOC by day 90 and a mean coverage of at least 0.6, with P(met) >= 0.9. It runs
 in a fresh results store on the local pool; the time includes planning, every probe and storing.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .figures import Figure, Plan
 
-VARY = "forces.{uk,france}.troops_per_unit=1:20000"
+VARY = "forces.{uk,france}.troops_per_unit=100:20000"  # from "hundreds": the shipped contingents rotate as 3 companies
 TARGET = "ioc_day <= 90 and coverage_mean >= 0.6"
 
 

@@ -127,9 +127,15 @@ def test_variants_change_what_they_say(loaded: dict[Any, Scenario]) -> None:
     e = base.enablers
     us_ids = {x.id for group in (e.isr, e.air_defence, e.armaments, e.non_lethal) for x in group
               if x.provider == "United States"}
-    assert base.enablers.air_defence and not v["no_us_air_defence"].enablers.air_defence
+    def package(s: Scenario) -> list[str]:
+        return [a.id for a in s.enablers.air_defence if a.role == "package"]
+
+    # Ukraine's own air defence is context in every variant; only the package's systems go.
+    assert {a.id: a.role for a in base.enablers.air_defence} == {"ua_air_defence": "context", "us_patriot": "package"}
+    assert all("ua_air_defence" in [a.id for a in s.enablers.air_defence] for s in v.values())
+    assert package(base) and not package(v["no_us_air_defence"])
     only = v["us_isr_only"].enablers
-    assert [x.provider for x in only.isr] == ["United States"] and not only.air_defence
+    assert [x.provider for x in only.isr] == ["United States"] and not package(v["us_isr_only"])
     assert all(x.provider != "United States" for x in only.armaments)
     assert len(base.forces) == 12 and len(v["five_supporting_nations"].forces) == 7
     assert {f.rotation_depth for f in base.forces} == {3}
@@ -243,7 +249,10 @@ def test_the_overstated_sources_are_fixed(loaded: dict[Any, Scenario]) -> None:
         assert ref.range[0] <= force.troops_per_unit <= ref.range[1] <= 900
     for system in base.enablers.air_defence:
         refs = [v for k, v in system.sources.items() if k.split(".")[0] == "kill_probability"]
-        assert refs and all(kind_of(r) == "assumption" for r in refs), system.id
+        if system.role == "package":
+            assert refs and all(kind_of(r) == "assumption" for r in refs), system.id
+        else:  # one pooled layer firing once at each threat: a national rate is its kill probability
+            assert refs and system.batteries == 1 and all(system.shots(t) == 1 for t in system.kill_probability)
     for zone in base.zones:
         ref = zone.sources.get("troops_required")
         assert ref is None or kind_of(ref) != "cited" or "interfax_2015_osce" not in str(ref), zone.id
@@ -313,19 +322,27 @@ def test_raw_numbers_have_sources_in_the_file_that_writes_them(path: Path) -> No
 
 # --- the library runs ----------------------------------------------------------------------------
 
+#: Work budget of one replication of any shipped case, in SimPy events processed
+#: (``ReplicationResult.events``, fixed by the seed). The heaviest case, ``ceasefire_fails``, takes
+#: about 34,000 (a year of wartime raids and thirty times the violations); at the 7-11 us per event
+#: that ``make bench`` measures (docs/performance.md) 50,000 events are about half a second. Time
+#: itself is measured by ``make bench``, never asserted here: a timed test fails on a busy machine.
+MAX_EVENTS = 50_000
+#: Below this a case does nearly nothing (every contingent rotates and incidents arrive for two years).
+MIN_EVENTS = 1_000
+
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_one_replication_runs_quickly(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
-    """The model engineer's budget: well under a second per replication; metrics come out finite."""
-    import time
-
+def test_one_replication_stays_within_its_work_budget(case: tuple[Path, str | None], loaded: dict[Any, Scenario]) -> None:
+    """A deterministic cost (events per replication) within budget and within a factor of three of the
+    work estimate ``run`` checks before it starts; metrics come out finite."""
+    from peacesim.experiment.budget import estimate
     from peacesim.model import simulate
 
     scenario = loaded[case]
-    start = time.perf_counter()
     result = simulate(scenario, np.random.SeedSequence(scenario.metadata.seed))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0
+    assert MIN_EVENTS <= result.events <= MAX_EVENTS, result.events
+    assert result.events <= 3 * estimate(scenario).events, (result.events, estimate(scenario).describe())
     for name in ("coverage_mean", "troops_deployed_mean", "incidents", "threats", "leakers"):
         assert math.isfinite(result.metrics[name]), name
     assert 0.0 <= result.metrics["coverage_mean"] <= 1.0

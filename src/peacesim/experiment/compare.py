@@ -32,11 +32,13 @@ def paired_difference(metric: str, reference: np.ndarray, other: np.ndarray, con
     m = min(reference.size, other.size)
     a, b = np.asarray(reference[:m], dtype=float), np.asarray(other[:m], dtype=float)
     ok = np.isfinite(a) & np.isfinite(b)
+    if not ok.any():
+        # No pairs, but each side keeps its own mean: a stock-out that happens only in the
+        # variant is "-> day 498", not "never" (NaN only where a side is undefined throughout).
+        nan = math.nan
+        return Difference(metric, _finite_mean(a), _finite_mean(b), nan, nan, nan, 0)
     a, b = a[ok], b[ok]
     n = int(a.size)
-    if n == 0:
-        nan = math.nan
-        return Difference(metric, nan, nan, nan, nan, nan, 0)
     d = b - a
     mean = float(d.mean())
     hw = t_quantile(confidence, n - 1) * float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
@@ -44,6 +46,12 @@ def paired_difference(metric: str, reference: np.ndarray, other: np.ndarray, con
     higher = np.where(np.abs(d) <= NOISE_TOLERANCE * scale, 0.5, (d > 0).astype(float))
     p, lo, hi = wilson(float(higher.sum()), n, confidence)
     return Difference(metric, float(a.mean()), float(b.mean()), mean, mean - hw, mean + hw, n, p, lo, hi)
+
+
+def _finite_mean(x: np.ndarray) -> float:
+    """Mean of the defined (finite) values, NaN when there are none."""
+    f = x[np.isfinite(x)]
+    return float(f.mean()) if f.size else math.nan
 
 
 def compare(

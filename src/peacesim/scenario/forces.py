@@ -19,9 +19,10 @@ Longitude = Annotated[float, Field(ge=-180, le=180, description="Degrees east.")
 
 
 def _two_numbers(value: object) -> object:
+    """A YAML ``[lat, lon]`` list as the tuple the field holds (strict validation refuses a list)."""
     if isinstance(value, (list, tuple)) and len(value) != 2:
         raise ValueError(f"a point is [lat, lon], two numbers, not {len(value)}")
-    return value
+    return tuple(value) if isinstance(value, list) else value
 
 
 LinePoint = Annotated[tuple[Latitude, Longitude], BeforeValidator(_two_numbers)]
