@@ -31,3 +31,8 @@ def bundled_claims() -> Path | None:
     root = data_root()
     path = root / "seeds" / "claims.yaml" if root is not None else None
     return path if path is not None and path.is_file() else None
+
+
+def is_packaged() -> bool:
+    """Whether the shipped files come from the installed package (a wheel), not a source checkout."""
+    return files("peacesim").joinpath("_data").is_dir()

@@ -94,7 +94,10 @@ def command(files: tuple[Path, ...], claims_path: Path | None, as_json: bool = F
     count = 0
     known: set[str] | None = None
     register = claims_path or find_claims_file(files[0])
-    source = "option" if claims_path else "project" if project_claims_file(files[0]) else "packaged"
+    from peacesim.bundled import is_packaged
+
+    source = ("option" if claims_path else "project" if project_claims_file(files[0])
+              else "packaged" if is_packaged() else "checkout")
     warnings: list[str] = []
     register_problems: list[Problem] = []
     if register is not None:
