@@ -4,10 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+STAMP_LINT := $(VENV)/.installed-lint
 
-.PHONY: demo test bench lint docs analysis clean
+.PHONY: demo test bench lint docs analysis clean python-version
 
-$(BIN)/python:
+# peacesim needs Python 3.11 or newer (tomllib, typing, pydantic 2); say so before pip does, obscurely
+python-version:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: peacesim needs Python 3.11 or newer; '$(PYTHON)' not found (make PYTHON=python3.12 ...)" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info; ok = v >= (3, 11); ok or print(f"error: peacesim needs Python 3.11 or newer; $(PYTHON) is {v.major}.{v.minor} (make PYTHON=python3.12 ...)", file=sys.stderr); sys.exit(0 if ok else 1)'
+
+$(BIN)/python: | python-version
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
@@ -16,7 +22,11 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,bench,pandas,parquet]'
+	$(BIN)/python -m pip install -q -e '.[test,browser,bench,pandas,parquet]'
+	touch $@ $(STAMP_RUN)
+
+$(STAMP_LINT): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[lint,test,bench,pandas,parquet]'
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)
@@ -30,7 +40,7 @@ demo: $(STAMP_RUN)
 test: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP_TEST)
+lint: $(STAMP_LINT)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 

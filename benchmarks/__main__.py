@@ -4,7 +4,7 @@ Stages, in order: ``profile`` (one replication under cProfile), ``model`` (overh
 SimPy, raid and horizon scaling), ``pool`` (serial speed, parallel efficiency, 1,000 replications
 on all cores, Dask against the local pool), ``rss`` (peak memory of 1,000 against 100 replications,
 each in a fresh process), ``explore`` (an exploration of the vague commitments, end to end), ``size`` (one real
-``peacesim size`` on the baseline). ``--quick`` shrinks every size for a look in about a minute.
+``peacesim size`` on the baseline), ``report`` (``peacesim report`` of nine stored runs). ``--quick`` shrinks every size for a look in about a minute.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 from .figures import FULL, QUICK, Figure, Plan
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("profile", "model", "pool", "rss", "explore", "size")
+STAGES = ("profile", "model", "pool", "rss", "explore", "size", "report")
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 DEFAULT_OUT = ROOT / "reports" / "bench" / "bench.json"
 
@@ -82,6 +82,10 @@ def run_benchmark(
             from .sizing_bench import size_figure
 
             figures.append(size_figure(scenario_path, plan, overrides, say))
+        elif stage == "report":
+            from .report_bench import report_figure
+
+            figures.append(report_figure(scenario_path, plan, overrides, say))
         stage_s[stage] = round(time.perf_counter() - s0, 2)
         ctx.notes.setdefault("load_average_after", {})[stage] = load_average()
         if stage == "model":

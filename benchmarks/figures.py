@@ -22,6 +22,7 @@ TARGETS: dict[str, tuple[float, Literal["<=", ">="], str, str]] = {
     "rss_ratio": (1.2, "<=", "x", "peak RSS of a 1,000-replication run / of a 100-replication run"),
     "explore_replications_per_s": (4000 / 60, ">=", "rep/s", "peacesim explore, 200 points x 20 replications, whole"),
     "size_seconds": (120.0, "<=", "s", "peacesim size of UK/French troops per rotation over 1-20,000 on the baseline"),
+    "report_seconds": (10.0, "<=", "s", "peacesim report of 9 stored runs of the baseline (fresh interpreter, every chart)"),
 }
 
 
@@ -89,6 +90,8 @@ class Plan:
     #: first batch and cap of replications per value of the sizing benchmark (size_seconds)
     size_first: int = 20
     size_cap: int = 320
+    #: replications of each of the nine runs the report benchmark reports on (report_seconds)
+    report_reps: int = 40
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,4 +99,4 @@ class Plan:
 
 FULL = Plan()
 QUICK = Plan(overhead_reps=3, serial_reps=10, throughput_reps=100, warm_reps=4, rss_small=10, rss_large=100,
-             explore_points=20, explore_reps=5, size_first=10, size_cap=40)
+             explore_points=20, explore_reps=5, size_first=10, size_cap=40, report_reps=5)

@@ -25,7 +25,7 @@ from benchmarks.workload import workload_of  # noqa: E402
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 SHORT = ["metadata.horizon_days=20"]
 TINY = Plan(repeats=1, overhead_reps=1, serial_reps=2, throughput_reps=2, warm_reps=1, rss_small=1, rss_large=2,
-            workers=2, explore_points=2, explore_reps=2, size_first=2, size_cap=2)
+            workers=2, explore_points=2, explore_reps=2, size_first=2, size_cap=2, report_reps=2)
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +115,7 @@ def test_harness_runs_end_to_end_at_tiny_sizes(tmp_path: Path) -> None:
     assert set(doc["figures"]) == {
         "overhead_vs_raw_simpy", "replication_ms", "replications_per_s_all_cores", "parallel_efficiency",
         "dask_overhead", "raid_scaling", "horizon_scaling", "rss_ratio", "explore_replications_per_s", "size_seconds",
+        "report_seconds",
     }
     for name, fig in doc["figures"].items():
         if name == "dask_overhead":

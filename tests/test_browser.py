@@ -56,12 +56,14 @@ def test_report_renders_in_chromium(tmp_path):
             page.goto(path.as_uri(), wait_until="load")
             images = page.evaluate(
                 "() => Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
+            first = page.evaluate("() => document.querySelector('main section').id")
             title = page.title()
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=False)
         finally:
             browser.close()
     assert errors == []
+    assert first == "summary"
     assert len(images) >= 12
     broken = [alt for alt, complete, width in images if not complete or width <= 0]
     assert broken == []
@@ -107,3 +109,69 @@ def test_report_has_no_horizontal_scrollbar_at_1300_px(tmp_path):
         finally:
             browser.close()
     assert scroll_width <= inner_width
+
+
+#: The most A4 pages the printed brief of nine runs of the shipped baseline may take.
+MAX_PAGES = 20
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+
+
+def _nine_baseline_runs() -> list:
+    """The shipped baseline and its variants (the demo's scenario texts, so the assumptions tables are
+    the real ones), with synthetic replications, plus one more run: nine in all."""
+    from peacesim.scenario.loader import list_variants, load_scenario
+
+    names = [None, *list_variants(BASELINE)]
+    runs = [make_run(load_scenario(BASELINE, v), variant=v, run_id=f"r-{i}", seed=10 + i,
+                     effects=Effects(coverage=0.75 - 0.02 * i)) for i, v in enumerate(names)]
+    while len(runs) < 9:
+        runs.append(make_run(load_scenario(BASELINE), variant=f"extra_{len(runs)}", run_id=f"r-{len(runs)}",
+                             seed=40 + len(runs)))
+    return runs
+
+
+def _pages(pdf: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_nine_run_brief_reads_and_prints(tmp_path):
+    """Nine runs of the baseline: summary first, no sideways scrolling at 1,300 px, every image loads,
+    no console error, every table whole in print, and at most MAX_PAGES A4 pages."""
+    _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    runs = _nine_baseline_runs()
+    assert len(runs) == 9
+    path = write_report(runs, tmp_path, comparison=paired_comparison(runs[0], runs[1:]),
+                        command="peacesim run scenarios/baseline.yaml --all-variants --report", claims=fake_register())
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri(), wait_until="load")
+            first = page.evaluate("() => document.querySelector('main section').id")
+            images = page.evaluate("() => Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            sideways = page.evaluate("() => Array.from(document.querySelectorAll('.wide')).filter("
+                                     "w => w.scrollWidth > w.clientWidth + 1).length")
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": 718, "height": 1000})  # A4 less the print margins, at 96 dpi
+            cut = page.evaluate("() => Array.from(document.querySelectorAll('table')).filter("
+                                "t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length")
+            pdf = page.pdf(format="A4", print_background=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert first == "summary"
+    assert images and [alt for alt, complete, width in images if not complete or width <= 0] == []
+    assert widths[0] <= widths[1] and sideways == 0
+    assert cut == 0
+    pages = _pages(pdf)
+    assert 5 <= pages <= MAX_PAGES, f"the nine-run brief prints in {pages} A4 pages (at most {MAX_PAGES})"

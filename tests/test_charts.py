@@ -30,7 +30,7 @@ from peacesim.report import (
     plot_zone_map,
     save_figure,
 )
-from report_fixtures import SYSTEMS, ZONES, make_pair, make_run, make_scenario, paired_comparison
+from report_fixtures import SYSTEMS, ZONES, Effects, make_pair, make_run, make_scenario, paired_comparison
 
 
 @pytest.fixture(scope="module")
@@ -43,16 +43,28 @@ def bands(ax) -> list[PolyCollection]:
     return [c for c in ax.collections if isinstance(c, PolyCollection)]
 
 
-def test_coverage_overlays_one_line_and_band_per_run(pair):
-    fig = plot_coverage(list(pair))
+def test_coverage_shows_the_reference_and_each_run_as_a_difference(pair):
+    thin = make_run(variant="thin", run_id="r-thin", effects=Effects(coverage=0.6))
+    fig = plot_coverage([pair[0], thin])
     assert isinstance(fig, Figure)
-    ax = fig.axes[0]
-    assert ax.get_xlabel() == "Day of the operation"
-    assert "%" in ax.get_ylabel() and "coverage" in ax.get_ylabel().lower()
-    assert "Coverage" in ax.get_title("left")
-    assert len(ax.get_lines()) == 2 and len(bands(ax)) == 2
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [r.variant or r.label for r in pair]
-    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), pair[0].series["coverage"].mean)
+    top, bottom = fig.axes[:2]
+    assert "Coverage" in top.get_title("left") and "(reference)" in top.get_title("left")
+    assert "coverage" in top.get_ylabel().lower()
+    assert len(top.get_lines()) == 1 and len(bands(top)) == 1
+    np.testing.assert_allclose(top.get_lines()[0].get_ydata(), pair[0].series["coverage"].mean)
+    assert bottom.get_xlabel() == "Day of the operation"
+    assert "percentage points" in bottom.get_ylabel()
+    diffs = [ln for ln in bottom.get_lines() if ln.get_label() == "thin"]
+    assert len(diffs) == 1
+    expected = 100 * (thin.series["coverage"].mean - pair[0].series["coverage"].mean)
+    np.testing.assert_allclose(diffs[0].get_ydata(), expected)
+
+
+def test_coverage_names_runs_that_never_leave_the_reference(pair):
+    same = make_run(variant="same_as_base", run_id="r-same")  # the fixture's defaults: identical series
+    fig = plot_coverage([pair[0], same])
+    assert "same_as_base" in " ".join(t.get_text() for t in fig.texts)
+    assert not [ln for ln in fig.axes[1].get_lines() if ln.get_label() == "same_as_base"]
 
 
 def test_zone_coverage_has_one_panel_per_zone_named_from_the_scenario(pair):
@@ -112,16 +124,18 @@ def test_leakers_by_zone_plus_total(pair):
 def test_response_times_one_box_and_one_dot_per_replication_per_run(pair):
     fig = plot_response_times(list(pair))
     mean_ax, p90_ax = fig.axes
-    assert mean_ax.get_ylabel() == "Response time (hours)"
+    assert mean_ax.get_xlabel() == "Response time (hours)"
     assert "Mean" in mean_ax.get_title("left") and "90th" in p90_ax.get_title("left")
     for ax in (mean_ax, p90_ax):
         assert len([p for p in ax.patches]) == 2  # one box per run
         dots = [c for c in ax.collections if c.get_offsets().shape[0] == pair[0].replications]
         assert len(dots) == 2
-        assert [t.get_text() for t in ax.get_xticklabels()] == [r.variant or r.label for r in pair]
-    # the y range takes in every p90 value (shared axis)
+    labels = sorted((t.get_position()[1], t.get_text()) for t in mean_ax.get_yticklabels())
+    assert [text for _, text in labels][::-1] == [r.variant or r.label for r in pair]  # the reference on top
+    # the x range takes in every p90 value (no legend covers the dots: the target is in the footnote)
     top = max(r.metrics["response_time_p90_hours"].max() for r in pair)
-    assert p90_ax.get_ylim()[1] >= top
+    assert p90_ax.get_xlim()[1] >= top and p90_ax.get_legend() is None
+    assert "Dashed: the target" in " ".join(t.get_text() for t in fig.texts)
 
 
 def test_comparison_bars_draw_the_confidence_interval(pair):
@@ -294,7 +308,9 @@ def test_forest_with_several_runs_has_one_panel_per_moved_metric(pair):
     # troops_committed is identical in every run (difference exactly 0): no panel wasted on it
     assert titles == ["Leakers", "Mean weighted coverage"]
     for ax in fig.axes:
-        assert len([ln for ln in ax.get_lines() if ln.get_marker() == "o"]) == 2  # one dot per run
+        from matplotlib.collections import PathCollection
+
+        assert sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection)) == 2  # a dot per run
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["no US air defence", "three"]
 
 

@@ -42,7 +42,7 @@ def test_report_from_store_prints_path(stored, tmp_path, capsys, monkeypatch):
     assert path == (tmp_path / "reports" / f"report-{ids[0]}" / "report.html").resolve()
     html = path.read_text()
     assert "Comparison against baseline" in html
-    assert f"peacesim report {ids[0]} {ids[1]} --store" in html
+    assert f"peacesim report {ids[0]} {ids[1]} --db" in html
     assert (path.parent / "coverage.svg").is_file()
 
 

@@ -18,6 +18,7 @@ from peacesim._version import __version__
 
 #: command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("peacesim.cli.init", "Start a project folder with the example scenarios and the claims register."),
     "validate": ("peacesim.cli.validate", "Check scenario files; one line per problem."),
     "explain": ("peacesim.cli.explain", "Show a scenario as resolved, and where each value came from."),
     "schema": ("peacesim.cli.schema", "Write the JSON Schema of the scenario language."),

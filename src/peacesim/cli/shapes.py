@@ -107,8 +107,12 @@ SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
                                                             "p_met": mapping(NUM)})), **WRITTEN}),
                     _command("explore", {"explorations": arr({"type": "object"})})]}),
     "validate": ("Per file whether it is valid, its number of variants and its located problems; the claims register "
-                 "used. `ok` false exits 2 (the document is still printed, on stdout).",
-                 _command("validate", {"ok": BOOL, "claims_register": OSTR, "claims_register_problems": arr(PROBLEM),
+                 "used and where it was found (`option`: --claims, `project`: the nearest seeds/claims.yaml above the "
+                 "first file, `packaged`: the copy shipped with peacesim, `checkout`: the source checkout's). `ok` false exits 2 (the document is still "
+                 "printed, on stdout).",
+                 _command("validate", {"ok": BOOL, "claims_register": OSTR,
+                                       "claims_register_source": {"enum": ["option", "project", "packaged", "checkout", None]},
+                                       "claims_register_problems": arr(PROBLEM),
                                        "warnings": arr(STR), "problems": INT,
                                        "files": arr(obj({"file": STR, "ok": BOOL, "variants": INT,
                                                          "problems": arr(PROBLEM)}))})),

@@ -86,7 +86,7 @@ def command(files: tuple[Path, ...], claims_path: Path | None, as_json: bool = F
     FILE:LINE:COL: key.path: message (got VALUE), on stderr, and exits with status 2.
     """
     from peacesim.errors import ScenarioError
-    from peacesim.scenario.claims import find_claims_file, load_claims
+    from peacesim.scenario.claims import find_claims_file, load_claims, project_claims_file
 
     from .jsonout import problem_doc
     from .messages import shorten
@@ -94,6 +94,10 @@ def command(files: tuple[Path, ...], claims_path: Path | None, as_json: bool = F
     count = 0
     known: set[str] | None = None
     register = claims_path or find_claims_file(files[0])
+    from peacesim.bundled import is_packaged
+
+    source = ("option" if claims_path else "project" if project_claims_file(files[0])
+              else "packaged" if is_packaged() else "checkout")
     warnings: list[str] = []
     register_problems: list[Problem] = []
     if register is not None:
@@ -122,7 +126,11 @@ def command(files: tuple[Path, ...], claims_path: Path | None, as_json: bool = F
             count += len(problems)
         else:
             click.echo(f"ok: {path} ({variants} variant{'s' if variants != 1 else ''})")
+    if register is not None and source == "packaged" and not as_json:  # last, after the problems
+        click.echo(f"note: no seeds/claims.yaml in this project; used the claims register shipped with peacesim "
+                   f"({register})", err=True)
     doc = {"ok": count == 0, "claims_register": None if register is None else str(register),
+           "claims_register_source": None if register is None else source,
            "claims_register_problems": [problem_doc(p) for p in register_problems], "warnings": warnings,
            "files": reports, "problems": count}
     if count and not as_json:

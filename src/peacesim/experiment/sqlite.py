@@ -5,6 +5,10 @@ several processes (two runs, a run and a sweep) can write to it at once without 
 Commands that only read (``runs``, ``export``, ``report``, ``compare`` of stored runs) open it
 read-only, so a store on a read-only disk or shared read-only can still be read. A failed write (a
 full disk, a locked or read-only file) is a :class:`~peacesim.errors.StoreError` naming the file.
+
+The file's layout version is ``PRAGMA user_version`` (:data:`STORE_VERSION`). A file newer than
+this code is refused with a clear error; an older one is migrated when opened for writing (version
+0, a store made before versions were stamped, gains any column the current tables have and it lacks).
 """
 
 from __future__ import annotations
@@ -12,20 +16,87 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import StoreError
 
+#: layout version of the store file, kept in ``PRAGMA user_version``; bump it with a step in MIGRATIONS
+STORE_VERSION = 1
+
+
+def _add_missing_columns(db: sqlite3.Connection, schema: str) -> None:
+    """Give every table of ``schema`` the columns it has in ``schema`` and lacks in the file.
+
+    A column that is NOT NULL without a default cannot be added to existing rows: that is a refusal.
+    """
+    model = sqlite3.connect(":memory:")
+    try:
+        for stmt in filter(str.strip, schema.split(";")):
+            model.execute(stmt)
+        tables = [r[0] for r in model.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+            for _, name, kind, notnull, default, pk in model.execute(f"PRAGMA table_info({table})"):
+                if name in have:
+                    continue
+                if pk or (notnull and default is None):
+                    raise sqlite3.DatabaseError(f"table {table} lacks column {name}, which cannot be added; "
+                                                "use a new --db")
+                clause = f" NOT NULL DEFAULT {default}" if notnull else (f" DEFAULT {default}" if default is not None else "")
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}{clause}")
+    finally:
+        model.close()
+
+
+#: version n -> the step that brings a store at version n (with ``schema``'s tables) to n + 1
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, str], None]] = {0: _add_missing_columns}
+
+
+def _file_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _refuse_newer(path: Path, version: int) -> None:
+    if version > STORE_VERSION:
+        raise StoreError(f"{path}: the results store has layout version {version}, newer than this peacesim "
+                         f"understands ({STORE_VERSION}); upgrade peacesim (pip install -U peacesim) or use another --db")
+
+
+def _migrate(db: sqlite3.Connection, path: Path, schema: str) -> None:
+    """Create ``schema``'s tables in a new file, or bring an older file up to :data:`STORE_VERSION`."""
+    version = _file_version(db)
+    _refuse_newer(path, version)
+    fresh = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
+    for stmt in filter(str.strip, schema.split(";")):
+        db.execute(stmt)
+    if not fresh:
+        for step in range(version, STORE_VERSION):
+            MIGRATIONS[step](db, schema)
+        # another kind of table (a ledger's) may be new to this store even at the current version
+        _add_missing_columns(db, schema)
+    if version != STORE_VERSION:
+        db.execute(f"PRAGMA user_version = {STORE_VERSION}")
+
 
 def connect(path: Path, schema: str, what: str, readonly: bool = False) -> sqlite3.Connection:
-    """Open (creating if needed) the store file and make sure ``schema``'s tables exist.
+    """Open (creating if needed) the store file and make sure ``schema``'s tables exist, at :data:`STORE_VERSION`.
 
-    With ``readonly``, open an existing file for reading only (nothing is created or changed).
+    With ``readonly``, open an existing file for reading only (nothing is created or changed; an
+    older file is first migrated if it can be written, else read as it is).
     """
     if readonly:
-        return _connect_readonly(path, what)
+        ro = _connect_readonly(path, what)
+        if _file_version(ro) < STORE_VERSION and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+            try:
+                connect(path, schema, what).close()
+            except StoreError:
+                return ro  # busy or not writable after all: read it as it is
+            ro.close()
+            return _connect_readonly(path, what)
+        return ro
+    db: sqlite3.Connection | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
@@ -34,9 +105,14 @@ def connect(path: Path, schema: str, what: str, readonly: bool = False) -> sqlit
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         with transaction(db, path) as tx:
-            for stmt in filter(str.strip, schema.split(";")):
-                tx.execute(stmt)
+            _migrate(tx, path, schema)
+    except StoreError:
+        if db is not None:
+            db.close()
+        raise
     except (sqlite3.DatabaseError, OSError) as e:
+        if db is not None:
+            db.close()
         raise StoreError(f"{path}: cannot open {what}: {_reason(e)}") from e
     return db
 
@@ -51,6 +127,7 @@ def _connect_readonly(path: Path, what: str) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=60.0, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA busy_timeout = 60000")
+            _refuse_newer(path, _file_version(db))
             db.execute("SELECT COUNT(*) FROM runs").fetchone()
             return db
         except sqlite3.DatabaseError as e:

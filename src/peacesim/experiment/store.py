@@ -32,7 +32,7 @@ from ..errors import StoreError
 from .collect import Collector
 from .executors import RepOutput
 from .results import RunResult, SeriesBand, run_label
-from .sqlite import connect, here, process_alive, transaction
+from .sqlite import STORE_VERSION, connect, here, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
 #: Environment variable naming the results store when none is given.
@@ -59,7 +59,7 @@ def locate(db: str | Path | None = None, scenario_file: str | Path | None = None
         except OSError:
             pass
     return DEFAULT_PATH
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = STORE_VERSION  # also in PRAGMA user_version, which is the one checked (sqlite.py)
 STATUSES = ("running", "incomplete", "complete")
 
 _SCHEMA = """
@@ -184,7 +184,7 @@ class Store:
         self._db = connect(self.path, _SCHEMA, "the results store", readonly=readonly)
         if not readonly:
             with self._tx() as db:
-                db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self._db.close()

@@ -160,6 +160,20 @@ def _forest_row(ax: Axes, yi: float, d: Difference) -> None:
     ax.plot([mid], [yi], marker="o", markersize=5, color=c, markerfacecolor=c if d.distinguishable else "white")
 
 
+def _forest_rows(ax: Axes, ys: Sequence[float], diffs: Sequence[Difference]) -> None:
+    """Many forest rows in two calls (intervals as one collection, dots as one scatter): a panel of
+    nine runs costs what one row did."""
+    if not diffs:
+        return
+    mid = np.array([_pct_of(d.mean, d.reference_mean) for d in diffs])
+    ends = np.sort(np.array([[_pct_of(d.ci_low, d.reference_mean), _pct_of(d.ci_high, d.reference_mean)]
+                             for d in diffs]), axis=1)
+    colours = [DISTINGUISHABLE_COLOUR if d.distinguishable else INDISTINCT_COLOUR for d in diffs]
+    ax.hlines(ys, ends[:, 0], ends[:, 1], colors=colours, linewidth=2, capstyle="butt")
+    ax.scatter(mid, ys, s=25, c=[c if d.distinguishable else "white" for c, d in zip(colours, diffs)],
+               edgecolors=colours, linewidths=1.2, zorder=3)
+
+
 def _forest_panels(comparison: Comparison, rows: list[tuple[str, Difference]], ncols: int = 3) -> Figure:
     """Several runs: one small panel per metric, runs as rows, so the chart stays compact."""
     moved = {d.metric for _, d in rows if d.mean != 0 or d.ci_low != 0 or d.ci_high != 0}
@@ -172,10 +186,9 @@ def _forest_panels(comparison: Comparison, rows: list[tuple[str, Difference]], n
     names = [words(o.split(":", 1)[-1]) for o in others]
     for i, metric in enumerate(metrics):
         ax = fig.add_subplot(gs[i // ncols, i % ncols])
-        for yi, other in zip(y, others):
-            d = next((d for o, d in rows if o == other and d.metric == metric), None)
-            if d is not None:
-                _forest_row(ax, yi, d)
+        by_run = {o: d for o, d in rows if d.metric == metric}
+        drawn = [(yi, by_run[o]) for yi, o in zip(y, others) if o in by_run]
+        _forest_rows(ax, [yi for yi, _ in drawn], [d for _, d in drawn])
         ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
         ax.set_ylim(-0.6, len(others) - 0.4)
         ax.set_yticks(y, names if i % ncols == 0 else [""] * len(others), fontsize=7.5)

@@ -17,14 +17,14 @@ from peacesim.experiment.results import RunResult
 
 from .context import require_series, run_tag, suffixed, zone_names
 from .style import (
+    REFERENCE_COLOUR,
     SEQUENTIAL_CMAP,
     axes_grid,
     band,
     colour,
+    line_style,
     new_figure,
     note,
-    overlay_alpha,
-    overlay_legend,
     percent_axis,
     styled,
 )
@@ -42,25 +42,60 @@ def _as_list(results: RunResult | Sequence[RunResult]) -> list[RunResult]:
     return out
 
 
+#: A run whose mean coverage never differs from the reference's by more than this (a share) is
+#: named in the footnote as "same as the reference" instead of drawn as a line on top of it.
+SAME_AS_REFERENCE = 0.005
+
+
 @styled
 def plot_coverage(results: RunResult | Sequence[RunResult]) -> Figure:
-    """Weighted coverage over time, one line and band per run (several runs overlay for comparison)."""
+    """Weighted coverage over time: the reference with its band, and each other run's difference from it.
+
+    Overlaid lines of nine runs lie on top of each other; differences from the reference (in
+    percentage points) tell them apart, each in its own colour. Runs that never differ by
+    more than half a point are named in the footnote instead.
+    """
     runs = _as_list(results)
-    fig = new_figure(9.0 if len(runs) > 3 else 7.5, 3.8)
-    ax = fig.add_subplot()
-    for i, run in enumerate(runs):
+    for run in runs:
         require_series(run, "coverage")
-        s = run.series["coverage"]
-        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=run_tag(run),
-             alpha=overlay_alpha(len(runs)))
-    ax.set_ylim(0, 1.02)
-    percent_axis(ax)
-    ax.set_xlabel("Day of the operation")
-    ax.set_ylabel("Weighted coverage (% of required troops)")
-    ax.set_title("Coverage of required troops over time")
-    ax.set_xlim(left=0)
-    overlay_legend(ax, len(runs))
-    note(fig, BAND_NOTE.format(n=", ".join(str(r.replications) for r in runs)))
+    ref = runs[0].series["coverage"]
+    days = np.arange(len(ref.mean))
+    several = len(runs) > 1
+    fig = new_figure(7.5, 5.6 if several else 3.6)
+    if several:
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.3])
+    else:
+        top, bottom = fig.subplots(), None
+    band(top, days, ref.mean, ref.low, ref.high, colour_=colour(0), label=run_tag(runs[0]))
+    top.set_ylim(0, 1.02)
+    percent_axis(top)
+    top.set_ylabel("Weighted coverage")
+    top.set_title(f"Coverage of required troops over time{': ' + run_tag(runs[0]) + ' (reference)' if several else ''}")
+    top.set_xlim(0, len(days))
+    same = []
+    if bottom is not None:
+        bottom.axhline(0, color=REFERENCE_COLOUR, linewidth=1)
+        for i, run in enumerate(runs[1:], start=1):
+            s = run.series["coverage"]
+            n = min(len(s.mean), len(ref.mean))
+            diff = 100 * (s.mean[:n] - ref.mean[:n])
+            if not np.isfinite(diff).any() or np.nanmax(np.abs(diff)) <= 100 * SAME_AS_REFERENCE:
+                same.append(run_tag(run))
+                continue
+            bottom.plot(days[:n], diff, color=colour(i), linestyle=line_style(i), label=run_tag(run))
+        bottom.set_ylabel("Difference from the reference\n(percentage points)")
+        bottom.set_xlabel("Day of the operation")
+        if len(bottom.lines) > 1:
+            bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
+        else:
+            bottom.text(0.5, 0.5, "every run within half a point of the reference", transform=bottom.transAxes,
+                        ha="center", va="center", color="#777777")
+    else:
+        top.set_xlabel("Day of the operation")
+    text = BAND_NOTE.format(n=runs[0].replications)
+    if same:
+        text += "\nNo more than half a point from the reference on any day: " + ", ".join(same) + "."
+    note(fig, text)
     return fig
 
 

@@ -42,7 +42,7 @@ def plot_sizing(answer: Answer, path: str, target: str, confidence: float, level
             continue
         x = np.array([p.x for p in pts])
         y = np.array([p.p for p in pts])
-        err = np.array([[p.p - p.low for p in pts], [p.high - p.p for p in pts]])
+        err = np.clip(np.array([[p.p - p.low for p in pts], [p.high - p.p for p in pts]]), 0, None)  # float noise at 0 and 1
         ax.errorbar(x, y, yerr=err, fmt="o", color=c, markersize=4, capsize=2, label=state)
     if answer.value is not None:
         ax.axvline(float(answer.value), color=colour(2), linewidth=1)

@@ -8,7 +8,7 @@ briefs. Every text that comes from a scenario file goes through jinja2 autoescap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,12 +22,18 @@ from peacesim.experiment.results import Comparison, Difference, RunResult
 from .assumptions import assumptions_table, changed_rows
 from .context import scenario_of
 from .findings import findings
-from .gallery import extra_charts, overview_charts, run_charts
+from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
-from .phrasing import headline_order, signed
+from .phrasing import headline_order, signed, unit_of
+from .studies import exploration_study, sizing_study, sweep_study
+from .summary import limitations, summary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from peacesim.experiment.explore_analysis import Answers
+    from peacesim.experiment.sizing import SizingResult
+    from peacesim.experiment.sweep import SweepResult
 
 REPORT_NAME = "report.html"
 
@@ -100,6 +106,16 @@ def _default_register() -> tuple[Any, str]:
         return None, f"claims register not read ({e}); showing claim ids only"
 
 
+def _unit(name: str, runs: Sequence[RunResult]) -> str:
+    """The unit column: '%' for shares, a non-lethal element's own output unit, else the catalog's."""
+    lab = metric_label(name)
+    if lab.share:
+        return "%"
+    if lab.unit == "output":
+        return next((u for r in runs if (u := unit_of(name, r))), lab.unit)
+    return lab.unit
+
+
 def metric_rows(run: RunResult, headline: bool | None = None) -> list[dict[str, str]]:
     """The run's metrics formatted with their intervals: headline ones first, in headline order.
 
@@ -114,7 +130,7 @@ def metric_rows(run: RunResult, headline: bool | None = None) -> list[dict[str, 
         s = run.summary[name]
         lab = metric_label(name)
         rows.append({
-            "name": name, "label": lab.text, "unit": "%" if lab.share else lab.unit, "mean": fmt(s.mean, name),
+            "name": name, "label": lab.text, "unit": _unit(name, [run]), "mean": fmt(s.mean, name),
             "ci": fmt_interval(s.ci_low, s.ci_high, name), "range": fmt_interval(s.p10, s.p90, name),
             "n": f"{s.n} of {run.replications}",
         })
@@ -138,8 +154,21 @@ def headline_table(results: Sequence[RunResult]) -> list[dict[str, Any]]:
                 part = "" if s.n == r.replications else f" · {s.n}/{r.replications} reps"
                 ci = fmt_interval(s.ci_low, s.ci_high, name)
                 cells.append({"mean": fmt(s.mean, name), "ci": ("" if ci == "n/a" else ci) + part})
-        rows.append({"name": name, "label": lab.text, "unit": "%" if lab.share else lab.unit, "cells": cells})
+        rows.append({"name": name, "label": lab.text, "unit": _unit(name, results), "cells": cells})
     return rows
+
+
+#: Run columns per headline table: more would scroll sideways at 1,300 px and lose columns in print.
+RUNS_PER_TABLE = 5
+
+
+def column_groups(count: int, per: int = RUNS_PER_TABLE) -> list[list[int]]:
+    """Run indices per table: the reference (0) heads every group, the others follow ``per - 1`` at a time."""
+    if count <= per:
+        return [list(range(count))]
+    others = list(range(1, count))
+    step = per - 1
+    return [[0, *others[k:k + step]] for k in range(0, len(others), step)]
 
 
 def _p_better_text(d: Difference) -> str:
@@ -171,7 +200,7 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
                 "other": other, "metric": d.metric, "label": metric_label(d.metric).text,
                 "reference": fmt(d.reference_mean, d.metric), "value": fmt(d.other_mean, d.metric),
                 "diff": signed(scale * d.mean) + pts if defined else "n/a",
-                "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}{pts}" if has_ci else "n/a",
+                "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}" if has_ci else "n/a",
                 "relative": "—" if not defined or d.relative != d.relative or d.mean == 0 else signed(100 * d.relative) + "%",
                 "distinguishable": d.distinguishable,
                 "p_better": _p_better_text(d),
@@ -179,16 +208,20 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
     return rows
 
 
-def _run_context(run: RunResult, index: int, out_dir: Path, reference_rows: list[Any] | None,
-                 detail: bool) -> dict[str, Any]:
+def _run_context(run: RunResult, index: int, reference_rows: list[Any] | None, charts: list[Chart]) -> dict[str, Any]:
     scenario = scenario_of(run)
     rows = assumptions_table(scenario) if scenario else []
     return {
         "index": index, "run": run, "scenario": scenario, "metrics": metric_rows(run),
-        "charts": run_charts(run, index, out_dir) if detail else [], "assumptions": rows,
+        "charts": charts, "assumptions": rows,
         "changes": changed_rows(reference_rows, rows) if reference_rows is not None and scenario else [],
         "command": run.extra.get("command", ""),
     }
+
+
+def _given(fig: Figure) -> Callable[[], Figure]:
+    """A job that hands back a figure the caller drew."""
+    return lambda: fig
 
 
 def render(context: dict[str, Any]) -> str:
@@ -213,12 +246,16 @@ def write_report(
     command: str | None = None,
     claims: Any = None,
     extra_figures: Mapping[str, Figure] | None = None,
+    sweeps: Sequence[SweepResult] = (),
+    explorations: Sequence[Answers] = (),
+    sizings: Sequence[SizingResult] = (),
 ) -> Path:
     """Write ``out_dir/report.html`` and the charts as PNG and SVG beside it; return the HTML path.
 
     The first run is the reference: its detail charts (map, zones, forces, stocks, leakers) are
     drawn; other runs appear in the overlay and comparison charts, which keeps the report small. ``claims`` is a ClaimsRegister (read from seeds/claims.yaml
-    when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line).
+    when None); ``extra_figures`` maps a caption to a figure (a tornado, a sweep line). ``sweeps``,
+    ``explorations`` and ``sizings`` each add a section, their charts and a line of the summary.
 
     Raises:
         ReportError: no runs, or the output directory cannot be written.
@@ -235,23 +272,37 @@ def write_report(
         claims, claims_note = _default_register()
     reference_scenario = scenario_of(results[0])
     reference_rows = assumptions_table(reference_scenario) if reference_scenario else None
-    runs = [_run_context(r, i + 1, out_dir, None if i == 0 else reference_rows, detail=i == 0)
-            for i, r in enumerate(results)]
-    context = {
+    studies = ([sizing_study(s) for s in sizings] + [exploration_study(a) for a in explorations]
+               + [sweep_study(s) for s in sweeps])
+    groups: dict[str, list[Job]] = {
+        "risk": risk_jobs(results), "overview": overview_jobs(results, comparison), "detail": run_jobs(results[0], 1),
+        "extra": [(f"extra-{i + 1}-{slug(t)}", t, _given(f)) for i, (t, f) in enumerate((extra_figures or {}).items())],
+        **{f"study-{k}": st.jobs for k, st in enumerate(studies)},
+    }
+    wait = start_drawing([job for jobs in groups.values() for job in jobs], out_dir)  # drawn while we go on
+    runs = [_run_context(r, i + 1, None if i == 0 else reference_rows, []) for i, r in enumerate(results)]
+    facts = [st.fact for st in studies if st.fact is not None]
+    tables = {
         "title": reference_scenario.metadata.title if reference_scenario else results[0].label,
         "description": reference_scenario.metadata.description if reference_scenario else "",
         "results": results, "reference": results[0], "runs": runs,
+        "summary": summary(results, comparison, facts, reference_rows or []),
+        "limitations": limitations(results, reference_rows or []),
         "findings": findings(results, comparison), "comparison": comparison,
-        "headline": headline_table(results),
+        "headline": headline_table(results), "column_groups": column_groups(len(results)),
         "differences": difference_rows(comparison, headline=True) if comparison else [],
         "other_differences": difference_rows(comparison, headline=False) if comparison else [],
-        "overview": overview_charts(results, comparison, out_dir),
-        "extra": extra_charts(extra_figures or {}, out_dir),
         "claims": claim_rows(results, claims), "claims_note": claims_note,
         "command": command or "", "version": __version__,
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "confidence": round(100 * results[0].confidence),
+        "confidence": round(100 * results[0].confidence), "studies": studies,
     }
+    drawn = iter(wait())
+    charts = {name: [next(drawn) for _ in jobs] for name, jobs in groups.items()}
+    runs[0]["charts"] = charts["detail"]
+    for k, st in enumerate(studies):
+        st.charts = charts[f"study-{k}"]
+    context = {**tables, "risk": charts["risk"], "overview": charts["overview"], "extra": charts["extra"]}
     path = out_dir / REPORT_NAME
     try:
         atomic_write_text(path, render(context))

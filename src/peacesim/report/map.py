@@ -12,7 +12,7 @@ import json
 import math
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 CREDIT = "Outline: Natural Earth (naturalearthdata.com), public domain. Zone positions are their centres."
 ISR_COLOUR = OKABE_ITO[2]
 AD_COLOUR = OKABE_ITO[3]
+NO_TROOPS_COLOUR = "#888888"
 
 
 @lru_cache(maxsize=1)
@@ -70,22 +71,46 @@ def plot_zone_map(result: RunResult) -> Figure:
     need = np.array([z.troops_required for z in scenario.zones], dtype=float)
     sizes = 60 + 340 * np.sqrt(need / need.max()) if need.max() > 0 else np.full(len(need), 120.0)
     known = ~np.isnan(values)
-    points = ax.scatter(lons[known], lats[known], c=values[known], s=sizes[known], cmap=SEQUENTIAL_CMAP, vmin=0,
+    on_line = np.array([bool(z.line) for z in scenario.zones])
+    import matplotlib
+
+    cmap = matplotlib.colormaps[SEQUENTIAL_CMAP]
+
+    def plt_cmap(v: float) -> tuple[float, float, float, float]:
+        return tuple(cmap(float(v)))  # type: ignore[return-value]
+
+    dots = known & ~on_line
+    points = ax.scatter(lons[dots], lats[dots], c=values[dots], s=sizes[dots], cmap=SEQUENTIAL_CMAP, vmin=0,
                         vmax=1, edgecolors="black", linewidths=0.6, zorder=4)
-    if (~known).any():
-        ax.scatter(lons[~known], lats[~known], s=sizes[~known], facecolors="white", edgecolors="black",
-                   linewidths=0.6, hatch="///", zorder=4)
+    empty = (need == 0) & ~on_line  # zones that need no troops: neither covered nor uncovered
+    if empty.any():
+        ax.scatter(lons[empty], lats[empty], s=70, facecolors="white", edgecolors=NO_TROOPS_COLOUR,
+                   linewidths=0.9, hatch="////", zorder=4)
+    unknown = (need > 0) & ~known & ~on_line  # troops needed but the run kept no coverage series
+    if unknown.any():
+        ax.scatter(lons[unknown], lats[unknown], s=sizes[unknown], facecolors="#dddddd", edgecolors="black",
+                   linewidths=0.6, zorder=4)
+    labels = []
     for i, z in enumerate(scenario.zones):
         ring = math.sqrt(sizes[i])
-        if z.id in isr:
+        if z.line:
+            pts = np.asarray(z.line, dtype=float)  # [lat, lon] pairs
+            covered = not math.isnan(values[i])
+            ax.plot(pts[:, 1], pts[:, 0], color=plt_cmap(values[i]) if covered else NO_TROOPS_COLOUR,
+                    linewidth=3.2 if covered else 2.2, linestyle="-" if covered else (0, (4, 2)),
+                    solid_capstyle="round", zorder=3.5)
+            if z.id in isr:
+                ax.plot(pts[:, 1], pts[:, 0], color=ISR_COLOUR, linewidth=7, alpha=0.35, zorder=3)
+        if z.id in isr and not z.line:
             ax.plot(z.lon, z.lat, marker="o", markersize=ring + 7, markerfacecolor="none",
                     markeredgecolor=ISR_COLOUR, markeredgewidth=1.6, linestyle="none", zorder=3)
         if z.id in air:
             ax.plot(z.lon, z.lat, marker="H", markersize=ring + 14, markerfacecolor="none",
                     markeredgecolor=AD_COLOUR, markeredgewidth=1.6, linestyle="none", zorder=3)
-        ax.annotate(short_name(z.name, 22), (z.lon, z.lat), xytext=(0, -(ring / 2 + 9)), textcoords="offset points",
-                    ha="center", va="top", fontsize=7.5, zorder=5,
-                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
+        labels.append(ax.annotate(short_name(z.name, 22), (z.lon, z.lat), xytext=(0, -(ring / 2 + 9)),
+                                  textcoords="offset points", ha="center", va="top", fontsize=7.5, zorder=5,
+                                  bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                                        "alpha": 0.7}))
     ax.set_aspect(1 / math.cos(math.radians(float(np.mean(lats)))))
     ax.set_xlabel("Longitude (degrees east)")
     ax.set_ylabel("Latitude (degrees north)")
@@ -101,6 +126,49 @@ def plot_zone_map(result: RunResult) -> Figure:
         Line2D([], [], marker="o", linestyle="none", markerfacecolor="#bbbbbb", markeredgecolor="black",
                markersize=8, label="Size: troops required"),
     ]
-    ax.legend(handles=handles, loc="lower left")
+    if empty.any():
+        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor=NO_TROOPS_COLOUR,
+                              markersize=8, label="Needs no troops (no coverage)"))
+    if unknown.any():
+        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="#dddddd", markeredgecolor="black",
+                              markersize=8, label="No coverage recorded"))
+    if on_line.any():
+        handles.append(Line2D([], [], color=NO_TROOPS_COLOUR, linewidth=2.2, linestyle=(0, (4, 2)), label="Line zone"))
+    ax.legend(handles=handles, loc="lower left", fontsize=7.5)
+    separate_labels(fig, labels)
     note(fig, CREDIT)
     return fig
+
+
+def _overlaps(box: Any, placed: list[Any]) -> bool:
+    return any(box.overlaps(other) for other in placed)
+
+
+def separate_labels(fig: Figure, labels: list[Any], step_pt: float = 9.0, tries: int = 8) -> None:
+    """Move labels that would overlap an earlier one: above the point, then further down or up.
+
+    Text extents come from the Agg renderer after the layout is solved, the way the PNG will be drawn.
+    """
+    if not labels:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    placed: list[Any] = []
+    for text in sorted(labels, key=lambda t: -t.xy[1]):
+        x0, y0 = text.get_position()
+        box = text.get_window_extent(renderer)
+        k = 0
+        while _overlaps(box, placed) and k < tries:
+            k += 1
+            shift = (k + 1) // 2 * step_pt * (1 if k % 2 else -1)  # up, down, further up, further down...
+            if k % 2 and k == 1:
+                text.set_va("bottom")
+                text.set_position((x0, -y0))  # mirror above the marker
+            else:
+                text.set_va("top")
+                text.set_position((x0, y0 + shift))
+            box = text.get_window_extent(renderer)
+        placed.append(box)

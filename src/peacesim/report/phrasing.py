@@ -116,6 +116,11 @@ def _element_words(name: str, run: RunResult | None) -> str:
     return words(element_id)
 
 
+def element_words(name: str, run: RunResult | None = None) -> str:
+    """The element a per-element metric is about, in words ('United States Patriot', 'Japan demining')."""
+    return _element_words(name, run)
+
+
 def _fill(template: str, name: str, run: RunResult | None) -> str:
     text = template.replace("{element}", _element_words(name, run)) if "{element}" in template else template
     _, window = split_window(name)

@@ -28,6 +28,12 @@ OKABE_ITO: tuple[str, ...] = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+#: Beyond eight series: four more colours from Paul Tol's muted scheme, told apart from the eight
+#: above (wine, dark green, indigo, olive), so up to twelve runs never share a colour.
+EXTRA_COLOURS: tuple[str, ...] = ("#882255", "#117733", "#332288", "#999933")
+PALETTE: tuple[str, ...] = OKABE_ITO + EXTRA_COLOURS
+#: Line styles cycled after the twelve colours, so even more runs stay distinct.
+LINE_STYLES: tuple[str, ...] = ("-", "--", ":", "-.")
 #: Perceptually uniform, colour-blind-safe colour map for heatmaps and the map.
 SEQUENTIAL_CMAP = "cividis"
 #: Colours with a fixed meaning across charts.
@@ -35,6 +41,9 @@ REFERENCE_COLOUR = "#555555"
 DISTINGUISHABLE_COLOUR = OKABE_ITO[3]
 INDISTINCT_COLOUR = "#999999"
 BAND_ALPHA = 0.22
+#: Width of an average character of a 7.5-point footnote, in points (DejaVu Sans, with a margin):
+#: footnotes wrap at the figure's width instead of running off it.
+NOTE_CHAR_PT = 4.6
 
 RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
@@ -77,8 +86,13 @@ def overlay_legend(ax: Axes, runs: int) -> None:
 
 
 def colour(i: int) -> str:
-    """The i-th series colour (cycles after eight)."""
-    return OKABE_ITO[i % len(OKABE_ITO)]
+    """The i-th series colour: twelve distinct colours, then they repeat (with :func:`line_style`)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def line_style(i: int) -> str:
+    """The i-th series' line style: solid for the first twelve, then dashed, dotted, dash-dotted."""
+    return LINE_STYLES[(i // len(PALETTE)) % len(LINE_STYLES)]
 
 
 def styled(func: Callable[P, R]) -> Callable[P, R]:
@@ -106,6 +120,10 @@ def note(fig: Figure, text: str) -> None:
 
     Drawn as the figure's x super-label so constrained layout makes room for it.
     """
+    import textwrap
+
+    width = max(40, int(fig.get_figwidth() * 72 / NOTE_CHAR_PT))  # characters that fit the figure's width
+    text = "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
     fig.supxlabel(text, x=0.01, ha="left", fontsize=7.5, color="#666666")
 
 

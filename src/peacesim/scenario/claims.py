@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
+from ..bundled import bundled_claims
 from ..errors import Problem, ScenarioError
 from .base import Spec, Url
 from .locate import problems_from
@@ -75,16 +76,8 @@ class ClaimsRegister(Spec):
         return next((c for c in self.claims if c.id == claim_id), None)
 
 
-def _checkout_claims() -> Path:
-    """``seeds/claims.yaml`` of the source checkout this package was installed from."""
-    return Path(__file__).resolve().parents[3] / "seeds" / "claims.yaml"
-
-
-def find_claims_file(start: Path | None = None) -> Path | None:
-    """Walk up from ``start`` (default: the working directory) to a ``seeds/claims.yaml``.
-
-    Falls back to the source checkout's register; None if there is none.
-    """
+def project_claims_file(start: Path | None = None) -> Path | None:
+    """Walk up from ``start`` (default: the working directory) to a ``seeds/claims.yaml``; None if none."""
     here = Path(start or Path.cwd()).resolve()
     if here.is_file():
         here = here.parent
@@ -92,8 +85,15 @@ def find_claims_file(start: Path | None = None) -> Path | None:
         candidate = folder / "seeds" / "claims.yaml"
         if candidate.is_file():
             return candidate
-    fallback = _checkout_claims()
-    return fallback if fallback.is_file() else None
+    return None
+
+
+def find_claims_file(start: Path | None = None) -> Path | None:
+    """The project's register (:func:`project_claims_file`), else the one shipped with peacesim.
+
+    None only if peacesim was installed without its data (:func:`peacesim.bundled.bundled_claims`).
+    """
+    return project_claims_file(start) or bundled_claims()
 
 
 def load_claims(path: Path | None = None) -> ClaimsRegister:

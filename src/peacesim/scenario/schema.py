@@ -34,6 +34,12 @@ class Metadata(Spec):
     name: Id = Field(description="Short name; used in file names and the results store.")
     title: str = Field(min_length=1, max_length=200, description="One-line title shown in reports.")
     description: str = Field(default="", max_length=20_000, description="What the scenario represents, in plain words.")
+    question: str = Field(
+        default="", max_length=500,
+        description="The question the scenario asks, in one sentence; the report's summary opens with it.")
+    leaves_out: list[str] = Field(
+        default_factory=list, max_length=50,
+        description="What the scenario does not model, one item a line; the report lists them as limitations.")
     horizon_days: int = Field(ge=1, le=36_500, description="Length of one replication, days.")
     replications: int = Field(default=30, ge=1, le=1_000_000, description="Default number of replications.")
     seed: int = Field(default=20250819, ge=0, le=2**63 - 1, description="Root seed of all random streams.")

@@ -1,0 +1,227 @@
+"""The executive summary and the limitations: the question, the answer, how sure, what it rests on.
+
+A minister reads the first screen only. It states the question the scenario asks
+(``metadata.question``), answers it in two sentences computed from the statistics, says how sure
+the answer is in words (the spread of outcomes a planner lives with, and the error of the estimate,
+which more replications shrink), and names the one assumption that matters most when an
+exploration measured it. Nothing here is written by hand: every number comes from the runs, the
+comparison, and any sizing or exploration in the report.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from peacesim.catalog import is_headline, lookup, pattern_of
+from peacesim.experiment.results import Comparison, Difference, RunResult
+
+from .assumptions import AssumptionRow
+from .context import scenario_of
+from .phrasing import capitalise, event, headline_order, join, noun, run_name, sig, value_text, words
+
+#: Compared runs named in a group of the answer before "and N others".
+MAX_NAMED = 4
+
+
+@dataclass(frozen=True)
+class StudyFact:
+    """What a sizing or an exploration answers, in one sentence, and its key assumption if measured."""
+
+    sentence: str
+    key_assumption: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The executive summary: each part a list of sentences (plain text; the template escapes it)."""
+
+    question: str
+    question_stated: bool
+    answer: list[str]
+    sureness: list[str]
+    key_assumption: str
+
+
+@dataclass(frozen=True)
+class Limitations:
+    """What the scenario leaves out, and how many of its numbers rest on what support."""
+
+    left_out: list[str]
+    left_out_source: str  # "leaves_out", "description" or "" (nothing stated)
+    kinds: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _better(d: Difference) -> int:
+    """+1 when a distinguishable difference is good news for the compared run, -1 bad, 0 neither."""
+    if not d.distinguishable or pattern_of(d.metric) is None:
+        return 0
+    direction = lookup(d.metric).better
+    if direction == "neither" or not math.isfinite(d.mean) or d.mean == 0:
+        return 0
+    return 1 if (d.mean > 0) == (direction == "higher") else -1
+
+
+def _names(runs: Sequence[str]) -> str:
+    shown = list(runs[:MAX_NAMED])
+    rest = len(runs) - len(shown)
+    return join(shown + ([f"{rest} other{'s' if rest > 1 else ''}"] if rest else []))
+
+
+def _level(run: RunResult, limit: int = 2) -> str:
+    """'mean coverage is 89.4% and the strength in theatre on the leanest day is 1,406 troops'."""
+    parts = []
+    for m in headline_order(set(run.summary)):
+        s = run.summary[m]
+        if s.n == 0 or not math.isfinite(s.mean):
+            continue
+        what = event(m, run)
+        if what:
+            parts.append(f"{what} on day {sig(s.mean)} on average")
+        else:
+            verb = "are" if lookup(m).plural else "is"
+            parts.append(f"{noun(m, run)} {verb} {value_text(s.mean, m, run)}")
+        if len(parts) == limit:
+            break
+    return join(parts)
+
+
+def _options_sentence(comparison: Comparison) -> str:
+    """How the compared runs fare against the reference on the headline metrics, grouped."""
+    worse, better, mixed, same = [], [], [], []
+    for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
+        signs = {_better(d) for d in diffs if is_headline(d.metric)}
+        name = run_name(other) if other is not None else label
+        if 1 in signs and -1 in signs:
+            mixed.append(name)
+        elif -1 in signs:
+            worse.append(name)
+        elif 1 in signs:
+            better.append(name)
+        else:
+            same.append(name)
+    n = len(comparison.others)
+
+    def count(k: int, plural: str, singular: str) -> str:
+        return f"{k} {singular if k == 1 else plural}"
+
+    parts = []
+    if worse:
+        parts.append(f"{count(len(worse), 'do', 'does')} distinguishably worse on at least one headline measure "
+                     f"and better on none ({_names(worse)})")
+    if better:
+        parts.append(f"{count(len(better), 'do', 'does')} better on at least one and worse on none ({_names(better)})")
+    if mixed:
+        parts.append(f"{count(len(mixed), 'trade', 'trades')} one measure against another ({_names(mixed)})")
+    if same:
+        parts.append(f"{count(len(same), 'show', 'shows')} no distinguishable change ({_names(same)})")
+    return f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(parts)
+
+
+def _largest_loss(comparison: Comparison) -> str:
+    """The compared run that does worst on the first headline metric, with P(better)."""
+    ref = comparison.reference
+    top = next((m for m in headline_order(set(ref.summary)) if ref.summary[m].n > 0
+                and lookup(m).better != "neither"), None)
+    if top is None:
+        return ""
+    rows = [(d, o) for (_, diffs), o in zip(comparison.differences.items(), comparison.others, strict=True)
+            for d in diffs if d.metric == top and d.n > 0 and d.distinguishable]
+    if not rows:
+        return f"no option changes {noun(top, ref)} distinguishably"
+    sign = 1.0 if lookup(top).better == "higher" else -1.0
+    d, other = min(rows, key=lambda r: sign * r[0].mean)
+    if _better(d) > 0:
+        return ""
+    p, _, _ = d.p_better(lookup(top).better)
+    chance = f", ahead of the reference in {round(100 * p)}% of paired replications" if p == p else ""
+    return (f"the largest loss in {noun(top, ref)} is {run_name(other)}'s "
+            f"({value_text(d.other_mean, top, other)} against {value_text(d.reference_mean, top, ref)}{chance})")
+
+
+def _sureness(run: RunResult) -> list[str]:
+    """The spread of outcomes (risk) and the error of the mean (estimate), in words, for the top metric."""
+    top = next((m for m in headline_order(set(run.summary)) if run.summary[m].n > 1), None)
+    if top is None:
+        return ["With a single replication nothing can be said about spread or error; run more replications."]
+    s = run.summary[top]
+    half = (s.ci_high - s.ci_low) / 2
+    conf = round(100 * run.confidence)
+    spread = (f"From one replication to the next {noun(top, run)} varies: 8 in 10 outcomes lie between "
+              f"{value_text(s.p10, top, run)} and {value_text(s.p90, top, run)}. That spread is the risk a planner "
+              "lives with; more replications do not shrink it.")
+    rel = abs(half / s.mean) if s.mean else math.inf
+    how = "precisely" if rel < 0.02 else "well" if rel < 0.1 else "only roughly"
+    margin = f"{100 * half:.3g} percentage points" if lookup(top).share else value_text(half, top, run)
+    error = (f"The mean itself is known {how}: within ±{margin} ({conf}% confidence, "
+             f"{s.n} replications), so the numbers in this report are estimates, not measurements.")
+    undefined = [m for m in headline_order(set(run.summary)) if 0 < run.summary[m].n < run.replications]
+    out = [spread, error]
+    if undefined:
+        out.append(f"{capitalise(join([noun(m, run) for m in undefined[:3]]))} "
+                   f"{'is' if len(undefined) == 1 else 'are'} not defined in every replication (an event that "
+                   "does not always happen); their means are over the replications where they are.")
+    return out
+
+
+def summary(results: Sequence[RunResult], comparison: Comparison | None,
+            facts: Sequence[StudyFact] = (), assumption_rows: Sequence[AssumptionRow] = ()) -> Summary:
+    """The executive summary of a report (see the module docstring)."""
+    ref = results[0]
+    scenario = scenario_of(ref)
+    stated = scenario.metadata.question.strip() if scenario is not None else ""
+    title = scenario.metadata.title if scenario is not None else ref.label
+    options = f" and which of the {len(results)} options does better" if len(results) > 1 else ""
+    question = stated or f"What does “{title}” achieve{options}?"
+    lead = _level(ref)
+    answer = [f"In the {words(ref.variant or ref.scenario_name)} run, {lead}." if lead else
+              "The reference run records no headline metric."]
+    if comparison is not None and comparison.others:
+        loss = _largest_loss(comparison)
+        answer.append(_options_sentence(comparison) + (f"; {loss}." if loss else "."))
+    answer += [f.sentence for f in facts]
+    key = next((f.key_assumption for f in facts if f.key_assumption), "")
+    if not key:
+        n_assumed = sum(1 for a in assumption_rows if a.kind == "assumption")
+        key = ("No exploration is part of this report, so no assumption has been measured to matter most"
+               + (f"; {n_assumed} of the scenario's numbers are the author's assumptions, and "
+                  "peacesim explore over their ranges would say which one drives the answer." if n_assumed else "."))
+    return Summary(question, bool(stated), answer, _sureness(ref), key)
+
+
+_NOT_MODELLED = re.compile(r"(?:not modell?ed|leaves out|left out|out of scope)\s*:\s*(?P<what>[^.]+)\.", re.I)
+
+
+def limitations(results: Sequence[RunResult], rows: Sequence[AssumptionRow]) -> Limitations:
+    """What the reference scenario leaves out (``metadata.leaves_out``, else a 'Not modelled: ...'
+    sentence of its description) and the count of its numbers by source kind."""
+    ref = results[0]
+    scenario = scenario_of(ref)
+    left: list[str] = []
+    source = ""
+    if scenario is not None:
+        if scenario.metadata.leaves_out:
+            left, source = [x.strip() for x in scenario.metadata.leaves_out if x.strip()], "leaves_out"
+        elif m := _NOT_MODELLED.search(" ".join(scenario.metadata.description.split())):
+            parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=any\b|the\b)", m["what"])
+            left, source = [p.strip() for p in parts if p.strip()], "description"
+    kinds: dict[str, int] = {}
+    for a in rows:
+        kinds[a.kind or "undeclared"] = kinds.get(a.kind or "undeclared", 0) + 1
+    notes = []
+    total = sum(kinds.values())
+    if total:
+        assumed = kinds.get("assumption", 0) + kinds.get("undeclared", 0) + kinds.get("unstated", 0)
+        notes.append(f"{assumed} of the scenario's {total} numbers ({round(100 * assumed / total)}%) rest on the "
+                     "author's judgement or on no stated source; the answer is only as good as they are "
+                     "(the Assumptions section lists each with its range).")
+    reps = min(r.replications for r in results)
+    notes.append(f"With {reps} replications per run, an event rarer than about 1 in {reps} replications may never "
+                 "show up, and percentiles of the spread are themselves uncertain.")
+    return Limitations(left, source, kinds, notes)
+
+
+__all__ = ["Limitations", "StudyFact", "Summary", "limitations", "summary"]
