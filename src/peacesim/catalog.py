@@ -16,8 +16,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 Better = Literal["higher", "lower", "neither"]
 Kind = Literal["scalar", "series"]
@@ -54,6 +55,10 @@ class Metric:
         plural: the noun takes a plural verb.
         windowed: the metric can be computed over a day window.
         event: for a day-of-event metric, the event in words (NaN means it never happened).
+        input_set: the scenario's inputs alone set it (no variant can move it), so it is no headline;
+            findings still name it when a compared run adds the element it measures.
+        threat_driven: its good direction holds only at the same threat: more threats give more to
+            kill, so a rise under a heavier threat is no gain (see :func:`threat_rises`).
     """
 
     name: str
@@ -69,6 +74,8 @@ class Metric:
     plural: bool = False
     windowed: bool = True
     event: str | None = None
+    input_set: bool = False
+    threat_driven: bool = False
 
     @property
     def share(self) -> bool:
@@ -187,7 +194,8 @@ _ENTRIES: tuple[Metric, ...] = (
     _m("package_kills", "threats", "higher", "Threats killed by the package",
        "Threats killed by package systems (role: package). Context systems fire first, so this is what the "
        "package adds to them on the same raids; it rises when the context is weaker.",
-       noun="threats killed by the package's air defences", short="package kills", plural=True, headline=17),
+       noun="threats killed by the package's air defences", short="package kills", plural=True, headline=17,
+       threat_driven=True),
     _m("cover_days.<system_id>", "days", "higher", "Interceptor cover",
        "Days on which this system was active and had interceptors in stock.",
        noun="the {element}'s days of interceptor cover", short="{element} interceptor cover", plural=True,
@@ -206,7 +214,7 @@ _ENTRIES: tuple[Metric, ...] = (
     _m("context_kills", "threats", "neither", "Threats killed by context air defence",
        "Threats killed by context systems (role: context, e.g. Ukraine's own).", plural=True),
     _m("kills.<system_id>", "threats", "higher", "Kills", "Threats this system killed.",
-       noun="threats killed by the {element}", plural=True),
+       noun="threats killed by the {element}", plural=True, threat_driven=True),
     _m("engagements.<system_id>", "threats", "neither", "Threats engaged",
        "Threats this system fired at (one per threat, whatever the shots).",
        noun="threats the {element} fired at", plural=True, windowed=False),
@@ -217,7 +225,8 @@ _ENTRIES: tuple[Metric, ...] = (
     _m("engaged.<threat_type>.<zone_id>", "threats", "neither", "Threats engaged",
        "Threats of this type aimed at this zone that at least one system fired at.", plural=True, windowed=False),
     _m("killed.<threat_type>.<zone_id>", "threats", "higher", "Threats killed",
-       "Threats of this type aimed at this zone that were killed.", plural=True, windowed=False),
+       "Threats of this type aimed at this zone that were killed.", plural=True, windowed=False,
+       threat_driven=True),
     _m("leakers.<threat_type>.<zone_id>", "threats", "lower", "Leakers",
        "Threats of this type that reached this zone unkilled.", plural=True, windowed=False),
     _m("threats", "threats", "lower", "Air threats", "Drones and missiles in all air raids, at every zone.",
@@ -237,8 +246,9 @@ _ENTRIES: tuple[Metric, ...] = (
     _m("armaments_delivered", "items", "higher", "Armaments delivered",
        "Items of all armaments deliveries that arrived during the run.", plural=True, headline=30, windowed=False),
     _m("nonlethal_output.<element_id>", "output", "higher", "Non-lethal output",
-       "Total output of this non-lethal element, in its own output_unit (km2 demined, patients treated...).",
-       noun="{element} output", headline=31, windowed=False),
+       "Total output of this non-lethal element, in its own output_unit (km2 demined, patients treated...): "
+       "capacity x days x efficiency, set by the inputs alone.",
+       noun="{element} output", windowed=False, input_set=True),
     # --- daily series -----------------------------------------------------------------------------
     _series("coverage", "share", "higher", "Weighted coverage", "Weighted coverage of the zones that need troops, daily mean."),
     _series("coverage.<zone_id>", "share", "higher", "Coverage",
@@ -305,10 +315,39 @@ def lookup(name: str) -> Metric:
     return CATALOG[key]
 
 
-def is_headline(name: str) -> bool:
-    """True for a concrete metric name whose entry is a headline (windowed names included)."""
+def is_headline(name: str, context: Collection[str] = ()) -> bool:
+    """True for a concrete metric name whose entry is a headline (windowed names included).
+
+    ``context`` holds the ids of the scenario's context elements (``role: context``, e.g. Ukraine's
+    own air defence): they are inputs, not what is assessed, so their per-element metrics are no
+    headlines (they stay in the files and in ``--all-metrics``).
+    """
     key = pattern_of(name)
-    return key is not None and CATALOG[key].headline is not None
+    return key is not None and CATALOG[key].headline is not None and not (context and element_of(name) in context)
+
+
+#: The metric that measures the threat a run faces (drones and missiles in all air raids).
+THREAT_VOLUME = "threats"
+
+
+class PairedChange(Protocol):
+    """What :func:`threat_rises` reads of a paired difference (``experiment.results.Difference``)."""
+
+    @property
+    def metric(self) -> str: ...
+    @property
+    def mean(self) -> float: ...
+    @property
+    def distinguishable(self) -> bool: ...
+
+
+def threat_rises(differences: Iterable[PairedChange]) -> bool:
+    """Whether a compared run faces distinguishably more threats than its reference (its paired differences).
+
+    Under a heavier threat a ``threat_driven`` metric (kills) rises because there is more to kill:
+    that is no gain, and no capability removed makes it fall.
+    """
+    return any(d.metric == THREAT_VOLUME and d.distinguishable and d.mean > 0 for d in differences)
 
 
 def element_of(name: str) -> str:

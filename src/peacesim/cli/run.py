@@ -86,7 +86,8 @@ def print_summary(result: RunResult, patterns: tuple[str, ...] = (), all_metrics
     """The run's table: headline metrics (or the selected ones) with unit, mean, interval and n."""
     from . import tables
 
-    names = tables.select_metrics(result.summary, patterns, all_metrics, strict=False)
+    names = tables.select_metrics(result.summary, patterns, all_metrics, strict=False,
+                                  context=tables.context_elements(result))
     echo_lines(tables.summary_lines(result, names))
 
 
@@ -99,7 +100,8 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
     from . import tables
 
     runs = [comparison.reference, *comparison.others]
-    names = tables.select_metrics({m for r in runs for m in r.summary}, patterns, all_metrics)
+    names = tables.select_metrics({m for r in runs for m in r.summary}, patterns, all_metrics,
+                                  context=tables.context_elements(comparison.reference))
     if not patterns and not all_metrics:
         names = sorted([*names, *tables.windowed_changes(comparison)], key=tables.sort_key)
     columns = shutil.get_terminal_size().columns

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,16 +66,28 @@ def check_patterns(patterns: Sequence[str]) -> None:
                          f"such as leakers.* (see peacesim metrics), got {pat!r}")
 
 
+def context_elements(result: RunResult) -> frozenset[str]:
+    """Ids of the run's context elements (``role: context``): their metrics are inputs, never headlines."""
+    from peacesim.errors import ReportError
+    from peacesim.report.context import context_elements as of_run
+
+    try:
+        return of_run(result)
+    except ReportError:  # a stored scenario this version cannot read: every element counts
+        return frozenset()
+
+
 def windowed_changes(comparison: Comparison) -> list[str]:
     """Windowed headline metrics that some compared run changes distinguishably (what a dated change costs)."""
     from peacesim.catalog import is_headline, split_window
 
+    context = context_elements(comparison.reference)
     return sorted({d.metric for diffs in comparison.differences.values() for d in diffs
-                   if d.distinguishable and split_window(d.metric)[1] is not None and is_headline(d.metric)})
+                   if d.distinguishable and split_window(d.metric)[1] is not None and is_headline(d.metric, context)})
 
 
 def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metrics: bool = False,
-                   strict: bool = True) -> list[str]:
+                   strict: bool = True, context: Collection[str] = ()) -> list[str]:
     """The metrics to print, headline first.
 
     Args:
@@ -84,6 +96,8 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
             patterns (``leakers.<zone_id>``); with ``strict`` each must match at least one name.
         all_metrics: every name. Otherwise, without patterns, the headline metrics (or every
             name when none is a headline metric, as with the synthetic test models).
+        context: ids of the scenario's context elements (:func:`context_elements`), whose
+            metrics are no headlines.
     """
     from peacesim.catalog import is_headline, pattern_of, split_window
 
@@ -99,7 +113,7 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
             chosen += [n for n in hits if n not in chosen]
     else:
         # windowed headlines only in comparisons, and there only where they move (see windowed_changes)
-        chosen = [n for n in pool if is_headline(n) and split_window(n)[1] is None] or pool
+        chosen = [n for n in pool if is_headline(n, context) and split_window(n)[1] is None] or pool
     return sorted(chosen, key=sort_key)
 
 
@@ -237,9 +251,9 @@ def comparison_lines(comparison: Comparison, names: Sequence[str], columns: int,
     unchanged, never, rows = [], [], []
     for name in shown:
         ds = [by_label[lb].get(name) for lb in labels]
-        if all(d is not None and d.n > 0 and d.mean == 0 for d in ds):
+        if all(_same(d) for d in ds):
             unchanged.append(name)
-        elif ref.summary[name].n == 0 and all(d is not None and d.n == 0 and math.isnan(d.other_mean) for d in ds):
+        elif ref.summary[name].n == 0 and all(_undefined_in_both(d) for d in ds):
             never.append(name)
         else:
             rows.append(name)
@@ -264,7 +278,7 @@ def comparison_lines(comparison: Comparison, names: Sequence[str], columns: int,
         lines.append(f"  {NEVER} in any run: {', '.join(days)}")
     if len(days) < len(never):
         lines.append(f"  undefined in every run: {', '.join(n for n in never if n not in days)}")
-    lines += _only_in(unpaired, names, ref, units)
+    lines += _only_in(unpaired, [*names, *_added_outputs(unpaired)], ref, units)
     legend = []
     if "->" in marks:
         legend.append("-> x: the run's mean where the reference is undefined (no pairs)")
@@ -274,6 +288,24 @@ def comparison_lines(comparison: Comparison, names: Sequence[str], columns: int,
         legend.append(f"{NEVER}: did not happen in any replication")
     lines += ["  " + "; ".join(legend)] if legend else []
     return [wrapped for line in lines for wrapped in _wrap(line, columns)]
+
+
+def _same(d: Difference | None) -> bool:
+    """Paired and no change at all, or only float noise (``-2.84e-15 ± 5.75e-15`` days)."""
+    return d is not None and d.n > 0 and (d.mean == 0 or d.negligible)
+
+
+def _undefined_in_both(d: Difference | None) -> bool:
+    """Undefined in the reference and in the run ('never' in both): no pairs, nothing changed."""
+    return d is not None and d.n == 0 and math.isnan(d.other_mean) and math.isnan(d.reference_mean)
+
+
+def _added_outputs(unpaired: Sequence[Unpaired]) -> list[str]:
+    """Input-set metrics (a non-lethal output) of elements a run adds: no headlines, but what the run adds."""
+    from peacesim.catalog import lookup, pattern_of
+
+    return sorted({u.metric for u in unpaired if not u.in_reference and pattern_of(u.metric) is not None
+                   and lookup(u.metric).input_set})
 
 
 def _wrap(line: str, columns: int) -> list[str]:
@@ -292,11 +324,14 @@ def _base(ref: RunResult, name: str, units: dict[str, str]) -> str:
 def _block(ref: RunResult, label: str, diffs: dict[str, Difference], rows: Sequence[str], units: dict[str, str],
            pct: int, marks: set[str]) -> list[str]:
     """One run against the reference: base mean, difference +- half-width, changed rows only."""
-    table, same = [], []
+    table, same, never = [], [], []
     for n in rows:
         d = diffs.get(n)
-        if d is not None and d.n > 0 and d.mean == 0:
+        if _same(d):
             same.append(n)
+            continue
+        if _undefined_in_both(d):
+            never.append(n)
             continue
         cell = _cell(d, n, units, marks)
         if d is not None and d.n > 1 and not math.isnan(d.ci_high):
@@ -306,6 +341,11 @@ def _block(ref: RunResult, label: str, diffs: dict[str, Difference], rows: Seque
     lines += _table(["metric", "unit", ref.label, f"difference \u00b1 {pct}% CI"], table) if table else []
     if same:
         lines.append(f"  unchanged: {', '.join(same)}")
+    days = [n for n in never if _undefined(n, units) == NEVER]
+    if days:
+        lines.append(f"  {NEVER} in either run: {', '.join(days)}")
+    if len(days) < len(never):
+        lines.append(f"  undefined in either run: {', '.join(n for n in never if n not in days)}")
     return lines
 
 

@@ -42,7 +42,7 @@ TITLE_CHARS = 34
 def risk_metrics(results: Sequence[RunResult]) -> list[str]:
     """Headline metrics some run defines in more than one replication, in headline order."""
     names = set().union(*(r.summary for r in results))
-    return [m for m in headline_order(names) if any(m in r.summary and r.summary[m].n > 1 for r in results)]
+    return [m for m in headline_order(names, results[0]) if any(m in r.summary and r.summary[m].n > 1 for r in results)]
 
 
 def axis_label(name: str, results: Sequence[RunResult]) -> str:

@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from peacesim.catalog import ANSWER_CAP_HOURS, FOC_THRESHOLD, IOC_THRESHOLD, element_of, is_headline
+import numpy as np
+
+from peacesim.catalog import ANSWER_CAP_HOURS, FOC_THRESHOLD, IOC_THRESHOLD, element_of, lookup, pattern_of
 from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
@@ -28,6 +30,7 @@ from .phrasing import (
     change,
     event,
     headline_order,
+    is_headline_of,
     is_share,
     join,
     output_verb,
@@ -125,8 +128,8 @@ def level_findings(run: RunResult) -> list[Finding]:
             ground.append(wait)
         out.append(Finding(text + ".", "level", tuple(ground)))
     air = [m for m in ("missiles_leaked_defended", "package_kills") if m in s]
-    covers = [m for m in headline_order(set(s)) if m.startswith("cover_days.")]
-    stockouts = [m for m in headline_order(set(s)) if m.startswith("stockout_day.")]
+    covers = [m for m in headline_order(set(s), run) if m.startswith("cover_days.")]
+    stockouts = [m for m in headline_order(set(s), run) if m.startswith("stockout_day.")]
     if air or covers or stockouts:
         parts = []
         if "missiles_leaked_defended" in s:
@@ -134,14 +137,46 @@ def level_findings(run: RunResult) -> list[Finding]:
                          "reach defended zones unkilled")
         if "package_kills" in s:
             parts.append(f"the package's air defences kill {_with_ci(s['package_kills'], 'package_kills', conf, run)}")
-        horizon = _horizon(run)
-        for m in covers:
-            out_of = f" out of {horizon} days" if horizon else ""
-            parts.append(f"the {system_name(run, element_of(m))} has interceptors in stock for "
-                         f"{_with_ci(s[m], m, conf, run)}{out_of}")
-        parts += [_event_clause(run, m) for m in stockouts]
+        parts += _stock_clauses(run, covers, stockouts)
         out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(air + covers + stockouts)))
     return out[:4]
+
+
+def _covered_throughout(run: RunResult, cover: str, horizon: int | None) -> bool:
+    """Whether a system has interceptors in stock on every day of every replication."""
+    values = run.metrics.get(cover)
+    if horizon is None or values is None or values.size == 0:
+        return False
+    return bool(np.all(np.abs(values - horizon) <= 1e-9 * horizon))
+
+
+def _stock_clauses(run: RunResult, covers: Sequence[str], stockouts: Sequence[str]) -> list[str]:
+    """Each system's interceptor cover and stock-out, said once: 'the X never runs out of interceptors in
+    the 730 days' when it has stock on every day of every replication."""
+    s, conf, horizon = run.summary, run.confidence, _horizon(run)
+    parts = []
+    said: set[str] = set()
+    for m in covers:
+        system = element_of(m)
+        stockout = f"stockout_day.{system}"
+        if _covered_throughout(run, m, horizon) and (stockout not in s or s[stockout].n == 0):
+            parts.append(f"the {system_name(run, system)} never runs out of interceptors in the {horizon} days")
+            said.add(stockout)
+            continue
+        out_of = f" out of {horizon} days" if horizon else ""
+        parts.append(f"the {system_name(run, system)} has interceptors in stock for "
+                     f"{_with_ci(s[m], m, conf, run)}{out_of}")
+    return parts + [_event_clause(run, m) for m in stockouts if m not in said]
+
+
+def _input_set(name: str) -> bool:
+    """A metric the inputs alone set (a non-lethal output): no headline, but said when a run adds it."""
+    return pattern_of(name) is not None and lookup(name).input_set
+
+
+def _never_is_good(name: str) -> bool:
+    """A day-of-event metric whose event never happening is the best outcome (a stock-out)."""
+    return pattern_of(name) is not None and lookup(name).event is not None and lookup(name).better == "higher"
 
 
 def _defined(run: RunResult, name: str) -> bool:
@@ -151,7 +186,7 @@ def _defined(run: RunResult, name: str) -> bool:
 def _undefined_everywhere(runs: Sequence[RunResult]) -> list[str]:
     """Headline metrics every run has and none ever defines (FOC never reached anywhere)."""
     common = set.intersection(*(set(r.summary) for r in runs))
-    return [m for m in headline_order(common) if not any(_defined(r, m) for r in runs)]
+    return [m for m in headline_order(common, runs[0]) if not any(_defined(r, m) for r in runs)]
 
 
 def _never_text(names: Sequence[str], run: RunResult, runs: int) -> str:
@@ -189,8 +224,9 @@ def unpaired_clauses(rows: Sequence[Unpaired], other: RunResult, comparison: Com
     rows for this run. Returns the clauses and the added metrics they state.
     """
     ref, conf = comparison.reference, comparison.confidence
-    added = headline_order({u.metric for u in rows if not u.in_reference and u.metric in other.summary})
-    lacked = headline_order({u.metric for u in rows if u.in_reference})
+    new = {u.metric for u in rows if not u.in_reference and u.metric in other.summary}
+    added = headline_order(new, ref) + sorted(m for m in new if _input_set(m))
+    lacked = headline_order({u.metric for u in rows if u.in_reference}, ref)
     clauses, amounts = [], []
     for m in added:
         if event(m, other):  # a stock-out day: the variant adds an air-defence system
@@ -211,7 +247,7 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
     or lacks against the reference (``only_one``, from :func:`unpaired`), then what holds."""
     ref, conf = comparison.reference, comparison.confidence
     by_metric = {d.metric: d for d in d_list}
-    names = [m for m in headline_order(set(by_metric)) if m not in skip]
+    names = [m for m in headline_order(set(by_metric), ref) if m not in skip]
     stated = sorted((by_metric[m] for m in names if by_metric[m].distinguishable), key=size_of, reverse=True)
     clauses = [change(d, conf, ref) for d in stated[:MAX_STATED]]
     if len(stated) > MAX_STATED:
@@ -219,16 +255,20 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
         clauses.append(f"{more} smaller distinguishable change{'s' if more > 1 else ''} (see the comparison table)")
     for m in names:
         a, b = _defined(ref, m), _defined(other, m)
-        if a != b and (what := event(m, ref)):
-            clauses.append(f"{what} in {'the reference' if a else 'this run'} but never in "
-                           f"{'this run' if a else 'the reference'}")
-        elif not a and not b:
+        if a and not b and (what := event(m, ref)):
+            clauses.append(f"{what} in the reference but never in this run")
+        elif b and not a and event(m, other):
+            clauses.append(f"{_event_clause(other, m)}, never in the reference")
+        elif not a and not b and not _never_is_good(m):
             clauses.append(_never_text([m], ref, 2))
     extra, added = unpaired_clauses(only_one, other, comparison)
     clauses += extra
     unchanged = [short(m, ref) for m in names
                  if not by_metric[m].distinguishable and _defined(ref, m) and _defined(other, m)]
-    if unchanged:
+    quiet = not stated and len(clauses) == len(extra)  # nothing but what the run adds or lacks
+    if unchanged and quiet and len(unchanged) + sum(not _defined(ref, m) for m in names) == len(names):
+        clauses.insert(0, "no distinguishable change in any headline measure")
+    elif unchanged:
         shown = unchanged[:MAX_UNCHANGED]
         rest = len(unchanged) - len(shown)
         listed = join(shown + ([f"{rest} other headline metric{'s' if rest > 1 else ''}"] if rest else []), "or")
@@ -247,10 +287,11 @@ def comparison_findings(comparison: Comparison) -> list[Finding]:
     if never:
         ref = comparison.reference
         out.append(Finding(capitalise(_never_text(never, ref, len(runs))) + ".", "level", tuple(never)))
-    only_one = [u for u in unpaired(comparison) if is_headline(u.metric)]
+    ref = comparison.reference
+    only_one = [u for u in unpaired(comparison) if is_headline_of(u.metric, ref) or _input_set(u.metric)]
     for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
         rows = [u for u in only_one if u.other == label]
-        out.append(run_finding([d for d in diffs if is_headline(d.metric)], other, comparison, set(never), rows))
+        out.append(run_finding([d for d in diffs if is_headline_of(d.metric, ref)], other, comparison, set(never), rows))
     return out
 
 

@@ -90,7 +90,7 @@ def overview_jobs(results: Sequence[RunResult], comparison: Comparison | None) -
     if comparison is not None:
         names = {d.metric for diffs in comparison.differences.values() for d in diffs}
         jobs.append(("differences", "Paired differences of the headline metrics against the reference",
-                     lambda: charts_compare.plot_difference_forest(comparison, headline_order(names))))
+                     lambda: charts_compare.plot_difference_forest(comparison, headline_order(names, comparison.reference))))
     return jobs
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacesim._version import __version__
-from peacesim.catalog import is_headline, lookup, pattern_of
+from peacesim.catalog import lookup, pattern_of
 from peacesim.errors import PeacesimError, ReportError
 from peacesim.experiment.outputs import atomic_write_text
 from peacesim.experiment.results import Comparison, Difference, RunResult
@@ -24,7 +24,7 @@ from .context import scenario_of
 from .findings import findings
 from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
-from .phrasing import headline_order, signed, unit_of
+from .phrasing import headline_order, is_headline_of, signed, unit_of
 from .studies import exploration_study, sizing_study, sweep_study
 from .summary import limitations, summary
 
@@ -121,11 +121,11 @@ def metric_rows(run: RunResult, headline: bool | None = None) -> list[dict[str, 
 
     ``headline`` True keeps only headline metrics, False only the others, None all of them.
     """
-    names = headline_order(set(run.summary))
+    names = headline_order(set(run.summary), run)
     names += sorted(set(run.summary) - set(names))
     rows = []
     for name in names:
-        if headline is not None and is_headline(name) != headline:
+        if headline is not None and is_headline_of(name, run) != headline:
             continue
         s = run.summary[name]
         lab = metric_label(name)
@@ -139,7 +139,7 @@ def metric_rows(run: RunResult, headline: bool | None = None) -> list[dict[str, 
 
 def headline_table(results: Sequence[RunResult]) -> list[dict[str, Any]]:
     """Headline metrics as rows and runs as columns: each cell the mean and its interval."""
-    names = headline_order(set().union(*(r.summary for r in results)))
+    names = headline_order(set().union(*(r.summary for r in results)), results[0])
     rows = []
     for name in names:
         lab = metric_label(name)
@@ -187,10 +187,10 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
     rows = []
     for other, diffs in comparison.differences.items():
         ordered = {d.metric: d for d in diffs}
-        names = headline_order(set(ordered))
+        names = headline_order(set(ordered), comparison.reference)
         names += sorted(set(ordered) - set(names))
         for d in (ordered[m] for m in names):
-            if headline is not None and is_headline(d.metric) != headline:
+            if headline is not None and is_headline_of(d.metric, comparison.reference) != headline:
                 continue
             share = metric_label(d.metric).share
             scale, pts = (100.0, " pts") if share else (1.0, "")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 from peacesim.catalog import HEADLINE_METRICS, MINUS, element_of, is_headline, lookup, number, pattern_of, split_window
 from peacesim.experiment.results import Difference, RunResult
 
-from .context import scenario_of
+from .context import context_elements, scenario_of
 
 #: Relative changes smaller than this are given as absolute differences instead.
 MIN_RELATIVE = 0.01
@@ -81,10 +82,20 @@ def value_text(value: float, name: str, run: RunResult | None = None) -> str:
     return f"{sig(value)} {unit}".rstrip()
 
 
-def headline_order(names: list[str] | set[str]) -> list[str]:
-    """The headline metrics among ``names``, in the order of ``HEADLINE_METRICS``."""
+def headline_order(names: Iterable[str], run: RunResult | None = None) -> list[str]:
+    """The headline metrics among ``names``, in the order of ``HEADLINE_METRICS``.
+
+    With ``run`` (the reference of a comparison), the metrics of its scenario's context elements
+    are left out: Ukraine's own air defence is an input, so its cover is no finding.
+    """
     rank = {p: i for i, p in enumerate(HEADLINE_METRICS)}
-    return sorted((n for n in names if is_headline(n)), key=lambda n: (rank[pattern_of(n) or ""], n))
+    context = context_elements(run) if run is not None else frozenset()
+    return sorted((n for n in names if is_headline(n, context)), key=lambda n: (rank[pattern_of(n) or ""], n))
+
+
+def is_headline_of(name: str, run: RunResult | None = None) -> bool:
+    """Whether ``name`` is a headline metric of ``run``'s scenario (see :func:`headline_order`)."""
+    return is_headline(name, context_elements(run) if run is not None else ())
 
 
 def system_name(run: RunResult, system_id: str) -> str:
@@ -196,21 +207,35 @@ def is_relative(d: Difference) -> bool:
     return abs(d.mean / ref) >= MIN_RELATIVE
 
 
+def _relative_interval(d: Difference) -> tuple[float, float] | None:
+    """The paired interval in per cent of the reference, or None where it would read as a fall of more
+    than 100% (the reference's own error makes the interval of a fall to near zero spill below −100%)."""
+    if not is_relative(d):
+        return None
+    lo, hi = sorted((100 * d.ci_low / d.reference_mean, 100 * d.ci_high / d.reference_mean))
+    return (lo, hi) if lo >= -100 else None
+
+
 def change(d: Difference, confidence: float, run: RunResult | None = None) -> str:
-    """'rotation gaps rise from 54.3 to 244 days (+350%, 95% CI +340 to +361%)'."""
+    """'rotation gaps rise from 54.3 to 244 days (+350%, 95% CI +340 to +361%)'.
+
+    A fall to zero in every replication reads 'from 4.70 threats to none' with the change in the
+    metric's unit; so does any change whose relative interval would leave [−100%, ∞).
+    """
     conf = f"{round(100 * confidence)}% CI"
     verb = "rise" if d.mean > 0 else "fall"
     subject = noun(d.metric, run)
+    unit = unit_of(d.metric, run)
+    to_none = d.other_mean == 0 and d.reference_mean > 0  # a mean of non-negative values is 0 only if all are
     if is_share(d.metric):
         span = f"from {share(d.reference_mean)} to {share(d.other_mean)}"
         size = f"{signed(100 * d.mean)} points, {conf} {signed(100 * d.ci_low)} to {signed(100 * d.ci_high)}"
-    elif is_relative(d):
+    elif not to_none and (rel := _relative_interval(d)) is not None:
         span = pair(d.reference_mean, d.other_mean, d.metric, run)
-        lo, hi = sorted((100 * d.ci_low / d.reference_mean, 100 * d.ci_high / d.reference_mean))
-        size = f"{signed(100 * d.mean / d.reference_mean)}%, {conf} {signed(lo)} to {signed(hi)}%"
+        size = f"{signed(100 * d.mean / d.reference_mean)}%, {conf} {signed(rel[0])} to {signed(rel[1])}%"
     else:
-        unit = unit_of(d.metric, run)
-        span = pair(d.reference_mean, d.other_mean, d.metric, run)
+        span = f"from {value_text(d.reference_mean, d.metric, run)} to none" if to_none else \
+            pair(d.reference_mean, d.other_mean, d.metric, run)
         size = f"{signed(d.mean)} {unit}".rstrip() + f", {conf} {signed(d.ci_low)} to {signed(d.ci_high)}"
     verb = verb if plural(d.metric) else verb + "s"
     return f"{subject} {verb} {span} ({size})"

@@ -78,7 +78,7 @@ def sweep_study(result: SweepResult) -> Study:
     sw = result.sweep
     mode = {"grid": "a full grid", "lhs": "a Latin hypercube", "oat": "one at a time"}.get(sw.mode, sw.mode)
     params = ", ".join(p.text for p in sw.params)
-    metrics = [m for m in headline_order(set(result.metrics()))
+    metrics = [m for m in headline_order(set(result.metrics()), result.results[0] if result.results else None)
                if any((s := r.summary.get(m)) is not None and s.n > 0 for r in result.results)]
     lines = [f"{len(sw.points)} points of {sw.scenario}{':' + sw.variant if sw.variant else ''}, {sw.replications} "
              f"replications each (seed {sw.seed}), swept {mode}: {params}."]

@@ -15,12 +15,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from peacesim.catalog import is_headline, lookup, pattern_of
+from peacesim.catalog import lookup, pattern_of, threat_rises
 from peacesim.experiment.results import Comparison, Difference, RunResult
 
 from .assumptions import AssumptionRow
 from .context import scenario_of
-from .phrasing import capitalise, event, headline_order, join, noun, run_name, sig, value_text, words
+from .phrasing import capitalise, event, headline_order, is_headline_of, join, noun, run_name, sig, value_text, words
 
 #: Compared runs named in a group of the answer before "and N others".
 MAX_NAMED = 4
@@ -55,14 +55,18 @@ class Limitations:
     notes: list[str] = field(default_factory=list)
 
 
-def _better(d: Difference) -> int:
-    """+1 when a distinguishable difference is good news for the compared run, -1 bad, 0 neither."""
+def _better(d: Difference, more_threat: bool = False) -> int:
+    """+1 when a distinguishable difference is good news for the compared run, -1 bad, 0 neither.
+
+    With ``more_threat`` (the run faces more threats, :func:`peacesim.catalog.threat_rises`), a
+    threat-driven metric (kills) is neither: it rises because there is more to kill.
+    """
     if not d.distinguishable or pattern_of(d.metric) is None:
         return 0
-    direction = lookup(d.metric).better
-    if direction == "neither" or not math.isfinite(d.mean) or d.mean == 0:
+    entry = lookup(d.metric)
+    if entry.better == "neither" or not math.isfinite(d.mean) or d.mean == 0 or (more_threat and entry.threat_driven):
         return 0
-    return 1 if (d.mean > 0) == (direction == "higher") else -1
+    return 1 if (d.mean > 0) == (entry.better == "higher") else -1
 
 
 def _names(runs: Sequence[str]) -> str:
@@ -74,7 +78,7 @@ def _names(runs: Sequence[str]) -> str:
 def _level(run: RunResult, limit: int = 2) -> str:
     """'mean coverage is 89.4% and the strength in theatre on the leanest day is 1,406 troops'."""
     parts = []
-    for m in headline_order(set(run.summary)):
+    for m in headline_order(set(run.summary), run):
         s = run.summary[m]
         if s.n == 0 or not math.isfinite(s.mean):
             continue
@@ -93,7 +97,8 @@ def _options_sentence(comparison: Comparison) -> str:
     """How the compared runs fare against the reference on the headline metrics, grouped."""
     worse, better, mixed, same = [], [], [], []
     for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
-        signs = {_better(d) for d in diffs if is_headline(d.metric)}
+        more_threat = threat_rises(diffs)
+        signs = {_better(d, more_threat) for d in diffs if is_headline_of(d.metric, comparison.reference)}
         name = run_name(other) if other is not None else label
         if 1 in signs and -1 in signs:
             mixed.append(name)
@@ -124,7 +129,7 @@ def _options_sentence(comparison: Comparison) -> str:
 def _largest_loss(comparison: Comparison) -> str:
     """The compared run that does worst on the first headline metric, with P(better)."""
     ref = comparison.reference
-    top = next((m for m in headline_order(set(ref.summary)) if ref.summary[m].n > 0
+    top = next((m for m in headline_order(set(ref.summary), ref) if ref.summary[m].n > 0
                 and lookup(m).better != "neither"), None)
     if top is None:
         return ""
@@ -144,7 +149,7 @@ def _largest_loss(comparison: Comparison) -> str:
 
 def _sureness(run: RunResult) -> list[str]:
     """The spread of outcomes (risk) and the error of the mean (estimate), in words, for the top metric."""
-    top = next((m for m in headline_order(set(run.summary)) if run.summary[m].n > 1), None)
+    top = next((m for m in headline_order(set(run.summary), run) if run.summary[m].n > 1), None)
     if top is None:
         return ["With a single replication nothing can be said about spread or error; run more replications."]
     s = run.summary[top]
@@ -158,7 +163,7 @@ def _sureness(run: RunResult) -> list[str]:
     margin = f"{100 * half:.3g} percentage points" if lookup(top).share else value_text(half, top, run)
     error = (f"The mean itself is known {how}: within ±{margin} ({conf}% confidence, "
              f"{s.n} replications), so the numbers in this report are estimates, not measurements.")
-    undefined = [m for m in headline_order(set(run.summary)) if 0 < run.summary[m].n < run.replications]
+    undefined = [m for m in headline_order(set(run.summary), run) if 0 < run.summary[m].n < run.replications]
     out = [spread, error]
     if undefined:
         out.append(f"{capitalise(join([noun(m, run) for m in undefined[:3]]))} "

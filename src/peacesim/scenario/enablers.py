@@ -109,3 +109,8 @@ class Enablers(Traced):
     air_defence: list[AirDefence] = Field(default_factory=list, description="Air-defence elements.")
     armaments: list[Delivery] = Field(default_factory=list, description="Armaments delivery flows.")
     non_lethal: list[NonLethal] = Field(default_factory=list, description="Non-lethal support elements.")
+
+    @property
+    def context_ids(self) -> frozenset[str]:
+        """Ids of the context elements (``role: context``): inputs the package is assessed against, not part of it."""
+        return frozenset(a.id for a in self.air_defence if a.role == "context")
