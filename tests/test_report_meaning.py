@@ -1,0 +1,176 @@
+"""Numbers an analyst can quote: every finding of the shipped baseline and its variants is true in words.
+
+The shipped scenario runs once with all its variants (few replications, common random numbers),
+and the findings, the summary and the terminal tables are read as a sceptical analyst would:
+no headline set by the inputs alone (Ukraine's own air defence, a non-lethal output), no fall of
+more than 100%, no row or clause that says "nothing happened" as if it were news, and no
+trade-off where a heavier threat only gives the package more to kill.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import peacesim
+from peacesim.catalog import is_headline, lookup, threat_rises
+from peacesim.cli import tables
+from peacesim.experiment import scenarios
+from peacesim.experiment.compare import compare, unpaired
+from peacesim.experiment.results import Comparison, Difference, RunResult
+from peacesim.report.findings import findings
+from peacesim.report.html import difference_rows, headline_table
+from peacesim.report.phrasing import change, sig
+from peacesim.report.summary import summary
+from report_fixtures import make_pair, paired_comparison, summarise
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+REPS, SEED = 5, 11
+CONTEXT = "ua_air_defence"  # Ukraine's own air defence, role: context in the shipped baseline
+
+
+def _run(variant: str | None = None) -> RunResult:
+    return peacesim.run(peacesim.load(BASELINE, variant=variant), replications=REPS, seed=SEED, executor="serial")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Comparison:
+    base = _run()
+    return compare(base, [_run(v) for v in scenarios.list_variants(BASELINE)])
+
+
+@pytest.fixture(scope="module")
+def text(shipped: Comparison) -> str:
+    return "\n".join(f.text for f in findings([shipped.reference, *shipped.others], shipped))
+
+
+def _bullet(shipped: Comparison, variant: str) -> str:
+    out = findings([shipped.reference, *shipped.others], shipped)
+    return next(f.text for f in out if f.lead == variant)
+
+
+def _lines(shipped: Comparison, columns: int = 80) -> list[str]:
+    ref = shipped.reference
+    runs = [ref, *shipped.others]
+    names = tables.select_metrics({m for r in runs for m in r.summary}, context=tables.context_elements(ref))
+    return tables.comparison_lines(shipped, names, columns, unpaired(shipped))
+
+
+# --- 1. the context layer is an input, not a headline ----------------------------------------------
+
+def test_context_elements_come_from_the_scenario_roles(shipped: Comparison) -> None:
+    assert tables.context_elements(shipped.reference) == {CONTEXT}
+    assert not is_headline(f"cover_days.{CONTEXT}", {CONTEXT}) and is_headline("cover_days.us_patriot", {CONTEXT})
+
+
+def test_context_layer_metrics_are_kept_but_are_no_headlines(shipped: Comparison, text: str) -> None:
+    ref = shipped.reference
+    assert f"cover_days.{CONTEXT}" in ref.summary and f"stockout_day.{CONTEXT}" in ref.summary  # still in the files
+    names = tables.select_metrics(ref.summary, context=tables.context_elements(ref))
+    assert "cover_days.us_patriot" in names and not any(CONTEXT in n for n in names)
+    assert not any(CONTEXT in line for line in _lines(shipped))
+    assert "Ukraine air defence" not in text, text
+    assert not any(CONTEXT in row["name"] for row in headline_table([ref, *shipped.others]))
+    assert not any(CONTEXT in row["metric"] for row in difference_rows(shipped, headline=True))
+    assert any(CONTEXT in row["metric"] for row in difference_rows(shipped, headline=False))
+    s = summary([ref, *shipped.others], shipped)
+    assert "Ukraine" not in " ".join(s.answer + s.sureness)
+
+
+def test_run_table_leaves_out_the_context_layer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from peacesim.cli import main
+
+    assert main(["run", str(BASELINE), "-n", "2", "--executor", "serial", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "cover_days.us_patriot" in out and CONTEXT not in out
+    assert "nonlethal_output" not in out
+
+
+# --- 2. a non-lethal output is set by the inputs: no headline, but named when a variant adds it --------
+
+def test_nonlethal_output_is_no_headline_but_is_said_when_added(shipped: Comparison) -> None:
+    assert not is_headline("nonlethal_output.japan_humanitarian") and lookup("nonlethal_output.x").input_set
+    lines = "\n".join(_lines(shipped, columns=200))
+    assert "nonlethal_output.japan_humanitarian" not in lines  # no "unchanged in every variant" for an input
+    assert "only in baseline:japan_engineering_medical: nonlethal_output.japan_demining" in lines
+    bullet = _bullet(shipped, "Japan engineering medical")
+    assert bullet.startswith("Japan engineering medical: no distinguishable change in any headline measure; adds ")
+    assert "km2 demined (95% CI" in bullet and "patients treated" in bullet
+    assert "which the reference does not have" in bullet
+
+
+# --- 3. a fall is never more than 100% ---------------------------------------------------------------
+
+def test_no_relative_change_or_interval_below_minus_100_percent(text: str) -> None:
+    relative = re.findall(r"\(([+\u2212][\d,.]+)%, 95% CI ([+\u2212][\d,.]+) to ([+\u2212][\d,.]+)%\)", text)
+    values = [float(x.replace("\u2212", "-").replace(",", "")) for group in relative for x in group]
+    assert values and min(values) >= -100, text
+
+
+def test_removing_the_patriot_reads_to_none_in_threats(shipped: Comparison) -> None:
+    bullet = _bullet(shipped, "No US air defence")
+    kills = shipped.reference.summary["package_kills"].mean
+    assert f"threats killed by the package's air defences fall from {sig(kills)} threats to none (\u2212" in bullet
+    assert re.search(r"to none \(\u2212[\d.]+ threats, 95% CI \u2212[\d.]+ to \u2212?[\d.]+\)", bullet), bullet
+
+
+def test_a_fall_whose_relative_interval_passes_minus_100_percent_reads_in_units() -> None:
+    d = Difference("package_kills", 4.70, 0.20, -4.50, -5.30, -3.70, 40)
+    assert change(d, 0.95) == ("threats killed by the package's air defences fall from 4.70 to 0.200 threats "
+                               "(\u22124.50 threats, 95% CI \u22125.30 to \u22123.70)")
+    inside = Difference("package_kills", 4.70, 0.725, -3.975, -4.69, -3.26, 40)
+    assert "(\u221284.6%, 95% CI \u221299.8 to \u221269.4%)" in change(inside, 0.95)
+
+
+# --- 4. the comparison table folds noise and never-never rows ----------------------------------------
+
+def test_float_noise_folds_into_unchanged() -> None:
+    base, other = make_pair()
+    noise = base.metrics["coverage_mean"] + np.where(np.arange(base.replications) % 2, 3e-15, -5e-15)
+    other.metrics["coverage_mean"] = noise
+    other.summary["coverage_mean"] = summarise(noise)
+    comparison = paired_comparison(base, [other])
+    (d,) = [d for d in comparison.differences[other.label] if d.metric == "coverage_mean"]
+    assert d.mean != 0 and d.negligible
+    for columns in (200, 40):  # one table, then (too narrow) a block per run
+        lines = tables.comparison_lines(comparison, ["coverage_mean", "leakers"], columns)
+        assert not any(re.match(r"\s+coverage_mean\s+share", line) for line in lines), lines
+        assert re.search(r"unchanged[^:]*:\s+coverage_mean", "\n".join(lines)), lines
+
+
+def test_never_in_both_runs_is_no_row(shipped: Comparison) -> None:
+    lines = _lines(shipped, columns=80)  # too narrow for one table: a block per variant
+    rows = [line for line in lines if line.lstrip().startswith("stockout_day.us_patriot")]
+    assert all("never" not in row.split("days", 1)[1].split()[-1:] or "->" in row for row in rows), rows
+    assert all(not re.search(r"never\s+never", row) for row in rows), rows
+    assert sum("never in either run: stockout_day.us_patriot" in line for line in lines) >= 3
+
+
+# --- 5. never-never stock-outs are no news; the baseline says it once ---------------------------------
+
+def test_a_stock_that_never_runs_out_is_said_once(shipped: Comparison, text: str) -> None:
+    assert "runs out in neither run" not in text
+    level = next(f.text for f in findings([shipped.reference]) if "interceptors" in f.text)
+    assert "the United States Patriot never runs out of interceptors in the 730 days" in level
+    assert "has interceptors in stock for" not in level and "stock never runs out" not in level
+
+
+def test_a_stock_out_only_the_variant_has_gives_its_day(shipped: Comparison) -> None:
+    bullet = _bullet(shipped, "Ceasefire fails")
+    assert re.search(r"the United States Patriot stock runs out on day [\d,]+ on average \(95% CI [^)]+\), "
+                     "never in the reference", bullet), bullet
+
+
+# --- 6. more threat gives more to kill: no trade-off -----------------------------------------------------
+
+def test_threat_driven_variant_is_worse_not_a_trade_off(shipped: Comparison) -> None:
+    fails = next(label for label in shipped.differences if label.endswith(":ceasefire_fails"))
+    assert threat_rises(shipped.differences[fails])
+    assert not any(threat_rises(diffs) for label, diffs in shipped.differences.items() if label != fails)
+    answer = " ".join(summary([shipped.reference, *shipped.others], shipped).answer)
+    assert "trades one measure against another" not in answer, answer
+    worse = re.search(r"(\d) do(?:es)? distinguishably worse", answer)
+    assert worse and int(worse[1]) == 6, answer
