@@ -84,7 +84,8 @@ def test_reference_levels_carry_units_and_intervals():
     assert all(f.kind == "level" for f in levels) and 2 <= len(levels) <= 4
     cov = base.summary["coverage_mean"]
     first = levels[0].text
-    assert first.startswith("The baseline run fills ")
+    assert first.startswith("The baseline run's mean coverage (each zone's filled share of its required troops, "
+                            "weighted by the zone's importance) is ")
     assert f"{100 * cov.mean:#.3g}%" in first and "95% CI" in first
     assert "initial operating capability (50% coverage) is reached" in first
     air = next(f.text for f in levels if "stock runs out" in f.text or "never runs out" in f.text)

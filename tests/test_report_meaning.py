@@ -174,3 +174,17 @@ def test_threat_driven_variant_is_worse_not_a_trade_off(shipped: Comparison) -> 
     assert "trades one measure against another" not in answer, answer
     worse = re.search(r"(\d) do(?:es)? distinguishably worse", answer)
     assert worse and int(worse[1]) == 6, answer
+
+
+# --- 7. read as a sceptical analyst ------------------------------------------------------------------
+
+def test_comparison_table_says_never_for_an_event_that_never_happens(shipped: Comparison) -> None:
+    rows = [r for r in difference_rows(shipped, headline=True)
+            if r["other"].endswith(":five_supporting_nations") and r["metric"] in ("foc_day", "stockout_day.us_patriot")]
+    assert [(r["metric"], r["value"]) for r in rows] == [("foc_day", "never"), ("stockout_day.us_patriot", "never")]
+    assert rows[1]["reference"] == "never"
+
+
+def test_coverage_is_called_weighted_not_a_share_of_troops(text: str) -> None:
+    assert "of the troops the zones require" not in text
+    assert "mean coverage (each zone's filled share of its required troops, weighted by the zone's importance)" in text

@@ -102,7 +102,10 @@ def level_findings(run: RunResult) -> list[Finding]:
     s, conf, out = run.summary, run.confidence, []
     subject = f"The {words(run.variant)} run" if run.variant else f"The {words(run.scenario_name)} run"
     if "coverage_mean" in s:
-        text = f"{subject} fills {_with_ci(s['coverage_mean'], 'coverage_mean', conf)} of the troops the zones require, on average"
+        # weighted: a zone's filled share of its required troops counts by its importance (weight), so
+        # this is no share of all required troops
+        text = (f"{subject}'s mean coverage (each zone's filled share of its required troops, weighted by the "
+                f"zone's importance) is {_with_ci(s['coverage_mean'], 'coverage_mean', conf)}")
         used = ["coverage_mean"]
         if "ioc_day" in s:
             text += "; " + _event_clause(run, "ioc_day")

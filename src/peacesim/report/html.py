@@ -182,6 +182,13 @@ def _p_better_text(d: Difference) -> str:
     return f"{round(100 * p)}% ({round(100 * lo)}–{round(100 * hi)}%)"
 
 
+def _level(x: float, name: str) -> str:
+    """A run's mean in the comparison table: 'never' for an event that never happened (no stock-out), not 'n/a'."""
+    if x != x and pattern_of(name) is not None and lookup(name).event is not None:
+        return "never"
+    return fmt(x, name)
+
+
 def difference_rows(comparison: Comparison, headline: bool | None = None) -> list[dict[str, Any]]:
     """The comparison table: each metric of each run against the reference (headline filter as above)."""
     rows = []
@@ -198,7 +205,7 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
             has_ci = defined and d.ci_low == d.ci_low
             rows.append({
                 "other": other, "metric": d.metric, "label": metric_label(d.metric).text,
-                "reference": fmt(d.reference_mean, d.metric), "value": fmt(d.other_mean, d.metric),
+                "reference": _level(d.reference_mean, d.metric), "value": _level(d.other_mean, d.metric),
                 "diff": signed(scale * d.mean) + pts if defined else "n/a",
                 "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}" if has_ci else "n/a",
                 "relative": "—" if not defined or d.relative != d.relative or d.mean == 0 else signed(100 * d.relative) + "%",

@@ -122,7 +122,7 @@ def _options_sentence(comparison: Comparison) -> str:
     if mixed:
         parts.append(f"{count(len(mixed), 'trade', 'trades')} one measure against another ({_names(mixed)})")
     if same:
-        parts.append(f"{count(len(same), 'show', 'shows')} no distinguishable change ({_names(same)})")
+        parts.append(f"{count(len(same), 'show', 'shows')} no distinguishable change on any headline measure ({_names(same)})")
     return f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(parts)
 
 
