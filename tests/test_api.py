@@ -51,6 +51,24 @@ def test_compare_api(path):
     assert value.mean == pytest.approx(10.0) and value.n == 6
 
 
+def test_compare_runs_scenarios_with_common_random_numbers(path, tmp_path):
+    """compare() given scenarios (or a file and its variants) runs them with one seed, as the CLI does."""
+    a = peacesim.run(path, replications=5, executor="serial", simulate=synthetic.known_answer)
+    b = peacesim.run(peacesim.load(path, "more"), replications=5, executor="serial", simulate=synthetic.known_answer)
+    by_runs = peacesim.compare(a, b)
+    by_scenarios = peacesim.compare(peacesim.load(path), peacesim.load(path, "more"), replications=5,
+                                    executor="serial", simulate=synthetic.known_answer)
+    by_file = peacesim.compare(path, variants=["more"], replications=5, executor="serial",
+                               simulate=synthetic.known_answer, store=tmp_path / "crn.db")
+    strip = [{k: v for k, v in r.items() if "run_id" not in k} for r in by_runs.rows()]
+    for other in (by_scenarios, by_file):
+        assert [{k: v for k, v in r.items() if "run_id" not in k} for r in other.rows()] == strip
+    stored = peacesim.runs(tmp_path / "crn.db")
+    assert len(stored) == 2 and stored[0].group_id and stored[0].group_id == stored[1].group_id
+    with pytest.raises(TypeError):
+        peacesim.compare(a, peacesim.load(path))
+
+
 def test_api_is_discoverable_with_short_reprs_and_tidy_tables(path, tmp_path):
     """dir() lists the API; reprs are one line; tables are long with run_id, variant, metric, statistic, value."""
     assert {"load", "run", "compare", "open_store", "runs"} <= set(dir(peacesim)) and set(peacesim.__all__) <= set(dir(peacesim))

@@ -6,6 +6,7 @@
     alt = peacesim.load("scenarios/baseline.yaml", variant="no_us_air_defence")
     a, b = peacesim.run(base, replications=40), peacesim.run(alt, replications=40)
     peacesim.compare(a, [b]).comparison_frame()   # paired, common random numbers (needs pandas)
+    peacesim.compare(base, [alt], replications=40)  # runs both with one seed, then compares
     a.summary_frame()                             # run_id, label, variant, metric, statistic, value
     peacesim.runs()                               # what the store holds ($PEACESIM_DB or reports/)
 
@@ -14,9 +15,12 @@ Runs made here are kept in memory; pass ``store=`` (a path or :class:`Store`) to
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import UsageError
 from .experiment.results import Comparison, RunResult
 from .scenario.schema import Scenario
 
@@ -54,27 +58,75 @@ def run(
 ) -> RunResult:
     """Run replications of a scenario (or a scenario file) and return the summarised result."""
     from .experiment.runner import replicate
-    from .experiment.store import Store
 
     sc = load(scenario) if isinstance(scenario, (str, Path)) else scenario
-    owned = isinstance(store, (str, Path))
-    st = Store(store) if isinstance(store, (str, Path)) else store
     bar = _bar(sc.metadata.name) if progress else None
-    try:
+    with _store(store) as st:
         return replicate(sc, replications=replications, seed=seed, executor=executor, workers=workers,
                          scheduler=scheduler, confidence=confidence, simulate=simulate, store=st,
                          progress=bar, command="peacesim.run (Python API)")
-    finally:
-        if owned and st is not None:
-            st.close()
 
 
-def compare(reference: RunResult, others: RunResult | list[RunResult], confidence: float = 0.95,
-            metrics: list[str] | None = None) -> Comparison:
-    """Paired differences of ``others`` against ``reference`` (see :mod:`peacesim.experiment.compare`)."""
+def compare(
+    reference: RunResult | Scenario | str | Path,
+    others: RunResult | Scenario | Sequence[RunResult] | Sequence[Scenario] | None = None,
+    confidence: float = 0.95,
+    metrics: list[str] | None = None,
+    *,
+    variants: Sequence[str] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: str = "local",
+    workers: int | None = None,
+    store: str | Path | Store | None = None,
+    simulate: Any | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Paired differences of ``others`` against ``reference`` (see :mod:`peacesim.experiment.compare`).
+
+    Given finished runs, it compares them. Given scenarios (``reference`` and ``others``), or a
+    scenario file and ``variants`` (default: every variant), it first runs them all with one root
+    seed (common random numbers), as ``peacesim compare FILE`` does.
+    """
     from .experiment.compare import compare as _compare
 
-    return _compare(reference, others if isinstance(others, list) else [others], confidence, metrics)
+    items: list[RunResult | Scenario] = (
+        [] if others is None else [others] if isinstance(others, (RunResult, Scenario)) else list(others))
+    if isinstance(reference, RunResult):
+        done = [o for o in items if isinstance(o, RunResult)]
+        if variants is not None or len(done) != len(items):
+            raise TypeError("compare(run, others): others must be runs too; pass scenarios to run them first")
+        return _compare(reference, done, confidence, metrics)
+    from .experiment.variants import load_variants, run_variants
+
+    if isinstance(reference, (str, Path)):
+        if others is not None:
+            raise TypeError("compare(file, ...): name the variants with variants=[...], not others")
+        loaded = load_variants(reference, variants)
+    else:
+        rest = [o for o in items if isinstance(o, Scenario)]
+        if variants is not None or len(rest) != len(items):
+            raise TypeError("compare(scenario, others): others must be scenarios (from peacesim.load)")
+        loaded = [reference, *rest]
+    with _store(store) as st:
+        results = run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
+                               confidence=confidence, simulate=simulate, store=st, command="peacesim.compare (Python API)",
+                               progress=(lambda label: nullcontext(_bar(label))) if progress else None)
+    if len(results) < 2:
+        raise UsageError("nothing to compare: the scenario file has no variants (or pass variants=[...])")
+    return _compare(results[0], results[1:], confidence, metrics)
+
+
+@contextmanager
+def _store(store: str | Path | Store | None) -> Iterator[Store | None]:
+    """The store to record runs in: opened (and closed) here when given as a path."""
+    from .experiment.store import Store
+
+    if isinstance(store, (str, Path)):
+        with Store(store) as st:
+            yield st
+    else:
+        yield store
 
 
 def open_store(path: str | Path | None = None, readonly: bool = True) -> Store:

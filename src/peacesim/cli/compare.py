@@ -103,38 +103,28 @@ def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: 
               quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool,
               allow_large: bool = False, sets: tuple[str, ...] = (), scales: tuple[str, ...] = ()) -> list[RunResult]:
     """Run the file's base and variants with one seed; summarise the base, one line per variant."""
-    import secrets
-
     from peacesim.experiment import runner, scenarios
-    from peacesim.experiment.executors import make_executor
+    from peacesim.experiment.variants import load_variants, run_variants
 
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
-    names = scenarios.list_variants(file) if all_variants else list(variants)
-    loaded = [scenarios.load(file, None, sets, scales)] + [scenarios.load(file, v, sets, scales) for v in names]
-    typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
+    loaded = load_variants(file, scenarios.list_variants(file) if all_variants else list(variants), sets, scales)
     check_work(loaded, replications, allow_large)
-    root = seed if seed is not None else loaded[0].metadata.seed
-    simulate, group, cmd = runner.resolve_model(model), secrets.token_hex(4), command_line()
-    ex = make_executor(executor, workers, scheduler)
-    results: list[RunResult] = []
+
+    def show(i: int, result: RunResult) -> None:
+        if i == 0:
+            print_summary(result, metrics, all_metrics)
+        else:
+            click.echo(variant_line(result))
+
     try:
-        for i, sc in enumerate(loaded):
-            label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
-            with progress_bar(f"{label} ({i + 1}/{len(loaded)})", quiet) as bar:
-                results.append(runner.replicate(sc, replications=replications, seed=root, executor=ex, progress=bar,
-                                                confidence=confidence, simulate=simulate, store=store, command=cmd,
-                                                group_id=group, overrides=typed))
-            if i == 0:
-                print_summary(results[-1], metrics, all_metrics)
-            else:
-                click.echo(variant_line(results[-1]))
+        return run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
+                            scheduler=scheduler, confidence=confidence, simulate=runner.resolve_model(model),
+                            store=store, command=command_line(), overrides=[f"--scale {t}" for t in scales]
+                            + [f"--set {t}" for t in sets], progress=lambda label: progress_bar(label, quiet), each=show)
     except runner.RunInterrupted as e:
         raise UsageError(f"interrupted after {e.done} of {e.target} replications"
                          + (f"; resume with: peacesim run --resume {e.run_id}" if e.run_id else "")) from None
-    finally:
-        ex.close()
-    return results
 
 
 def _pick_reference(results: list[RunResult], reference: str | None) -> RunResult:
