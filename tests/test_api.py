@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import peacesim
-from peacesim.experiment import synthetic
+import synthetic
 from peacesim.experiment.results import RunResult
 from scenarios.mini import mini_text
 

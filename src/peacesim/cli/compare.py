@@ -49,26 +49,25 @@ if TYPE_CHECKING:
 @click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--allow-large", is_flag=True, help="With FILE: run even above the work estimate's ceiling.")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION")
 @json_output("compare")
 def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, sets: tuple[str, ...],
             scales: tuple[str, ...], reference: str | None,
             metrics: tuple[str, ...], all_metrics: bool, out: str | None, replications: int | None, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, confidence: float, db: str, quiet: bool,
-            allow_large: bool, model: str | None, as_json: bool = False) -> dict[str, Any]:
+            allow_large: bool, as_json: bool = False) -> dict[str, Any]:
     """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
     from peacesim.experiment import outputs
     from peacesim.experiment.compare import common_random_numbers, compare
 
     is_file = len(targets) == 1 and Path(targets[0]).is_file()
-    if is_file and model is None:
+    if is_file:
         from .tables import check_patterns
 
         check_patterns(metrics)
     with open_store(db, readonly=not is_file) as store:
         if is_file:
             results = _run_file(store, targets[0], variants, all_variants, replications, seed, executor, workers,
-                                scheduler, confidence, quiet, model, metrics, all_metrics, allow_large, sets, scales)
+                                scheduler, confidence, quiet, metrics, all_metrics, allow_large, sets, scales)
         else:
             if variants or all_variants or sets or scales:
                 raise UsageError("--variant/--all-variants/--set/--scale go with a scenario FILE, not with run ids")
@@ -100,7 +99,7 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
 
 def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: bool, replications: int | None,
               seed: int | None, executor: str, workers: int | None, scheduler: str | None, confidence: float,
-              quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool,
+              quiet: bool, metrics: tuple[str, ...], all_metrics: bool,
               allow_large: bool = False, sets: tuple[str, ...] = (), scales: tuple[str, ...] = ()) -> list[RunResult]:
     """Run the file's base and variants with one seed; summarise the base, one line per variant."""
     from peacesim.experiment import runner, scenarios
@@ -117,11 +116,11 @@ def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: 
         else:
             click.echo(variant_line(result))
 
+    typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
     try:
         return run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
-                            scheduler=scheduler, confidence=confidence, simulate=runner.resolve_model(model),
-                            store=store, command=command_line(), overrides=[f"--scale {t}" for t in scales]
-                            + [f"--set {t}" for t in sets], progress=lambda label: progress_bar(label, quiet), each=show)
+                            scheduler=scheduler, confidence=confidence, store=store, command=command_line(),
+                            overrides=typed, progress=lambda label: progress_bar(label, quiet), each=show)
     except runner.RunInterrupted as e:
         raise UsageError(f"interrupted after {e.done} of {e.target} replications"
                          + (f"; resume with: peacesim run --resume {e.run_id}" if e.run_id else "")) from None

@@ -224,14 +224,13 @@ def command_line() -> str:
               help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
 @click.option("--allow-large", is_flag=True,
               help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @json_output("run")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], windows: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None,
             precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None,
+            quiet: bool, report: bool, trace_index: int | None, allow_large: bool,
             as_json: bool = False) -> dict[str, Any]:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
@@ -243,13 +242,11 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         raise UsageError("give a scenario FILE (or --resume RUN_ID)")
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
-    if model is None:
-        from .tables import check_patterns
+    from .tables import check_patterns
 
-        check_patterns(metrics)
+    check_patterns(metrics)
     show = Show(metrics, all_metrics)
     rule = runner.Precision.parse(precision) if precision else None
-    simulate = runner.resolve_model(model)
     cmd = command_line()
     store = open_store(db)
     results: list[RunResult] = []
@@ -286,7 +283,7 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
 
             run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
                          scheduler=scheduler, progress=lambda label: progress_bar(label, quiet),
-                         confidence=confidence, simulate=simulate, store=store, precision=rule,
+                         confidence=confidence, store=store, precision=rule,
                          max_replications=max_replications, command=cmd, overrides=typed, each=after)
     except runner.RunInterrupted as e:
         import signal
