@@ -167,3 +167,20 @@ def test_mypy_strict_rejects_a_wrong_argument_type(tmp_path):
     assert 'Argument "replications" to "run" has incompatible type "str"' in errors[0]
     for error, name in zip(errors[1:], ('"replications" to "sweep"', '"confidence" to "size"', '"samples" to "explore"')):
         assert f"Argument {name} has incompatible type" in error, error
+
+
+def test_stored_scenario_is_parsed_once_and_kept(path, tmp_path, monkeypatch):
+    """A stored run's scenario text is parsed once, on first use, and shared by reports, tables and traces."""
+    from peacesim.cli.tables import element_units
+    from peacesim.experiment import scenarios
+    from peacesim.report.context import scenario_of, zone_names
+
+    db = tmp_path / "once.db"
+    made = peacesim.run(path, replications=2, executor="serial", simulate=synthetic.known_answer, store=db)
+    with peacesim.open_store(db) as store:
+        run = store.load_run(str(made.run_id))
+    calls = []
+    parse = scenarios.from_text
+    monkeypatch.setattr(scenarios, "from_text", lambda *a: calls.append(a) or parse(*a))
+    assert scenario_of(run) is run.scenario and zone_names(run) == {"kyiv": "Kyiv"} and element_units(run) == {}
+    assert run.scenario == peacesim.load(path) and len(calls) == 1

@@ -309,7 +309,8 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         from peacesim.experiment.trace import write_trace
 
         for r in results:
-            sc = scenarios.from_text(r.scenario_text, f"run {r.run_id}")
+            sc = r.scenario
+            assert sc is not None  # runs made here keep their scenario
             traces.append(str(write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))))
             click.echo(f"trace: {traces[-1]}")
     written = maybe_report(results, base_dir, comparison, cmd) if report else None
