@@ -62,8 +62,9 @@ def test_running_with_dead_pid_is_incomplete(tmp_path, mini_path):
 
 WRITER = """
 import sys
-from peacesim.experiment import runner, scenarios
+sys.path.insert(0, sys.argv[3])  # tests/, for the synthetic model
 import synthetic
+from peacesim.experiment import runner, scenarios
 from peacesim.experiment.store import Store
 runner.COMMIT_EVERY_S = 0.0  # commit every chunk, so the two writers interleave many transactions
 sc = scenarios.load(sys.argv[2])
@@ -76,7 +77,7 @@ with Store(sys.argv[1]) as st:
 def test_concurrent_writers(tmp_path, mini_path):
     """Two processes writing runs into one store at once: every run complete, database intact."""
     db = tmp_path / "shared.db"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(mini_path)]) for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(mini_path), str(Path(__file__).parent)]) for _ in range(2)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     with Store(db) as st:
         runs = st.list_runs()
