@@ -14,7 +14,6 @@ from peacesim.scenario.loader import load_scenario, project_root
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "data" / "loader" / "base.yaml"
-FAST = "--model=peacesim.experiment.synthetic:known_answer"
 SECRET = "root:x:0:0:secret-content-of-another-file\n"
 
 
@@ -111,15 +110,15 @@ def test_the_report_links_only_web_addresses() -> None:
 
 
 def test_default_store_stays_inside_the_working_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                                     capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
     work.mkdir()
     elsewhere.mkdir()
     (work / "reports").symlink_to(elsewhere)
     (work / "s.yaml").write_text(BASE.read_text())
     monkeypatch.chdir(work)
-    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", FAST, "--out", "out"]) == 2
+    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", "--out", "out"]) == 2
     assert "outside the working tree (is reports/ a link?); pass --db" in capsys.readouterr().err
     assert list(elsewhere.iterdir()) == []
-    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", FAST, "--out", "out",
+    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", "--out", "out",
                  "--db", str(elsewhere / "p.db")]) == 0

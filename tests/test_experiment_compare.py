@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
+import synthetic
 from peacesim.errors import UsageError
-from peacesim.experiment import runner, scenarios, synthetic
+from peacesim.experiment import runner, scenarios
 from peacesim.experiment.compare import compare, paired_difference
 from scenarios.mini import mini_text
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import synthetic
 from peacesim.errors import SimulationError, UsageError
-from peacesim.experiment import runner, synthetic
+from peacesim.experiment import runner
 from peacesim.experiment.executors import chunk_size, make_executor
 from peacesim.experiment.outputs import summary_dict
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from peacesim.experiment import runner, synthetic
+import synthetic
+from peacesim.experiment import runner
 from peacesim.experiment.seeds import replication_seed
 from peacesim.experiment.stats import half_width, precision_reached, series_band, summarize
 

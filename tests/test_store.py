@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import synthetic
 from peacesim.errors import StoreError
-from peacesim.experiment import outputs, runner, scenarios, synthetic
+from peacesim.experiment import outputs, runner, scenarios
 from peacesim.experiment.store import Store
 from scenarios.mini import mini_text
 
@@ -38,7 +39,7 @@ def test_load_run_round_trip(tmp_path, mini_path):
     assert np.isnan(back.metrics["sometimes"]).sum() == np.isnan(r.metrics["sometimes"]).sum() > 0
     assert np.array_equal(back.series["level"].mean, r.series["level"].mean)
     assert scenarios.from_text(back.scenario_text) == sc
-    assert rec.versions["peacesim"] and rec.options["model"] == "peacesim.experiment.synthetic:known_answer"
+    assert rec.versions["peacesim"] and rec.options["model"] == "synthetic:known_answer"
 
 
 def test_unknown_run_is_a_store_error(tmp_path):
@@ -61,7 +62,9 @@ def test_running_with_dead_pid_is_incomplete(tmp_path, mini_path):
 
 WRITER = """
 import sys
-from peacesim.experiment import runner, scenarios, synthetic
+sys.path.insert(0, sys.argv[3])  # tests/, for the synthetic model
+import synthetic
+from peacesim.experiment import runner, scenarios
 from peacesim.experiment.store import Store
 runner.COMMIT_EVERY_S = 0.0  # commit every chunk, so the two writers interleave many transactions
 sc = scenarios.load(sys.argv[2])
@@ -74,7 +77,7 @@ with Store(sys.argv[1]) as st:
 def test_concurrent_writers(tmp_path, mini_path):
     """Two processes writing runs into one store at once: every run complete, database intact."""
     db = tmp_path / "shared.db"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(mini_path)]) for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(mini_path), str(Path(__file__).parent)]) for _ in range(2)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     with Store(db) as st:
         runs = st.list_runs()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import synthetic
 from peacesim.cli import main
 from peacesim.errors import StoreError
-from peacesim.experiment import runner, scenarios, synthetic
+from peacesim.experiment import runner, scenarios
 from peacesim.experiment.sizing_ledger import SizingLedger
 from peacesim.experiment.sqlite import STORE_VERSION
 from peacesim.experiment.store import Store

@@ -10,8 +10,8 @@ import pytest
 from peacesim.errors import ScenarioError, UsageError
 from peacesim.experiment import runner, sweep
 from peacesim.experiment.store import Store
-from peacesim.experiment.synthetic import known_answer
 from peacesim.scenario.loader import load_scenario
+from synthetic import known_answer
 
 SMALL = Path(__file__).parent / "data" / "sweep" / "small.yaml"
 FIELDS = ("mean", "std", "ci_low", "ci_high", "p10", "p50", "p90", "n")

@@ -5,7 +5,6 @@ Heavy imports (the model, SciPy, Dask, the report) happen inside the command, on
 
 from __future__ import annotations
 
-import secrets
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -227,17 +226,17 @@ def command_line() -> str:
               help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
 @click.option("--allow-large", is_flag=True,
               help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @json_output("run")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], windows: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None,
             precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None,
+            quiet: bool, report: bool, trace_index: int | None, allow_large: bool,
             as_json: bool = False) -> dict[str, Any]:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
+    from peacesim.experiment.variants import load_variants, run_variants
 
     if resume and (file or variants or all_variants or sets or scales or replications or seed is not None or precision):
         raise UsageError("--resume RUN_ID takes the run's own scenario and settings; drop FILE and scenario options")
@@ -245,13 +244,11 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         raise UsageError("give a scenario FILE (or --resume RUN_ID)")
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
-    if model is None:
-        from .tables import check_patterns
+    from .tables import check_patterns
 
-        check_patterns(metrics)
+    check_patterns(metrics)
     show = Show(metrics, all_metrics)
     rule = runner.Precision.parse(precision) if precision else None
-    simulate = runner.resolve_model(model)
     cmd = command_line()
     store = open_store(db)
     results: list[RunResult] = []
@@ -274,28 +271,22 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             if windows:
                 overrides.append(window_override(scenarios.load(file, None, overrides, scales), windows))
             names = scenarios.list_variants(file) if all_variants else list(variants)
-            loaded = [scenarios.load(file, None, overrides, scales)]
-            loaded += [scenarios.load(file, v, overrides, scales) for v in names]  # validate all before running any
+            loaded = load_variants(file, names, overrides, scales)  # validate all before running any
             check_claims(file, [None, *names], overrides)
             check_work(loaded, replications, allow_large)
             check_outputs(out, [loaded[0].metadata.name])
-            root = seed if seed is not None else loaded[0].metadata.seed
-            group = secrets.token_hex(4) if len(loaded) > 1 else None
             typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
-            ex = make_executor(executor, workers, scheduler)
-            folder: Path | None = None
-            try:
-                for i, sc in enumerate(loaded):
-                    label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
-                    with progress_bar(f"{label} ({i + 1}/{len(loaded)})" if len(loaded) > 1 else label, quiet) as bar:
-                        results.append(runner.replicate(
-                            sc, replications=replications, seed=root, executor=ex, progress=bar,
-                            confidence=confidence, simulate=simulate, store=store, precision=rule,
-                            max_replications=max_replications, command=cmd, group_id=group, overrides=typed))
-                    path = _after_run(results[-1], out, folder, show, brief=i > 0)
-                    folder = folder or path
-            finally:
-                ex.close()
+            folder: list[Path] = []
+
+            def after(i: int, result: RunResult) -> None:
+                results.append(result)
+                path = _after_run(result, out, folder[0] if folder else None, show, brief=i > 0)
+                folder.append(path)
+
+            run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
+                         scheduler=scheduler, progress=lambda label: progress_bar(label, quiet),
+                         confidence=confidence, store=store, precision=rule,
+                         max_replications=max_replications, command=cmd, overrides=typed, each=after)
     except runner.RunInterrupted as e:
         import signal
 
@@ -320,7 +311,8 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         from peacesim.experiment.trace import write_trace
 
         for r in results:
-            sc = scenarios.from_text(r.scenario_text, f"run {r.run_id}")
+            sc = r.scenario
+            assert sc is not None  # runs made here keep their scenario
             traces.append(str(write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))))
             click.echo(f"trace: {traces[-1]}")
     written = maybe_report(results, base_dir, comparison, cmd) if report else None

@@ -130,16 +130,13 @@ def _unit(name: str, element_units: dict[str, str]) -> str:
 
 def element_units(result: RunResult) -> dict[str, str]:
     """``output_unit`` of each non-lethal element of the run's scenario (``{}`` if unreadable)."""
-    if "output_unit" not in result.scenario_text:
-        return {}
-    import yaml
+    from peacesim.errors import PeacesimError
 
     try:
-        data = yaml.safe_load(result.scenario_text)
-        elements = data["enablers"]["non_lethal"]
-        return {str(e["id"]): str(e["output_unit"]) for e in elements if "id" in e and "output_unit" in e}
-    except (yaml.YAMLError, KeyError, TypeError):
+        scenario = result.scenario
+    except PeacesimError:
         return {}
+    return {e.id: e.output_unit for e in scenario.enablers.non_lethal} if scenario else {}
 
 
 def _undefined(name: str, units: dict[str, str]) -> str:

@@ -8,12 +8,15 @@ Everything is plain numpy so results travel cheaply between processes and into t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..scenario.schema import Scenario
 
 
 def run_label(scenario: str, variant: str | None, overrides: tuple[str, ...] | list[str] = ()) -> str:
@@ -86,6 +89,21 @@ class RunResult:
     def label(self) -> str:
         """``scenario[:variant][+set]``: what was run, with ``+set`` when it was changed by overrides."""
         return run_label(self.scenario_name, self.variant, self.overrides)
+
+    @cached_property
+    def scenario(self) -> Scenario | None:
+        """The run's resolved scenario, parsed from ``scenario_text`` once and kept (None without text).
+
+        Reports, tables and traces all read it here, so a stored run's YAML is parsed one way, once.
+
+        Raises:
+            ScenarioError: the text is not a valid scenario (a store from another version).
+        """
+        if not self.scenario_text.strip():
+            return None
+        from .scenarios import from_text
+
+        return from_text(self.scenario_text, f"run {self.run_id or self.label}")
 
     def rows(self) -> list[dict[str, object]]:
         """One tidy-wide row per replication: identity (run, scenario, variant, seed, replication), then metrics."""
