@@ -32,7 +32,7 @@ from ..errors import StoreError
 from .collect import Collector
 from .executors import RepOutput
 from .results import RunResult, SeriesBand, run_label
-from .sqlite import STORE_VERSION, connect, here, process_alive, transaction
+from .sqlite import STORE_VERSION, connect, here, now, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
 #: Environment variable naming the results store when none is given.
@@ -107,7 +107,7 @@ CREATE TABLE IF NOT EXISTS series_summary (
     run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
     series TEXT NOT NULL,
     day INTEGER NOT NULL,
-    mean REAL, low REAL, high REAL,
+    mean REAL, p10 REAL, p90 REAL,
     PRIMARY KEY (run_id, series, day)
 ) WITHOUT ROWID;
 """
@@ -160,12 +160,6 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
-
-
-
-
 def _encode(values: np.ndarray) -> bytes:
     return zlib.compress(np.asarray(values, dtype="<f4").tobytes(), 1)
 
@@ -182,6 +176,9 @@ class Store:
         self.path = Path(path)
         self.readonly = readonly
         self._db = connect(self.path, _SCHEMA, "the results store", readonly=readonly)
+        # an older store that could not be migrated (read-only) is read with its own band names
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(series_summary)")}
+        self._band = "p10, p90" if "p10" in have or not have else "low, high"
         if not readonly:
             with self._tx() as db:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -224,7 +221,7 @@ class Store:
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
                         (run_id, scenario, variant, scenario_text, scenario_hash, int(seed), int(replications),
                          float(confidence), json.dumps(options or {}, sort_keys=True), json.dumps(versions()),
-                         command, group_id, *here(), _now()),
+                         command, group_id, *here(), now()),
                     )
                 return run_id
             except sqlite3.IntegrityError:
@@ -280,7 +277,7 @@ class Store:
 
     def mark_incomplete(self, run_id: str) -> None:
         with self._tx() as db:
-            db.execute("UPDATE runs SET status = 'incomplete', ended = ? WHERE run_id = ?", (_now(), run_id))
+            db.execute("UPDATE runs SET status = 'incomplete', ended = ? WHERE run_id = ?", (now(), run_id))
 
     def complete(self, run_id: str, result: RunResult) -> None:
         """Write the daily series summary and mark the run complete, atomically."""
@@ -295,7 +292,7 @@ class Store:
             db.execute("DELETE FROM replication_series WHERE run_id = ?", (run_id,))
             db.execute(
                 "UPDATE runs SET status = 'complete', ended = ?, replications = ? WHERE run_id = ?",
-                (_now(), int(result.replications), run_id),
+                (now(), int(result.replications), run_id),
             )
 
     def delete_run(self, run_id: str) -> None:
@@ -389,7 +386,7 @@ class Store:
         """Daily bands of a complete run, from ``series_summary``."""
         cols: dict[str, list[tuple[float, ...]]] = {}
         for name, mean, low, high in self._db.execute(
-            "SELECT series, mean, low, high FROM series_summary WHERE run_id = ? ORDER BY series, day", (run_id,)
+            f"SELECT series, mean, {self._band} FROM series_summary WHERE run_id = ? ORDER BY series, day", (run_id,)
         ):
             cols.setdefault(name, []).append(tuple(math.nan if v is None else float(v) for v in (mean, low, high)))
         out = {}
@@ -412,7 +409,7 @@ class Store:
             (rid,),
         ).fetchall()
         series = self._db.execute(
-            "SELECT run_id, series, day, mean, low, high FROM series_summary WHERE run_id = ? ORDER BY series, day",
+            f"SELECT run_id, series, day, mean, {self._band} FROM series_summary WHERE run_id = ? ORDER BY series, day",
             (rid,),
         ).fetchall()
         return {
