@@ -365,8 +365,25 @@ def _cell(x: float) -> str:
     return "" if math.isnan(x) else repr(x)
 
 
-def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], out_dir: Path, fmt: str) -> list[Path]:
-    """Write tidy tables (name -> (columns, rows)) as CSV or Parquet files named after the table."""
+def _parquet_kind(values: list[Any]) -> str:
+    """The Parquet type of a column from its values: ``float64`` when it has none (empty stays numeric)."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {str}:
+        return "string"
+    if kinds == {bool}:
+        return "bool_"
+    if kinds == {int}:
+        return "int64"
+    return "float64"
+
+
+def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], out_dir: Path, fmt: str,
+                  types: dict[str, dict[str, str]] | None = None) -> list[Path]:
+    """Write tidy tables (name -> (columns, rows)) as CSV or Parquet files named after the table.
+
+    In Parquet every column is typed: by ``types[table][column]`` (``float64``, ``int64``, ``string``)
+    when given, else from its values; a column with no value at all is ``float64``, never untyped.
+    """
     if fmt not in ("csv", "parquet"):
         raise UsageError(f"unknown export format {fmt!r}; expected csv or parquet")
     if fmt == "parquet":
@@ -385,7 +402,12 @@ def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], ou
                 w.writerow(columns)
                 w.writerows(["" if v is None else v for v in row] for row in rows)
         else:
-            data = {c: [row[k] for row in rows] for k, c in enumerate(columns)}
-            pq.write_table(pa.table(data), path)
+            declared = (types or {}).get(name, {})
+            arrays = []
+            for k, c in enumerate(columns):
+                values = [row[k] for row in rows]
+                kind = declared.get(c) or _parquet_kind(values)
+                arrays.append(pa.array(values, type=getattr(pa, kind)()))
+            pq.write_table(pa.Table.from_arrays(arrays, names=list(columns)), path)
         paths.append(path)
     return paths

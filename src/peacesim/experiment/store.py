@@ -419,6 +419,19 @@ class Store:
         }
 
 
+#: The type of every column of :meth:`Store.tables` (``float64``, ``int64`` or ``string``), so that a
+#: column empty in every row (no run ended yet, a metric never defined) keeps its type in Parquet.
+TABLE_TYPES: dict[str, dict[str, str]] = {
+    "runs": {"run_id": "string", "scenario": "string", "variant": "string", "scenario_hash": "string",
+             "seed": "int64", "replications": "int64", "done": "int64", "confidence": "float64",
+             "status": "string", "started": "string", "ended": "string", "command": "string",
+             "versions": "string", "options": "string"},
+    "metrics": {"run_id": "string", "replication": "int64", "metric": "string", "value": "float64"},
+    "series": {"run_id": "string", "series": "string", "day": "int64", "mean": "float64", "p10": "float64",
+               "p90": "float64"},
+}
+
+
 def _num(x: float) -> float | None:
     x = float(x)
     return None if math.isnan(x) else x
