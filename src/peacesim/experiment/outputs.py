@@ -1,7 +1,7 @@
 """Files a run leaves in its output folder, and keeping those paths safe.
 
 ``manifest.json`` (run id, label, overrides, scenario hash, seed, versions, command: what made the
-run), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
+run; and ``written``, when, in ISO 8601), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
 metrics with mean, ci_low, ci_high, std, p10, p50, p90, n; NaN as null), ``replications.csv`` (one
 row per replication, one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90)
 and the resolved ``scenario.yaml``; every CSV row starts with the run id, label and variant. With
@@ -263,7 +263,9 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
 
 
 def manifest_dict(result: RunResult) -> dict[str, Any]:
-    """What made the run, so it can be reproduced a year later: scenario hash, seed, versions, command."""
+    """What made the run, so it can be reproduced a year later: scenario hash, seed, versions, command,
+    and when the files were written (ISO 8601 with the UTC offset, as in the results store)."""
+    from .sqlite import now
     from .store import versions
 
     return {
@@ -279,6 +281,7 @@ def manifest_dict(result: RunResult) -> dict[str, Any]:
         "versions": versions(),
         "command": result.extra.get("command"),
         "reproduce": f"peacesim run scenario.yaml --seed {result.seed} --replications {result.replications}",
+        "written": now(),
     }
 
 
