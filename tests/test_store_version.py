@@ -119,6 +119,23 @@ def test_version_1_store_is_migrated_on_open_with_a_note(tmp_path: Path, capsys:
     assert capsys.readouterr().err == ""  # migrated once
 
 
+def test_version_0_store_with_the_old_band_names_keeps_its_bands(tmp_path: Path) -> None:
+    """Version 0 gains p10/p90 (step 0), then version 1 -> 2 moves low/high into them and drops the old names."""
+    db, run_id = _stored_run(tmp_path)
+    with Store(db, readonly=True) as st:
+        before = st.load_run(run_id).series["level"]
+    _as_version_1(db)
+    with sqlite3.connect(db) as con:
+        con.execute("ALTER TABLE runs DROP COLUMN group_id")
+        con.execute("PRAGMA user_version = 0")
+    with Store(db) as st:
+        after = st.load_run(run_id).series["level"]
+    assert before.low.tolist() == after.low.tolist() and before.high.tolist() == after.high.tolist()
+    with sqlite3.connect(db) as con:
+        assert [r[1] for r in con.execute("PRAGMA table_info(series_summary)")] == [
+            "run_id", "series", "day", "mean", "p10", "p90"]
+
+
 def test_version_1_store_first_opened_by_a_ledger_is_migrated(tmp_path: Path) -> None:
     db, run_id = _stored_run(tmp_path)
     _as_version_1(db)
