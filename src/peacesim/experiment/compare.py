@@ -54,6 +54,15 @@ def _finite_mean(x: np.ndarray) -> float:
     return float(f.mean()) if f.size else math.nan
 
 
+def unknown_metrics(unknown: list[str], known: list[str], shown: int = 8) -> str:
+    """One line for metric names the runs lack: each with a did-you-mean, then a few the runs have."""
+    from ..catalog import suggest
+
+    names = ", ".join(f"{m!r}{suggest(m, known)}" for m in unknown)
+    more = f", … ({len(known)} in all; peacesim metrics lists them)" if len(known) > shown else ""
+    return f"unknown metric(s) {names}; the runs have: {', '.join(known[:shown])}{more}"
+
+
 def compare(
     reference: RunResult,
     others: list[RunResult],
@@ -71,7 +80,7 @@ def compare(
         known = set(reference.metrics).union(*(o.metrics for o in others))
         unknown = sorted(set(metrics) - known)
         if unknown:
-            raise UsageError(f"unknown metric(s) {unknown}; the runs have: {', '.join(sorted(known))}")
+            raise UsageError(unknown_metrics(unknown, sorted(known)))
     differences: dict[str, list[Difference]] = {}
     for other in others:
         names = sorted(set(reference.metrics) & set(other.metrics))
