@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.Ca
 
     runs = as_json(capsys, "runs")
     assert sorted(r["run_id"] for r in runs["runs"]) == sorted(ids) and runs["runs"][0]["status"] == "complete"
+    for stamp in (runs["runs"][0]["started"], runs["runs"][0]["ended"]):  # date-time: ISO 8601 with the offset
+        assert dt.datetime.fromisoformat(stamp).tzinfo is not None and stamp[-3] == ":"
     compared = as_json(capsys, "compare", *ids)
     assert compared["comparison"]["others"][0]["run_id"] == ids[1]
     filed = as_json(capsys, "compare", "mini.yaml", "--variant", "more", "-n", "3", *SERIAL, FAST)

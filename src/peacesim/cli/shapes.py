@@ -16,6 +16,9 @@ STR = {"type": "string"}
 OSTR = {"type": ["string", "null"]}
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
+#: a time as stored: ISO 8601 with the UTC offset, ``2026-12-02T14:53:25+00:00``
+TIME = {"type": "string", "format": "date-time"}
+OTIME = {"type": ["string", "null"], "format": "date-time"}
 
 
 def obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
@@ -47,7 +50,7 @@ COMPARISON = obj({
 })
 RECORD = obj({"run_id": STR, "label": STR, "scenario": STR, "variant": OSTR, "overrides": arr(STR), "seed": INT,
               "replications": INT, "done": INT, "status": {"enum": ["running", "incomplete", "complete"]},
-              "confidence": {"type": "number"}, "started": STR, "ended": OSTR, "group_id": OSTR, "command": OSTR})
+              "confidence": {"type": "number"}, "started": TIME, "ended": OTIME, "group_id": OSTR, "command": OSTR})
 BOX = obj({"limits": arr(obj({"parameter": STR, "label": STR, "low": NUM, "high": NUM})), "coverage": NUM, "density": NUM,
            "support": NUM})
 WRITTEN = {"folder": STR, "written": arr(STR)}
