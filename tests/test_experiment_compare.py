@@ -116,3 +116,13 @@ def test_unknown_metric_message_is_one_short_line():
     text = unknown_metrics(["coverge_mean"], known)
     assert "'coverge_mean' (did you mean coverage_mean?)" in text and "(140 in all; peacesim metrics lists them)" in text
     assert len(text) < 300 and "\n" not in text
+
+
+def test_two_runs_of_one_scenario_get_distinct_labels(pair):
+    """Compared with another run of itself, a run's column is not 'baseline baseline': the other shows its id."""
+    from dataclasses import replace
+
+    base, _ = pair
+    a, b = replace(_run(base, 1, 4), run_id="run-a"), replace(_run(base, 2, 4), run_id="run-b")
+    cmp = compare(a, [b])
+    assert list(cmp.differences) == ["mini [run-b]"] and cmp.reference.label == "mini"

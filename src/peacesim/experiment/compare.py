@@ -86,7 +86,7 @@ def compare(
         names = sorted(set(reference.metrics) & set(other.metrics))
         if metrics:
             names = [m for m in names if m in metrics]
-        label = _unique_label(other, differences)
+        label = _unique_label(other, {reference.label, *differences})
         differences[label] = [
             paired_difference(name, reference.metrics[name], other.metrics[name], confidence) for name in names
         ]
@@ -136,7 +136,9 @@ def common_random_numbers(reference: RunResult, others: list[RunResult]) -> bool
     return all(o.seed == reference.seed for o in others)
 
 
-def _unique_label(run: RunResult, taken: dict[str, list[Difference]]) -> str:
+def _unique_label(run: RunResult, taken: set[str]) -> str:
+    """The run's label, with its run id when the reference or another run already has that label
+    (two runs of one scenario compared: ``baseline`` vs ``baseline [20261202-150248-a9ff]``)."""
     label = run.label
     if label in taken and run.run_id:
         label = f"{label} [{run.run_id}]"
