@@ -31,6 +31,7 @@ import numpy as np
 from ..errors import StoreError
 from .collect import Collector
 from .executors import RepOutput
+from .outputs import IDENTITY_COLUMNS
 from .results import RunResult, SeriesBand, run_label
 from .sqlite import STORE_VERSION, connect, here, now, process_alive, transaction
 
@@ -396,39 +397,42 @@ class Store:
         return out
 
     def tables(self, run_id: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-        """Tidy tables of a run for export: name -> (columns, rows)."""
+        """Tidy tables of a run for export: name -> (columns, rows).
+
+        Every row starts with the run's identity (run_id, label, variant), as in a run folder's CSVs.
+        """
         rec = self.get_run(run_id)
         rid = rec.run_id
-        run_cols = ["run_id", "scenario", "variant", "scenario_hash", "seed", "replications", "done", "confidence",
-                    "status", "started", "ended", "command", "versions", "options"]
-        run_row = (rid, rec.scenario, rec.variant, rec.scenario_hash, rec.seed, rec.replications, rec.done,
-                   rec.confidence, rec.status, rec.started, rec.ended, rec.command,
+        ident = (rid, rec.label, rec.variant)
+        run_cols = ["run_id", "label", "variant", "scenario", "overrides", "scenario_hash", "seed", "replications",
+                    "done", "confidence", "status", "started", "ended", "command", "versions", "options"]
+        run_row = (*ident, rec.scenario, json.dumps(list(rec.overrides)), rec.scenario_hash, rec.seed,
+                   rec.replications, rec.done, rec.confidence, rec.status, rec.started, rec.ended, rec.command,
                    json.dumps(rec.versions, sort_keys=True), json.dumps(rec.options, sort_keys=True))
         metrics = self._db.execute(
-            "SELECT run_id, replication, metric, value FROM metrics WHERE run_id = ? ORDER BY replication, metric",
-            (rid,),
+            "SELECT replication, metric, value FROM metrics WHERE run_id = ? ORDER BY replication, metric", (rid,),
         ).fetchall()
         series = self._db.execute(
-            f"SELECT run_id, series, day, mean, {self._band} FROM series_summary WHERE run_id = ? ORDER BY series, day",
-            (rid,),
+            f"SELECT series, day, mean, {self._band} FROM series_summary WHERE run_id = ? ORDER BY series, day", (rid,),
         ).fetchall()
         return {
             "runs": (run_cols, [run_row]),
-            "metrics": (["run_id", "replication", "metric", "value"], metrics),
-            "series": (["run_id", "series", "day", "mean", "p10", "p90"], series),
+            "metrics": ([*IDENTITY_COLUMNS, "replication", "metric", "value"], [(*ident, *r) for r in metrics]),
+            "series": ([*IDENTITY_COLUMNS, "series", "day", "mean", "p10", "p90"], [(*ident, *r) for r in series]),
         }
 
 
 #: The type of every column of :meth:`Store.tables` (``float64``, ``int64`` or ``string``), so that a
 #: column empty in every row (no run ended yet, a metric never defined) keeps its type in Parquet.
 TABLE_TYPES: dict[str, dict[str, str]] = {
-    "runs": {"run_id": "string", "scenario": "string", "variant": "string", "scenario_hash": "string",
-             "seed": "int64", "replications": "int64", "done": "int64", "confidence": "float64",
-             "status": "string", "started": "string", "ended": "string", "command": "string",
-             "versions": "string", "options": "string"},
-    "metrics": {"run_id": "string", "replication": "int64", "metric": "string", "value": "float64"},
-    "series": {"run_id": "string", "series": "string", "day": "int64", "mean": "float64", "p10": "float64",
-               "p90": "float64"},
+    "runs": {"run_id": "string", "label": "string", "variant": "string", "scenario": "string", "overrides": "string",
+             "scenario_hash": "string", "seed": "int64", "replications": "int64", "done": "int64",
+             "confidence": "float64", "status": "string", "started": "string", "ended": "string",
+             "command": "string", "versions": "string", "options": "string"},
+    "metrics": {"run_id": "string", "label": "string", "variant": "string", "replication": "int64",
+                "metric": "string", "value": "float64"},
+    "series": {"run_id": "string", "label": "string", "variant": "string", "series": "string", "day": "int64",
+               "mean": "float64", "p10": "float64", "p90": "float64"},
 }
 
 
