@@ -107,7 +107,7 @@ def test_version_1_store_is_migrated_on_open_with_a_note(tmp_path: Path, capsys:
         after = st.load_run(run_id).series["level"]
         assert st.tables(run_id)["series"][0][-2:] == ["p10", "p90"]
     assert "migrated in place from layout version 1 to 2" in capsys.readouterr().err
-    for a, b in ((before.mean, after.mean), (before.low, after.low), (before.high, after.high)):
+    for a, b in ((before.mean, after.mean), (before.p10, after.p10), (before.p90, after.p90)):
         assert a.tolist() == b.tolist()
     assert _version(db) == STORE_VERSION == 2
     with sqlite3.connect(db) as con:
@@ -130,7 +130,7 @@ def test_version_0_store_with_the_old_band_names_keeps_its_bands(tmp_path: Path)
         con.execute("PRAGMA user_version = 0")
     with Store(db) as st:
         after = st.load_run(run_id).series["level"]
-    assert before.low.tolist() == after.low.tolist() and before.high.tolist() == after.high.tolist()
+    assert before.p10.tolist() == after.p10.tolist() and before.p90.tolist() == after.p90.tolist()
     with sqlite3.connect(db) as con:
         assert [r[1] for r in con.execute("PRAGMA table_info(series_summary)")] == [
             "run_id", "series", "day", "mean", "p10", "p90"]
@@ -142,7 +142,7 @@ def test_version_1_store_first_opened_by_a_ledger_is_migrated(tmp_path: Path) ->
     SizingLedger(db).close()
     assert _version(db) == STORE_VERSION
     with Store(db, readonly=True) as st:
-        assert st.load_run(run_id).series["level"].high.size > 0
+        assert st.load_run(run_id).series["level"].p90.size > 0
 
 
 def test_version_1_store_that_cannot_be_written_is_read_as_it_is(tmp_path: Path,
@@ -153,7 +153,7 @@ def test_version_1_store_that_cannot_be_written_is_read_as_it_is(tmp_path: Path,
     monkeypatch.setattr(sqlite_conventions.os, "access", lambda *_: False)
     with Store(db, readonly=True) as st:
         band = st.load_run(run_id).series["level"]
-        assert band.high.size > 0 and st.tables(run_id)["series"][0][-2:] == ["p10", "p90"]
+        assert band.p90.size > 0 and st.tables(run_id)["series"][0][-2:] == ["p10", "p90"]
     assert _version(db) == 1
 
 

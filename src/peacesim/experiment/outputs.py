@@ -314,7 +314,7 @@ def _write_run_files(result: RunResult, paths: list[Path]) -> None:
         w.writerow([*IDENTITY_COLUMNS, "series", "day", "mean", "p10", "p90"])
         for name, band in sorted(result.series.items()):
             for day in range(band.mean.size):
-                w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
+                w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.p10[day]), _cell(band.p90[day])])
     atomic_write_text(paths[3], result.scenario_text)
     atomic_write_text(paths[4], json.dumps(manifest_dict(result), indent=2) + "\n")
 

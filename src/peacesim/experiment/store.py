@@ -285,7 +285,7 @@ class Store:
         rows = []
         for name, band in result.series.items():
             for day in range(band.mean.size):
-                rows.append((run_id, name, day, *(_num(a[day]) for a in (band.mean, band.low, band.high))))
+                rows.append((run_id, name, day, *(_num(a[day]) for a in (band.mean, band.p10, band.p90))))
         with self._tx() as db:
             db.execute("DELETE FROM series_summary WHERE run_id = ?", (run_id,))
             db.executemany("INSERT INTO series_summary VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -393,7 +393,7 @@ class Store:
         out = {}
         for name, rows in cols.items():
             arr = np.array(rows, dtype=np.float64).reshape(-1, 3)
-            out[name] = SeriesBand(mean=arr[:, 0].copy(), low=arr[:, 1].copy(), high=arr[:, 2].copy())
+            out[name] = SeriesBand(mean=arr[:, 0].copy(), p10=arr[:, 1].copy(), p90=arr[:, 2].copy())
         return out
 
     def tables(self, run_id: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
