@@ -75,10 +75,13 @@ def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.Ca
     answer = size["answers"][0]
     assert answer["status"] and 70 <= answer["value"] <= 72  # coverage is about troops/100 (less a day's deployment)
     assert answer["probes"] and all(p["run_id"] for p in answer["probes"])
+    assert as_json(capsys, "size", "--list")["sizings"][0]["sizing_id"] == size["sizing_id"]
 
     explored = as_json(capsys, "explore", "vague.yaml", "--samples", "8", "-n", "2", "--target", "coverage_mean >= 0.7",
                        *SERIAL)
     assert explored["targets"][0]["points"] == 8 and len(explored["points"]) == 8
+    listed = as_json(capsys, "explore", "--list")["explorations"][0]
+    assert listed["explore_id"] == explored["explore_id"] and listed["status"] == "complete"
 
     valid = as_json(capsys, "validate", "mini.yaml")
     assert valid["ok"] and valid["files"][0]["variants"] == 1
