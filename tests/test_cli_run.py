@@ -230,7 +230,7 @@ def test_runs_export_compare_commands(work, capsys, synthetic_model):
     # a unique prefix of the id works (ids of runs started in the same second share 16 characters)
     prefix = next(ids[0][:k] for k in range(16, len(ids[0]) + 1) if not ids[1].startswith(ids[0][:k]))
     assert main(["export", prefix, "--out", "exp"]) == 0
-    assert (work / "exp" / "metrics.csv").read_text().startswith("run_id,replication,metric,value")
+    assert (work / "exp" / "metrics.csv").read_text().startswith("run_id,label,variant,replication,metric,value")
     assert main(["compare", ids[0], ids[1], "--metric", "value", "--out", "cmp"]) == 0
     text = capsys.readouterr().out
     assert "(variant - mini)" in text and "+10 *" in text and "scaled" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -57,6 +58,8 @@ def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.Ca
 
     runs = as_json(capsys, "runs")
     assert sorted(r["run_id"] for r in runs["runs"]) == sorted(ids) and runs["runs"][0]["status"] == "complete"
+    for stamp in (runs["runs"][0]["started"], runs["runs"][0]["ended"]):  # date-time: ISO 8601 with the offset
+        assert dt.datetime.fromisoformat(stamp).tzinfo is not None and stamp[-3] == ":"
     compared = as_json(capsys, "compare", *ids)
     assert compared["comparison"]["others"][0]["run_id"] == ids[1]
     filed = as_json(capsys, "compare", "mini.yaml", "--variant", "more", "-n", "3", *SERIAL)
@@ -73,10 +76,13 @@ def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.Ca
     answer = size["answers"][0]
     assert answer["status"] and 70 <= answer["value"] <= 72  # coverage is about troops/100 (less a day's deployment)
     assert answer["probes"] and all(p["run_id"] for p in answer["probes"])
+    assert as_json(capsys, "size", "--list")["sizings"][0]["sizing_id"] == size["sizing_id"]
 
     explored = as_json(capsys, "explore", "vague.yaml", "--samples", "8", "-n", "2", "--target", "coverage_mean >= 0.7",
                        *SERIAL)
     assert explored["targets"][0]["points"] == 8 and len(explored["points"]) == 8
+    listed = as_json(capsys, "explore", "--list")["explorations"][0]
+    assert listed["explore_id"] == explored["explore_id"] and listed["status"] == "complete"
 
     valid = as_json(capsys, "validate", "mini.yaml")
     assert valid["ok"] and valid["files"][0]["variants"] == 1

@@ -19,12 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import StoreError
-from .sqlite import connect, here, process_alive, transaction
-
-
-def now() -> str:
-    """The time as stored: ISO 8601 with the UTC offset."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+from .sqlite import connect, here, now, process_alive, transaction
 
 
 class JobLedger:

@@ -1,7 +1,7 @@
 """Files a run leaves in its output folder, and keeping those paths safe.
 
 ``manifest.json`` (run id, label, overrides, scenario hash, seed, versions, command: what made the
-run), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
+run; and ``written``, when, in ISO 8601), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
 metrics with mean, ci_low, ci_high, std, p10, p50, p90, n; NaN as null), ``replications.csv`` (one
 row per replication, one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90)
 and the resolved ``scenario.yaml``; every CSV row starts with the run id, label and variant. With
@@ -263,7 +263,9 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
 
 
 def manifest_dict(result: RunResult) -> dict[str, Any]:
-    """What made the run, so it can be reproduced a year later: scenario hash, seed, versions, command."""
+    """What made the run, so it can be reproduced a year later: scenario hash, seed, versions, command,
+    and when the files were written (ISO 8601 with the UTC offset, as in the results store)."""
+    from .sqlite import now
     from .store import versions
 
     return {
@@ -279,6 +281,7 @@ def manifest_dict(result: RunResult) -> dict[str, Any]:
         "versions": versions(),
         "command": result.extra.get("command"),
         "reproduce": f"peacesim run scenario.yaml --seed {result.seed} --replications {result.replications}",
+        "written": now(),
     }
 
 
@@ -311,7 +314,7 @@ def _write_run_files(result: RunResult, paths: list[Path]) -> None:
         w.writerow([*IDENTITY_COLUMNS, "series", "day", "mean", "p10", "p90"])
         for name, band in sorted(result.series.items()):
             for day in range(band.mean.size):
-                w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
+                w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.p10[day]), _cell(band.p90[day])])
     atomic_write_text(paths[3], result.scenario_text)
     atomic_write_text(paths[4], json.dumps(manifest_dict(result), indent=2) + "\n")
 
@@ -365,8 +368,25 @@ def _cell(x: float) -> str:
     return "" if math.isnan(x) else repr(x)
 
 
-def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], out_dir: Path, fmt: str) -> list[Path]:
-    """Write tidy tables (name -> (columns, rows)) as CSV or Parquet files named after the table."""
+def _parquet_kind(values: list[Any]) -> str:
+    """The Parquet type of a column from its values: ``float64`` when it has none (empty stays numeric)."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {str}:
+        return "string"
+    if kinds == {bool}:
+        return "bool_"
+    if kinds == {int}:
+        return "int64"
+    return "float64"
+
+
+def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], out_dir: Path, fmt: str,
+                  types: dict[str, dict[str, str]] | None = None) -> list[Path]:
+    """Write tidy tables (name -> (columns, rows)) as CSV or Parquet files named after the table.
+
+    In Parquet every column is typed: by ``types[table][column]`` (``float64``, ``int64``, ``string``)
+    when given, else from its values; a column with no value at all is ``float64``, never untyped.
+    """
     if fmt not in ("csv", "parquet"):
         raise UsageError(f"unknown export format {fmt!r}; expected csv or parquet")
     if fmt == "parquet":
@@ -385,7 +405,12 @@ def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], ou
                 w.writerow(columns)
                 w.writerows(["" if v is None else v for v in row] for row in rows)
         else:
-            data = {c: [row[k] for row in rows] for k, c in enumerate(columns)}
-            pq.write_table(pa.table(data), path)
+            declared = (types or {}).get(name, {})
+            arrays = []
+            for k, c in enumerate(columns):
+                values = [row[k] for row in rows]
+                kind = declared.get(c) or _parquet_kind(values)
+                arrays.append(pa.array(values, type=getattr(pa, kind)()))
+            pq.write_table(pa.Table.from_arrays(arrays, names=list(columns)), path)
         paths.append(path)
     return paths

@@ -41,11 +41,25 @@ class MetricSummary:
 
 @dataclass(frozen=True)
 class SeriesBand:
-    """A daily series over replications: mean and a band (the 10th and 90th percentiles)."""
+    """A daily series over replications: mean and a band (the 10th and 90th percentiles).
+
+    ``p10``/``p90`` as in every file, table and the store; ``low``/``high`` are the same arrays
+    under their former names, for scripts written before.
+    """
 
     mean: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
+    p10: np.ndarray
+    p90: np.ndarray
+
+    @property
+    def low(self) -> np.ndarray:
+        """The 10th percentile (former name of :attr:`p10`)."""
+        return self.p10
+
+    @property
+    def high(self) -> np.ndarray:
+        """The 90th percentile (former name of :attr:`p90`)."""
+        return self.p90
 
 
 def _frame(rows: list[dict[str, object]]) -> "pd.DataFrame":
@@ -139,7 +153,7 @@ class RunResult:
         return _frame([{"run_id": self.run_id, "label": self.label, "variant": self.variant, "series": name, "day": d,
                         "statistic": stat, "value": float(arr[d])}
                        for name, band in sorted(self.series.items())
-                       for stat, arr in (("mean", band.mean), ("p10", band.low), ("p90", band.high))
+                       for stat, arr in (("mean", band.mean), ("p10", band.p10), ("p90", band.p90))
                        for d in range(arr.size)])
 
     def __repr__(self) -> str:
