@@ -126,6 +126,8 @@ def answer_text(answer: Answer, path: str, confidence: float) -> str:
     at = {p.x: p for p in answer.probes}
     if answer.status == "not_met":
         b = answer.best
+        if b.refused is not None:
+            return f"not met within range: the scenario refuses every value tried, up to {path} = {show_value(b.x)} ({b.refused})"
         return (f"not met within range: best P(met) = {b.p:.2f} [{b.low:.2f}, {b.high:.2f}] at {path} = {show_value(b.x)}"
                 f" (required {confidence:g})")
     if answer.status == "open":
@@ -179,8 +181,12 @@ def _evidence(probes: list[Any], look_level: float) -> None:
     click.echo(f"\nevidence: {len(ordered)} values tried, {sum(p.n for p in ordered)} replications "
                f"(same seeds at every value; intervals at {look_level:.2%} per look)")
     rows = [["value", "replications", "met", "P(met)", "interval", "decision"]]
-    rows += [[show_value(p.x), str(p.n), str(p.met), f"{p.p:.3f}", f"[{p.low:.3f}, {p.high:.3f}]", p.state
-              + (f" ({p.undefined} undefined)" if p.undefined else "")] for p in ordered]
+    for p in ordered:
+        if p.refused is not None:
+            rows.append([show_value(p.x), "0", "-", "-", "-", f"{p.state} (refused by the scenario: {p.refused})"])
+            continue
+        rows.append([show_value(p.x), str(p.n), str(p.met), f"{p.p:.3f}", f"[{p.low:.3f}, {p.high:.3f}]", p.state
+                     + (f" ({p.undefined} undefined)" if p.undefined else "")])
     _table(rows)
 
 
@@ -199,12 +205,12 @@ def _write_csv(result: SizingResult, path: Path) -> Path:
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
         w.writerow([*(v.path for v in s.varies), "replications", "met", "p_met", "low", "high", "decision", "undefined",
-                    "run_id", "answer", "answer_low", "status"])
+                    "run_id", "answer", "answer_low", "status", "refused"])
         for a in result.answers:
             for p in sorted(a.probes, key=lambda q: q.x):
                 w.writerow([*(p.overrides[v.path] for v in s.varies), p.n, p.met, repr(p.p), repr(p.low), repr(p.high),
                             p.state, p.undefined, p.run_id, "" if a.value is None else a.value,
-                            "" if a.lower is None else a.lower, a.status])
+                            "" if a.lower is None else a.lower, a.status, p.refused or ""])
     return path
 
 
