@@ -17,8 +17,9 @@ from peacesim.errors import ReportError, UsageError
 from peacesim.experiment.documents import plain
 
 from . import complete
+from .jobs import exit_interrupted, job_options
 from .jsonout import json_output
-from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default
+from .run import command_line
 
 if TYPE_CHECKING:
     from peacesim.experiment.sizing import Answer, SizingResult
@@ -44,15 +45,7 @@ if TYPE_CHECKING:
 @click.option("--method", type=click.Choice(["wilson", "clopper-pearson"]), default="wilson", show_default=True,
               help="Interval of P(met).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed shared by every value (default: the scenario's).")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
-@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/size-<id>/).")
-@click.option("--resume", metavar="SIZING_ID", help="Finish an interrupted sizing; finished replications are not rerun.")
-@click.option("--list", "list_", is_flag=True, help="List the sizings in the results store.")
-@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
-@click.option("--quiet", "-q", is_flag=True, help="No line per value tried while searching.")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@job_options("sizing", "sizings", "size", "SIZING_ID", "replications", quiet_help="No line per value tried while searching.")
 @click.pass_context
 @json_output("size")
 def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], target: str | None, confidence: float,
@@ -104,10 +97,7 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
     try:
         result = sz.run(sizing, store, executor=executor, workers=workers, scheduler=scheduler, say=say, command=cmd)
     except sz.SizingInterrupted as e:
-        extra = f" --db {db}" if db != DEFAULT_DB else ""
-        click.echo(f"\n{e}; finished replications are kept in {db}\nresume with: peacesim size --resume {e.sizing_id}{extra}",
-                   err=True)
-        ctx.exit(130)
+        exit_interrupted(ctx, "size", str(e), e.sizing_id, db, "replications")
     finally:
         store.close()
     _print_result(result)

@@ -43,7 +43,8 @@ from ..errors import Problem, ScenarioError, UsageError
 from ..scenario.schema import Scenario
 from . import runner, scenarios, targets
 from .collect import Collector
-from .executors import Executor, Simulate, make_executor, run_chunks
+from .executors import Executor, Simulate, run_chunks
+from .ledger import working
 from .sizing_ledger import SizingLedger, probe_key
 from .store import Store
 
@@ -327,22 +328,16 @@ def _by_id(data: Any, loc: Sequence[int | str]) -> str:
 
 def start(store: Store, sizing: Sizing, command: str | None = None) -> Sizing:
     """Record a planned sizing in the store and give it its id."""
-    ledger = SizingLedger(store.path)
-    try:
+    with SizingLedger(store.path) as ledger:
         sizing.sizing_id = ledger.create(scenario=sizing.scenario, variant=sizing.variant, file=sizing.file,
                                          spec=sizing.spec(), base_text=sizing.base_text, command=command)
-    finally:
-        ledger.close()
     return sizing
 
 
 def load(store: Store, sizing_id: str) -> Sizing:
     """A stored sizing, ready to :func:`run` again (finished probes are read, not rerun)."""
-    ledger = SizingLedger(store.path)
-    try:
+    with SizingLedger(store.path) as ledger:
         rec = ledger.get(sizing_id)
-    finally:
-        ledger.close()
     spec = rec["spec"]
     return Sizing(file=rec["file"], scenario=rec["scenario"], variant=rec["variant"], base_text=rec["base_text"],
                   varies=[Vary(**v) for v in spec["varies"]], target=spec["target"], confidence=spec["confidence"],
@@ -351,11 +346,8 @@ def load(store: Store, sizing_id: str) -> Sizing:
 
 
 def list_sizings(store: Store) -> list[dict[str, Any]]:
-    ledger = SizingLedger(store.path)
-    try:
+    with SizingLedger(store.path) as ledger:
         return ledger.list()
-    finally:
-        ledger.close()
 
 
 def run(sizing: Sizing, store: Store, *, executor: str | Executor = "local", workers: int | None = None,
@@ -368,29 +360,15 @@ def run(sizing: Sizing, store: Store, *, executor: str | Executor = "local", wor
     if not sizing.sizing_id:
         raise UsageError("start the sizing (peacesim.experiment.sizing.start) before running it")
     ledger = SizingLedger(store.path)
-    ledger.claim(sizing.sizing_id)
-    ex = make_executor(executor, workers, scheduler) if isinstance(executor, str) else executor
-    session = _Session(sizing, store, ledger, ex, runner.resolve_model(sizing.model), say, command)
-    cancel = False
-    try:
-        searched = sizing.varies[-1]
-        fixes = [{sizing.varies[0].path: a} for a in sizing.frontier_values()] or [{}]
-        answers = [session.search(fixed, searched) for fixed in fixes]
-        ledger.finish(sizing.sizing_id, "complete")
-    except KeyboardInterrupt:
-        cancel = True
-        session.abandon()
-        ledger.finish(sizing.sizing_id, "incomplete")
-        raise SizingInterrupted(sizing.sizing_id) from None
-    except BaseException:
-        cancel = True
-        session.abandon()
-        ledger.finish(sizing.sizing_id, "incomplete")
-        raise
-    finally:
-        if isinstance(executor, str):
-            ex.close(cancel=cancel)
-        ledger.close()
+    with working(ledger, sizing.sizing_id, executor, workers, scheduler, lambda: SizingInterrupted(sizing.sizing_id)) as ex:
+        session = _Session(sizing, store, ledger, ex, runner.resolve_model(sizing.model), say, command)
+        try:
+            searched = sizing.varies[-1]
+            fixes = [{sizing.varies[0].path: a} for a in sizing.frontier_values()] or [{}]
+            answers = [session.search(fixed, searched) for fixed in fixes]
+        except BaseException:
+            session.abandon()  # the probe under way stays incomplete
+            raise
     return SizingResult(sizing, answers)
 
 
