@@ -58,7 +58,7 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
     \b
     Examples:
       peacesim size scenarios/baseline.yaml --vary 'forces.{uk,france}.troops_per_unit=100:20000' \\
-          --target 'coverage_mean >= 0.6'
+          --target 'foc_day <= 90 and coverage_mean >= 0.9'
       peacesim size scenarios/baseline.yaml --vary enablers.air_defence.us_patriot.stock=0:2000:20 \\
           --target 'stockout_day.us_patriot >= 365' --confidence 0.8
       peacesim size --resume sz20250819-101500-3fa2
