@@ -17,9 +17,9 @@ from peacesim.errors import ReportError, UsageError
 from peacesim.experiment.documents import plain
 
 from . import complete
+from .jobs import exit_interrupted, job_options
 from .jsonout import json_output
-from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default, progress_bar
-from .tables import fmt
+from .run import command_line, progress_bar
 
 if TYPE_CHECKING:
     from peacesim.experiment.explore_analysis import Answers, Discovery
@@ -39,15 +39,7 @@ ROUGH_BELOW = 64
 @click.option("--target", "target_texts", multiple=True, metavar="EXPR",
               help="What the package must achieve, e.g. 'coverage_mean >= 0.9 and foc_day <= 120' (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed (default: the scenario's).")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
-@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/explore-<id>/).")
-@click.option("--resume", metavar="EXPLORE_ID", help="Finish an interrupted exploration; finished points are not rerun.")
-@click.option("--list", "list_", is_flag=True, help="List the explorations in the results store.")
-@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@job_options("exploration", "explorations", "explore", "EXPLORE_ID", "points")
 @click.pass_context
 @json_output("explore")
 def command(ctx: click.Context, file: str | None, variant: str | None, samples: int, sampler: str, replications: int | None,
@@ -90,10 +82,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
         with progress_bar(f"explore {ex.explore_id}", quiet) as bar:
             stored = explore.run(ex, store, executor=executor, workers=workers, scheduler=scheduler, progress=bar)
     except explore.ExploreInterrupted as e:
-        click.echo(f"\n{e}; finished points are kept in {db}", err=True)
-        extra = f" --db {db}" if db != DEFAULT_DB else ""
-        click.echo(f"resume with: peacesim explore --resume {e.explore_id}{extra}", err=True)
-        ctx.exit(130)
+        exit_interrupted(ctx, "explore", str(e), e.explore_id, db, "points")
     finally:
         store.close()
     if ex.ran and ex.seconds > 0:
@@ -130,22 +119,12 @@ def _print_target(a: Answers, target: str) -> tuple[Discovery, Discovery]:
     click.echo(f"  P(met) over the space: {c.p:.1%} ({pct}% CI {c.low:.1%}-{c.high:.1%}, {c.n} points x {a.ex.replications} replications)")
     click.echo(f"  per point: {int((p >= 0.9).sum())} of {len(p)} points meet it in at least 90% of replications, "
                f"{int((p <= 0.1).sum())} in at most 10%")
+    from peacesim.experiment.explore_analysis import box_text
+
     met, not_met = a.discover(target, True), a.discover(target, False)
-    click.echo(f"  where it is met:     {_box_text(met)}")
-    click.echo(f"  where it is not met: {_box_text(not_met)}")
+    click.echo(f"  where it is met:     {box_text(met)}")
+    click.echo(f"  where it is not met: {box_text(not_met)}")
     return met, not_met
-
-
-def _box_text(box: Discovery) -> str:
-    if not box.limits:
-        return f"no box narrower than the whole space (density {box.density:.0%})"
-    parts = []
-    for u, lo, hi in box.limits:
-        if lo is not None and hi is not None:
-            parts.append(f"{u.label} in [{fmt(lo)}, {fmt(hi)}]")
-        else:
-            parts.append(f"{u.label} >= {fmt(lo)}" if lo is not None else f"{u.label} <= {fmt(hi)}")
-    return "; ".join(parts) + f" (coverage {box.coverage:.0%}, density {box.density:.0%}, {box.support:.0%} of points)"
 
 
 def _print_indices(a: Answers) -> None:

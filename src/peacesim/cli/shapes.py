@@ -99,7 +99,8 @@ SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
                                                        "probes": arr(obj({"values": {"type": "object"}, "x": NUM, "n": INT,
                                                                           "met": INT, "p_met": NUM, "low": NUM, "high": NUM,
                                                                           "decision": STR, "undefined": INT,
-                                                                          "run_id": STR}))})), **WRITTEN}),
+                                                                          "run_id": STR, "refused": OSTR}))})),
+                                   **WRITTEN}),
                  _command("size", {"sizings": arr(SIZING_ITEM)})]}),
     "explore": ("An exploration: the uncertain values, per target P(met) over the space with its interval and the "
                 "boxes where it is and is not met, Sobol' indices (sampler sobol; else empty), and per point its "

@@ -25,7 +25,8 @@ import yaml
 from ..errors import Problem, ScenarioError, StoreError, UsageError
 from ..scenario.schema import Scenario
 from . import design, runner, scenarios
-from .executors import Executor, Simulate, make_executor
+from .executors import Executor, Simulate
+from .ledger import working
 from .outputs import atomic_open
 from .results import MetricSummary, RunResult
 from .store import Store
@@ -174,21 +175,15 @@ def plan(
 
 def start(store: Store, sweep: Sweep, command: str | None = None) -> Sweep:
     """Record a planned sweep in the store and give it its id."""
-    ledger = Ledger(store.path)
-    try:
+    with Ledger(store.path) as ledger:
         sweep.sweep_id = ledger.create(sweep, command)
-    finally:
-        ledger.close()
     return sweep
 
 
 def load(store: Store, sweep_id: str) -> Sweep:
     """A stored sweep, with every point's scenario rebuilt from the stored base and overrides."""
-    ledger = Ledger(store.path)
-    try:
+    with Ledger(store.path) as ledger:
         rec = ledger.get(sweep_id)
-    finally:
-        ledger.close()
     raw_base = yaml.safe_load(rec["base_text"])
     params = [design.Param(**{**p, "values": tuple(p["values"])}) for p in rec["spec"]["params"]]
     points, built = [], []
@@ -232,14 +227,15 @@ def run(
     if not sweep.sweep_id:
         raise UsageError("start the sweep (peacesim.experiment.sweep.start) before running it")
     simulate = runner.resolve_model(sweep.model)
-    ledger = Ledger(store.path)
-    ledger.claim(sweep.sweep_id)
-    orphans = _orphan_runs(store, sweep)
-    ex = make_executor(executor, workers, scheduler) if isinstance(executor, str) else executor
     results: list[RunResult] = []
     total = len(sweep.points) * sweep.replications
-    cancel = False
-    try:
+    ledger = Ledger(store.path)
+
+    def interrupted() -> SweepInterrupted:
+        return SweepInterrupted(sweep.sweep_id, len(results), len(sweep.points))
+
+    with working(ledger, sweep.sweep_id, executor, workers, scheduler, interrupted) as ex:
+        orphans = _orphan_runs(store, sweep)
         for pt, sc in zip(sweep.points, sweep.scenarios):
             tick = _shifted(progress, len(results) * sweep.replications, total) if progress else None
             run_id = sweep.run_ids.get(pt.index) or _take(orphans, scenarios.scenario_hash(sc))
@@ -256,29 +252,13 @@ def run(
             results.append(result)
             if progress:
                 progress(len(results) * sweep.replications, total)
-        ledger.finish(sweep.sweep_id, "complete")
-    except KeyboardInterrupt:
-        cancel = True
-        ledger.finish(sweep.sweep_id, "incomplete")
-        raise SweepInterrupted(sweep.sweep_id, len(results), len(sweep.points)) from None
-    except BaseException:
-        cancel = True
-        ledger.finish(sweep.sweep_id, "incomplete")
-        raise
-    finally:
-        if isinstance(executor, str):
-            ex.close(cancel=cancel)
-        ledger.close()
     return SweepResult(sweep, results)
 
 
 def list_sweeps(store: Store) -> list[dict[str, Any]]:
     """The sweeps in the store: id, scenario, variant, mode, points, points done, status."""
-    ledger = Ledger(store.path)
-    try:
+    with Ledger(store.path) as ledger:
         return ledger.list()
-    finally:
-        ledger.close()
 
 
 def write_csv(result: SweepResult, path: Path) -> Path:
