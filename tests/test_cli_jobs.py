@@ -10,7 +10,7 @@ from peacesim.cli import explore, size, sweep
 from peacesim.cli.jobs import exit_interrupted, job_options
 
 COMMANDS = {"size": size.command, "explore": explore.command, "sweep": sweep.command}
-SHARED = ("executor", "workers", "scheduler", "out", "resume", "list_", "db", "quiet", "model")
+SHARED = ("executor", "workers", "scheduler", "out", "resume", "list_", "db", "quiet")
 
 
 def _options(command: click.Command) -> dict[str, click.Option]:
@@ -24,11 +24,19 @@ def test_the_job_options_have_one_shape_in_every_command() -> None:
         opts = _options(command)
         assert set(SHARED) <= set(opts), (name, set(SHARED) - set(opts))
         shapes[name] = [(o.opts, o.secondary_opts, o.type.name, o.default, o.hidden, o.is_flag,
-                         o.help if o.name in ("executor", "workers", "scheduler", "db", "model") else None)
+                         o.help if o.name in ("executor", "workers", "scheduler", "db") else None)
                         for o in (opts[k] for k in SHARED)]
         assert opts["executor"].help and opts["resume"].help and opts["resume"].help.startswith("Finish an interrupted ")
         assert opts["out"].help == f"Output folder (default reports/<scenario>/{name}-<id>/)."
     assert shapes["size"] == shapes["explore"] == shapes["sweep"]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_no_command_has_a_model_option(name: str) -> None:
+    """Synthetic models are the tests' business (tests/synthetic.py), not an option of the CLI."""
+    assert "model" not in _options(COMMANDS[name])
+    res = CliRunner().invoke(COMMANDS[name], ["--model", "synthetic:known_answer"])
+    assert res.exit_code == 2 and "No such option '--model'" in res.output
 
 
 @pytest.mark.parametrize(("db", "extra"), [("reports/peacesim.db", ""), ("other.db", " --db other.db")])

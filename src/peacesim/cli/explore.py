@@ -44,7 +44,7 @@ ROUGH_BELOW = 64
 @json_output("explore")
 def command(ctx: click.Context, file: str | None, variant: str | None, samples: int, sampler: str, replications: int | None,
             target_texts: tuple[str, ...], seed: int | None, executor: str, workers: int | None, scheduler: str | None,
-            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
+            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Draw the uncertain values of FILE over their ranges, replicate each point, and say how likely TARGET is met.
 
     \b
@@ -53,7 +53,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
       peacesim explore scenarios/baseline.yaml --sampler sobol --samples 64 -n 10 --target 'foc_day <= 120'
       peacesim explore --resume ex20250819-101500-3fa2
     """
-    from peacesim.experiment import explore, runner
+    from peacesim.experiment import explore
     from peacesim.experiment.explore_analysis import Answers
     from peacesim.experiment.store import Store
 
@@ -72,7 +72,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
     else:
         assert file is not None
         ex = explore.plan(file, variant=variant, samples=samples, sampler=sampler, replications=replications, seed=seed,
-                          target_texts=target_texts, simulate=runner.resolve_model(model))
+                          target_texts=target_texts)
         store = Store(db)  # only once every point is valid: bad input leaves no trace
         explore.start(store, ex, command_line())
     label = ex.scenario + (f":{ex.variant}" if ex.variant else "")

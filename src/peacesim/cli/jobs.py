@@ -46,7 +46,6 @@ def job_options(noun: str, plural: str, prefix: str, id_metavar: str, kept: str,
         click.option("--list", "list_", is_flag=True, help=f"List the {plural} in the results store."),
         click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db),
         click.option("--quiet", "-q", is_flag=True, help=quiet_help),
-        click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing)."),
     ]
 
     def decorate(f: F) -> F:

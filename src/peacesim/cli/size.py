@@ -52,7 +52,7 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
             step: float | None, integer: bool, variant: str | None, sets: tuple[str, ...], scales: tuple[str, ...],
             replications: int, first: int, level: float, method: str, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, out: str | None, resume: str | None, list_: bool, db: str,
-            quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
+            quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Find the smallest value of a key path of FILE for which TARGET is met with P >= CONFIDENCE.
 
     \b
@@ -63,7 +63,6 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
           --target 'stockout_day.us_patriot >= 365' --confidence 0.8
       peacesim size --resume sz20250819-101500-3fa2
     """
-    from peacesim.experiment import runner
     from peacesim.experiment import sizing as sz
     from peacesim.experiment.store import Store
 
@@ -86,8 +85,7 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
     else:
         assert file is not None and target is not None
         sizing = sz.plan(file, varies, target, variant=variant, sets=sets, scales=scales, step=step, integer=integer,
-                         confidence=confidence, level=level, method=method, first=first, cap=replications, seed=seed,
-                         simulate=runner.resolve_model(model))
+                         confidence=confidence, level=level, method=method, first=first, cap=replications, seed=seed)
         store = Store(db)  # only once the question is valid: bad input leaves no trace
         sz.start(store, sizing, cmd)
     label = sizing.scenario + (f":{sizing.variant}" if sizing.variant else "")

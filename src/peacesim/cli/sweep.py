@@ -48,7 +48,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
             lhs: int | None,
             oat: bool, replications: int | None, seed: int | None, executor: str, workers: int | None,
             scheduler: str | None, metrics: tuple[str, ...], confidence: float, out: str | None,
-            resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
+            resume: str | None, list_: bool, db: str, quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Sweep parameters of FILE: a grid (default), --lhs N or --oat; store every point as a run.
 
     \b
@@ -60,7 +60,6 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
           --param forces.france.tour_days=120:240 --metric coverage_mean
       peacesim sweep --resume sw20250819-101500-3fa2
     """
-    from peacesim.experiment import runner
     from peacesim.experiment import sweep as sweeps
 
     if list_:
@@ -85,7 +84,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
         assert file is not None
         mode = "lhs" if lhs else "oat" if oat else "grid"
         sweep = sweeps.plan(file, params, variant=variant, mode=mode, lhs_points=lhs, replications=replications,
-                            seed=seed, confidence=confidence, simulate=runner.resolve_model(model), sets=sets)
+                            seed=seed, confidence=confidence, sets=sets)
         store = open_store(db)  # only once every point is valid: bad input leaves no trace
         sweeps.start(store, sweep, cmd)
     label = sweep.scenario + (f":{sweep.variant}" if sweep.variant else "")
