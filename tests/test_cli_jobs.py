@@ -1,4 +1,5 @@
-"""The options ``size``, ``explore`` and ``sweep`` share are declared once (peacesim.cli.jobs)."""
+"""The options ``size``, ``explore`` and ``sweep`` share (and ``run`` and ``compare`` their executor options) are
+declared once (peacesim.cli.jobs)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from peacesim.cli import explore, size, sweep
+from peacesim.cli import compare, explore, run, size, sweep
 from peacesim.cli.jobs import exit_interrupted, job_options
 
 COMMANDS = {"size": size.command, "explore": explore.command, "sweep": sweep.command}
@@ -29,6 +30,16 @@ def test_the_job_options_have_one_shape_in_every_command() -> None:
         assert opts["executor"].help and opts["resume"].help and opts["resume"].help.startswith("Finish an interrupted ")
         assert opts["out"].help == f"Output folder (default reports/<scenario>/{name}-<id>/)."
     assert shapes["size"] == shapes["explore"] == shapes["sweep"]
+
+
+def test_run_and_compare_take_the_same_executor_options() -> None:
+    """Where replications run is asked the same way by every command that runs them."""
+    def shape(command: click.Command) -> list[object]:
+        opts = _options(command)
+        return [(o.opts, o.type.name, getattr(o.type, "choices", None), o.default, o.help, o.metavar)
+                for o in (opts[k] for k in ("executor", "workers", "scheduler"))]
+
+    assert shape(run.command) == shape(compare.command) == shape(size.command)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

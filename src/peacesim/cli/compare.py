@@ -10,13 +10,12 @@ import click
 from peacesim.errors import UsageError
 
 from . import complete
+from .db import DB_HELP, complete_db, db_default
+from .jobs import executor_options
 from .jsonout import json_output
 from .run import (
-    DB_HELP,
     check_work,
     command_line,
-    complete_db,
-    db_default,
     open_store,
     print_comparison,
     print_summary,
@@ -42,9 +41,7 @@ if TYPE_CHECKING:
 @click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/compare-<run ids>/).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="With FILE: replications per run.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="With FILE: root seed shared by all runs.")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join.")
+@executor_options
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
 @click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import complete
-from .run import DB_HELP, complete_db, db_default
+from .db import DB_HELP, complete_db, db_default
 
 
 @click.command("export")

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 import click
 
-from .run import DB_HELP, DEFAULT_DB, complete_db, db_default
+from .db import DB_HELP, DEFAULT_DB, complete_db, db_default
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def executor_options(f: F) -> F:
-    """``--executor``, ``--workers`` and ``--scheduler``: where replications run."""
+    """``--executor``, ``--workers`` and ``--scheduler``: where replications run (also on ``run`` and ``compare``)."""
     for option in reversed([
         click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True,
                      help="Where replications run: this process, worker processes on this machine, or a Dask cluster."),

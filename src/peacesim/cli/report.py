@@ -14,7 +14,7 @@ import click
 
 from peacesim.errors import UsageError
 
-from .run import DB_HELP, complete_db, db_default
+from .db import DB_HELP, complete_db, db_default
 
 if TYPE_CHECKING:
     from peacesim.experiment.sizing import SizingResult

@@ -18,40 +18,14 @@ import click
 from peacesim.errors import UsageError
 
 from . import complete
+from .db import DB_HELP, DEFAULT_DB, complete_db, db_default
+from .jobs import executor_options
 from .jsonout import json_output
 
 if TYPE_CHECKING:
     from peacesim.experiment.results import Comparison, RunResult
     from peacesim.experiment.store import Store
     from peacesim.scenario.schema import Scenario
-
-DEFAULT_DB = "reports/peacesim.db"
-DB_HELP = "Results store (default: $PEACESIM_DB, else the reports/peacesim.db of the scenario's project, else of the working folder)."
-
-
-def resolve_db(db: str | None, scenario_file: str | None = None) -> str:
-    """``--db``, else ``$PEACESIM_DB``, else the scenario's project store, else the working folder's (see
-    :func:`peacesim.experiment.store.locate`)."""
-    from peacesim.experiment.store import locate
-
-    return str(locate(db, scenario_file))
-
-
-def db_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """``--db`` callback: fills in the default when the command's scenario FILE is known."""
-    if value:
-        return value
-    file = ctx.params.get("file") or ctx.params.get("files") or ctx.params.get("targets")
-    if isinstance(file, (tuple, list)):
-        file = next((str(f) for f in file if Path(str(f)).is_file()), None)
-    return resolve_db(None, str(file) if file else None)
-
-
-def complete_db(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    from click.shell_completion import CompletionItem
-
-    return [CompletionItem(incomplete, type="file")]
-
 
 @contextmanager
 def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
@@ -203,9 +177,7 @@ def command_line() -> str:
 @click.option("--all-variants", is_flag=True, help="Run the base and every variant, with common random numbers.")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="Replications (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed (default: the scenario's).")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
+@executor_options
 @click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario value (repeatable).")
 @click.option("--window", "windows", multiple=True, metavar="START:END",
               help="Also report every windowed metric over days START to END, as name[START,END] (repeatable).")
