@@ -239,6 +239,11 @@ def test_runs_export_compare_commands(work, capsys, synthetic_model):
     text = capsys.readouterr().out
     assert "(variant - mini:more)" in text and "-10 *" in text
     assert main(["export", "nope"]) == 2
+    capsys.readouterr()
+    assert main(["compare", ids[0], ids[1], "--metric", "valeu"]) == 2  # a typo: did-you-mean, one short line
+    err = capsys.readouterr().err.strip()
+    assert "--metric: unknown metric(s) 'valeu' (did you mean value?); the runs have: scaled, sometimes, value" in err
+    assert "\n" not in err
 
 
 def test_compare_file_runs_variants(work, capsys, synthetic_model):

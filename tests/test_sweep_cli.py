@@ -37,6 +37,17 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def test_a_metric_typo_fails_before_any_point_runs(work, capsys):
+    """Checked against the catalog (the SimPy model's metrics): a did-you-mean, one line, no sweep stored."""
+    args = ["sweep", "small.yaml", "--param", "zones.kyiv.troops_required=80,120", "-n", "2", "--metric", "coverge_mean"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert "unknown metric(s) 'coverge_mean' (did you mean coverage_mean?); the model reports:" in err
+    assert "peacesim metrics lists them" in err and len(err) < 400 and "\n" not in err
+    assert not sweep_dirs(work)
+    assert main(["sweep", "--list"]) == 0 and "no sweeps" in capsys.readouterr().out
+
+
 def test_grid_writes_csv_line_chart_and_table(work, capsys, synthetic_model):
     args = ["sweep", "small.yaml", "--param", "zones.kyiv.troops_required=80:120:5", "-n", "3", "--executor", "serial",
             "--metric", "value", "-q"]

@@ -82,6 +82,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
         sweep = sweeps.load(store, resume)
     else:
         assert file is not None
+        sweeps.check_metrics(metrics)  # a typo costs no point and leaves no sweep behind
         mode = "lhs" if lhs else "oat" if oat else "grid"
         sweep = sweeps.plan(file, params, variant=variant, mode=mode, lhs_points=lhs, replications=replications,
                             seed=seed, confidence=confidence, sets=sets)

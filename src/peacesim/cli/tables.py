@@ -109,7 +109,9 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
         for pat in patterns:
             hits = [n for n in pool if n == pat or fnmatch.fnmatchcase(n, pat) or pattern_of(n) == pat]
             if not hits and strict:
-                raise UsageError(f"--metric {pat!r} matches no metric of these runs; they have: {', '.join(pool)}")
+                from peacesim.experiment.compare import unknown_metrics
+
+                raise UsageError(f"--metric: {unknown_metrics([pat], pool)}")
             chosen += [n for n in hits if n not in chosen]
     else:
         # windowed headlines only in comparisons, and there only where they move (see windowed_changes)

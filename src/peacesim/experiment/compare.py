@@ -54,13 +54,13 @@ def _finite_mean(x: np.ndarray) -> float:
     return float(f.mean()) if f.size else math.nan
 
 
-def unknown_metrics(unknown: list[str], known: list[str], shown: int = 8) -> str:
+def unknown_metrics(unknown: list[str], known: list[str], shown: int = 8, have: str = "the runs have") -> str:
     """One line for metric names the runs lack: each with a did-you-mean, then a few the runs have."""
     from ..catalog import suggest
 
     names = ", ".join(f"{m!r}{suggest(m, known)}" for m in unknown)
     more = f", … ({len(known)} in all; peacesim metrics lists them)" if len(known) > shown else ""
-    return f"unknown metric(s) {names}; the runs have: {', '.join(known[:shown])}{more}"
+    return f"unknown metric(s) {names}; {have}: {', '.join(known[:shown])}{more}"
 
 
 def compare(

@@ -219,7 +219,8 @@ def run(
     """Run (or finish) every point of a started sweep; complete points are loaded, not rerun.
 
     Args:
-        metrics: names that must exist; checked after the first point so a typo costs one point.
+        metrics: names that must exist: checked against the catalog before any point runs (for the
+            SimPy model), and against what the model reported after the first point.
 
     Raises:
         SweepInterrupted: Ctrl-C; what finished is kept, resume with :func:`load` and :func:`run`.
@@ -227,6 +228,7 @@ def run(
     if not sweep.sweep_id:
         raise UsageError("start the sweep (peacesim.experiment.sweep.start) before running it")
     simulate = runner.resolve_model(sweep.model)
+    check_metrics(metrics, simulate)
     results: list[RunResult] = []
     total = len(sweep.points) * sweep.replications
     ledger = Ledger(store.path)
@@ -370,12 +372,31 @@ def _take(orphans: dict[str, list[str]], digest: str) -> str | None:
     return ids.pop(0) if ids else None
 
 
+def check_metrics(wanted: Sequence[str], simulate: Simulate | None = None) -> None:
+    """A name the catalog does not document fails before any point runs, with a did-you-mean.
+
+    The catalog documents the SimPy model's metrics only; another model (a test's) is checked after
+    its first point (:func:`_check_metrics`).
+    """
+    from .. import catalog, model
+    from .compare import unknown_metrics
+
+    if simulate is not None or not getattr(model.simulate, "__module__", "").startswith("peacesim."):
+        return
+    unknown = [m for m in wanted if catalog.pattern_of(m) is None]
+    if unknown:
+        scalars = [k for k, doc in catalog.CATALOG.items() if doc.kind == "scalar"]
+        raise UsageError(f"--metric: {unknown_metrics(unknown, scalars, have='the model reports')}")
+
+
 def _check_metrics(result: RunResult, wanted: Sequence[str], sweep_id: str) -> None:
+    from .compare import unknown_metrics
+
     unknown = [m for m in wanted if m not in result.summary]
     if unknown:
-        known = ", ".join(result.summary) or "none"
-        raise UsageError(f"--metric: unknown metric(s) {', '.join(unknown)}; this model reports: {known}"
-                         f" (the first point is kept; continue with: peacesim sweep --resume {sweep_id} --metric ...)")
+        known = unknown_metrics(unknown, sorted(result.summary), have="this model reports")
+        raise UsageError(f"--metric: {known} (the first point is kept; continue with: "
+                         f"peacesim sweep --resume {sweep_id} --metric ...)")
 
 
 def _cell(x: float) -> str:
