@@ -34,3 +34,16 @@ def test_trace_is_the_stored_replication(tmp_path: Path) -> None:
     for name, value in traced.metrics.items():
         cell = stored[name]
         assert (math.isnan(value) and cell in ("", "nan")) or math.isclose(float(cell), value, rel_tol=1e-9), name
+
+
+def test_help_names_the_trace_columns() -> None:
+    """The help lists the columns trace-I.csv has, identity columns first."""
+    import re
+
+    from click.testing import CliRunner
+
+    from peacesim.cli import run
+
+    text = " ".join(CliRunner().invoke(run.command, ["--help"]).output.split())
+    assert "trace-I.csv (run_id, label, variant, replication, day, actor, event, detail)" in text
+    assert not re.search(r"trace \(day", text)

@@ -195,7 +195,8 @@ def command_line() -> str:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--report", is_flag=True, help="Also write the HTML report and charts.")
 @click.option("--trace", "trace_index", type=click.IntRange(min=0), metavar="I",
-              help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
+              help="Also write the event trace of replication I as trace-I.csv (run_id, label, variant, replication, "
+                   "day, actor, event, detail).")
 @click.option("--allow-large", is_flag=True,
               help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
 @json_output("run")
