@@ -212,6 +212,27 @@ def test_cli_prints_the_answer_first_then_the_evidence(tmp_path: Path, monkeypat
     assert main(["size", path, "--vary", "forces.uk.troops_per_unit=1:200", "--target", "foc_dya <= 3"]) == 2
 
 
+def test_a_small_n_caps_the_first_batch_and_a_too_big_first_names_the_fix(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """-n 2 alone works (the first batch is 2, not the default 20); --first above -n is refused with the options
+    to change, exit 2, no traceback."""
+    from peacesim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    path = _file(tmp_path, rotation(4, 100, 100, 100, horizon=50))
+    planned = sizing.plan(path, ["forces.uk.troops_per_unit=1:200"], "coverage_mean >= 0.9", cap=2)
+    assert (planned.first, planned.cap) == (2, 2)
+    assert sizing.plan(path, ["forces.uk.troops_per_unit=1:200"], "coverage_mean >= 0.9").first == 20
+    args = ["size", path, "--vary", "forces.uk.troops_per_unit=1:200", "--target", "coverage_mean >= 0.9",
+            "--confidence", "0.5", "--executor", "serial", "-q", "--db", "s.db"]
+    assert main([*args, "-n", "2", "--out", "out"]) == 0
+    capsys.readouterr()
+    assert main([*args, "-n", "2", "--first", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "--first 5" in err and "-n 2" in err and "give -n 5 or more, or --first 2 or less" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_vary_values_and_default_step() -> None:
     """LOW:HIGH is cut into 1,000 steps (whole numbers for integer fields); HIGH is always a value."""
     v = sizing.parse_vary("forces.{uk,france}.troops_per_unit=1:20000")

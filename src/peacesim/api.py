@@ -182,7 +182,7 @@ def size(
     scales: Sequence[str] = (),
     step: float | None = None,
     integer: bool = False,
-    first: int = 20,
+    first: int | None = None,
     replications: int = 320,
     level: float = 0.95,
     method: Literal["wilson", "clopper-pearson"] = "wilson",
@@ -197,7 +197,8 @@ def size(
     probability at least ``confidence``, as ``peacesim size`` finds it.
 
     Two ``vary`` give a frontier: for each value of the first, the smallest second. Each value
-    tried gets ``first`` replications, then more (up to ``replications``) while undecided.
+    tried gets ``first`` replications (default 20, at most ``replications``), then more (up to
+    ``replications``) while undecided.
     """
     from .experiment import sizing
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR", help="Multiply matched values (repeatable).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), default=320, show_default=True,
               help="Most replications at one value (where P(met) is too close to the confidence to tell).")
-@click.option("--first", type=click.IntRange(min=1), default=20, show_default=True, help="First batch at each value.")
+@click.option("--first", type=click.IntRange(min=1), help="First batch at each value (default 20, or -n if smaller).")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True,
               help="Statistical level of the decisions (split over the looks at each value).")
 @click.option("--method", type=click.Choice(["wilson", "clopper-pearson"]), default="wilson", show_default=True,
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 @json_output("size")
 def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], target: str | None, confidence: float,
             step: float | None, integer: bool, variant: str | None, sets: tuple[str, ...], scales: tuple[str, ...],
-            replications: int, first: int, level: float, method: str, seed: int | None, executor: str,
+            replications: int, first: int | None, level: float, method: str, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, out: str | None, resume: str | None, list_: bool, db: str,
             quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Find the smallest value of a key path of FILE for which TARGET is met with P >= CONFIDENCE.

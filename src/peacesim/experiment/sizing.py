@@ -229,9 +229,11 @@ class SizingResult:
 
 def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None = None, sets: Sequence[str] = (),
          scales: Sequence[str] = (), step: float | None = None, integer: bool = False, confidence: float = 0.9,
-         level: float = DEFAULT_LEVEL, method: str = "wilson", first: int = DEFAULT_FIRST, cap: int = DEFAULT_CAP,
+         level: float = DEFAULT_LEVEL, method: str = "wilson", first: int | None = None, cap: int = DEFAULT_CAP,
          seed: int | None = None, simulate: Simulate | None = None) -> Sizing:
     """Parse and check the question; the lowest and highest values are validated before anything runs.
+
+    ``first`` (the first batch at each value) defaults to 20, or ``cap`` when that is smaller.
 
     Raises:
         UsageError: malformed options (``TargetError`` for the target).
@@ -243,8 +245,10 @@ def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None =
         raise UsageError("--confidence and --level must be between 0 and 1")
     if method not in targets.METHODS:
         raise UsageError(f"unknown interval method {method!r}; expected one of {', '.join(targets.METHODS)}")
+    first = min(DEFAULT_FIRST, cap) if first is None else first
     if not 1 <= first <= cap:
-        raise UsageError(f"need 1 <= first batch <= cap (got {first} and {cap})")
+        raise UsageError(f"the first batch (--first {first}) must be from 1 to the most replications at one value "
+                         f"(-n {cap}): give -n {max(first, 1)} or more, or --first {cap} or less")
     parsed_target = targets.parse(target)
     vs = [parse_vary(t) for t in varies[:-1]] + [parse_vary(varies[-1], step, integer)]
     if len(vs) == 2:
