@@ -218,6 +218,7 @@ def explore(
     targets: str | Sequence[str] = (),
     *,
     variant: str | None = None,
+    sets: Sequence[str] = (),
     samples: int = 100,
     sampler: Literal["lhs", "sobol"] = "lhs",
     replications: int | None = None,
@@ -234,7 +235,8 @@ def explore(
     from .experiment.explore_analysis import Answers
 
     plan = explores.plan(file, variant=variant, samples=samples, sampler=sampler, replications=replications, seed=seed,
-                         target_texts=[targets] if isinstance(targets, str) else list(targets), simulate=simulate)
+                         target_texts=[targets] if isinstance(targets, str) else list(targets), simulate=simulate,
+                         sets=list(sets))
     with _study_store(store) as st:
         explores.start(st, plan, "peacesim.explore (Python API)")
         bar = _bar(f"explore {plan.explore_id}") if progress else None

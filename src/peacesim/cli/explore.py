@@ -31,6 +31,8 @@ ROUGH_BELOW = 64
 @click.command("explore")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--variant", metavar="NAME", help="Explore around this variant instead of the base scenario.", shell_complete=complete.variants)
+@click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE",
+              help="Override a scenario value (repeatable); setting an uncertain value fixes it.")
 @click.option("--samples", type=click.IntRange(min=2), default=100, show_default=True,
               help="Points (Latin hypercube), or base points N of the Sobol' design (N (d + 2) points, N a power of 2).")
 @click.option("--sampler", type=click.Choice(["lhs", "sobol"]), default="lhs", show_default=True,
@@ -42,7 +44,7 @@ ROUGH_BELOW = 64
 @job_options("exploration", "explorations", "explore", "EXPLORE_ID", "points")
 @click.pass_context
 @json_output("explore")
-def command(ctx: click.Context, file: str | None, variant: str | None, samples: int, sampler: str, replications: int | None,
+def command(ctx: click.Context, file: str | None, variant: str | None, sets: tuple[str, ...], samples: int, sampler: str, replications: int | None,
             target_texts: tuple[str, ...], seed: int | None, executor: str, workers: int | None, scheduler: str | None,
             out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Draw the uncertain values of FILE over their ranges, replicate each point, and say how likely TARGET is met.
@@ -62,7 +64,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
             items = explore.list_explorations(store)
             _print_list(items)
         return {"explorations": [{k: plain(v) for k, v in item.items()} for item in items]}
-    if resume and (file or variant or replications or seed is not None or target_texts):
+    if resume and (file or variant or sets or replications or seed is not None or target_texts):
         raise UsageError("--resume EXPLORE_ID takes the exploration's own scenario, design and targets; drop FILE and options")
     if not resume and not file:
         raise UsageError("give a scenario FILE with uncertain values (or --resume EXPLORE_ID)")
@@ -72,7 +74,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
     else:
         assert file is not None
         ex = explore.plan(file, variant=variant, samples=samples, sampler=sampler, replications=replications, seed=seed,
-                          target_texts=target_texts)
+                          target_texts=target_texts, sets=sets)
         store = Store(db)  # only once every point is valid: bad input leaves no trace
         explore.start(store, ex, command_line())
     label = ex.scenario + (f":{ex.variant}" if ex.variant else "")
