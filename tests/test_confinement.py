@@ -3,6 +3,7 @@ web addresses only, and the default results store stays inside the working tree 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jinja2
@@ -122,3 +123,36 @@ def test_default_store_stays_inside_the_working_tree(tmp_path: Path, monkeypatch
     assert list(elsewhere.iterdir()) == []
     assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", "--out", "out",
                  "--db", str(elsewhere / "p.db")]) == 0
+
+
+def test_a_run_from_another_folder_writes_beside_the_projects_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str],
+                                                                      synthetic_model) -> None:
+    """The store is found from the scenario's project, and so are the run folders and `latest`: nothing splits
+    into the working folder; an explicit --out still goes where it says; the project's reports/ must stay in it."""
+    project, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    assert main(["init", str(project)]) == 0
+    elsewhere.mkdir()
+    run = ["run", str(project / "scenarios" / "baseline.yaml"), "-n", "2", "--executor", "serial", "-q"]
+    monkeypatch.chdir(project)
+    assert main(run) == 0  # the project's store now exists
+    monkeypatch.chdir(elsewhere)
+    capsys.readouterr()
+    assert main([*run, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    folder = Path(doc["folder"])
+    assert folder.parent == (project / "reports" / "baseline").resolve()
+    assert (folder.parent / "latest").read_text().strip() == folder.name == doc["runs"][0]["run_id"]
+    assert len([p for p in folder.parent.iterdir() if p.is_dir()]) == 2
+    assert list(elsewhere.iterdir()) == []
+    assert main([*run, "--out", "mine"]) == 0
+    assert (elsewhere / "mine" / "summary.json").is_file() and not (elsewhere / "reports").exists()
+    assert main(["compare", *run[1:], "--variant", "ceasefire_fails"]) == 0  # compare FILE too
+    assert len(list((project / "reports" / "baseline").glob("compare-*"))) == 1 and not (elsewhere / "reports").exists()
+
+    outside = tmp_path / "outside"
+    (project / "reports").rename(outside)
+    (project / "reports").symlink_to(outside)
+    capsys.readouterr()
+    assert main(run) == 2
+    assert f"is outside the project folder {project.resolve()}; pass --out" in capsys.readouterr().err

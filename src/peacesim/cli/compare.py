@@ -86,7 +86,9 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
     if out is not None:
         folder = outputs.check_out_dir(Path(out), explicit=True)
     else:
-        folder = outputs.check_out_dir(outputs.comparison_folder(comparison), explicit=False)
+        reports = outputs.project_reports(db, targets[0]) if is_file else outputs.Reports()
+        folder = outputs.check_out_dir(outputs.comparison_folder(comparison, reports.folder), explicit=False,
+                                       cwd=reports.root)
     click.echo(f"\ncomparison: {outputs.write_comparison(comparison, folder)}")
     _charts(comparison, folder)
     from peacesim.experiment.documents import comparison_doc, run_doc

@@ -23,6 +23,7 @@ from .jobs import executor_options
 from .jsonout import json_output
 
 if TYPE_CHECKING:
+    from peacesim.experiment.outputs import Reports
     from peacesim.experiment.results import Comparison, RunResult
     from peacesim.experiment.store import Store
     from peacesim.scenario.schema import Scenario
@@ -81,10 +82,11 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
     echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
 
-def out_path(out: str | None, result: RunResult, group: Path | None = None) -> Path:
+def out_path(out: str | None, result: RunResult, group: Path | None = None, reports: Reports | None = None) -> Path:
     """Where a run's files go: in its group's folder for a variant; else ``--out`` or its own folder.
 
-    Without ``--out`` that is ``reports/<scenario>/<run-id>/``, so no run overwrites another's files.
+    Without ``--out`` that is ``reports/<scenario>/<run-id>/`` (in ``reports``, default the working
+    folder's), so no run overwrites another's files.
     """
     from peacesim.experiment import outputs
 
@@ -94,10 +96,10 @@ def out_path(out: str | None, result: RunResult, group: Path | None = None) -> P
         if not out.strip():
             raise UsageError("--out is empty; give a folder name, e.g. --out results")
         return Path(out)
-    return outputs.run_folder(result.scenario_name, result.run_id or "memory")
+    return outputs.run_folder(result.scenario_name, result.run_id or "memory", (reports or outputs.Reports()).folder)
 
 
-def check_outputs(out: str | None, scenarios: list[str]) -> None:
+def check_outputs(out: str | None, scenarios: list[str], reports: Reports | None = None) -> None:
     """Check where the runs' files will go before the first replication (a bad --out fails at once)."""
     from peacesim.experiment import outputs
 
@@ -106,16 +108,19 @@ def check_outputs(out: str | None, scenarios: list[str]) -> None:
             raise UsageError("--out is empty; give a folder name, e.g. --out results")
         outputs.check_out_dir(Path(out), explicit=True, replaces=True)
         return
+    where = reports or outputs.Reports()
     for scenario in scenarios:  # the run's own folder does not exist yet: check its parent takes it
-        outputs.check_out_dir(outputs.REPORTS / outputs.safe_component(scenario) / "new-run", explicit=False, replaces=True)
+        outputs.check_out_dir(where.folder / outputs.safe_component(scenario) / "new-run", explicit=False,
+                              cwd=where.root, replaces=True)
 
 
-def write_outputs(result: RunResult, out: str | None, group: Path | None = None) -> Path:
+def write_outputs(result: RunResult, out: str | None, group: Path | None = None, reports: Reports | None = None) -> Path:
     """Write the run's files (see :func:`out_path`); a run of its own also becomes the scenario's ``latest``."""
     from peacesim.experiment import outputs
 
-    path = out_path(out, result, group)
-    path = outputs.check_out_dir(path, explicit=out is not None, replaces=True)
+    path = out_path(out, result, group, reports)
+    root = None if out is not None else (reports or outputs.Reports()).root  # --out is the user's, from here
+    path = outputs.check_out_dir(path, explicit=out is not None, cwd=root, replaces=True)
     outputs.write_run(result, path)
     if out is None and group is None:
         outputs.write_latest(path)
@@ -247,13 +252,16 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             loaded = load_variants(file, names, overrides, scales)  # validate all before running any
             check_claims(file, [None, *names], overrides)
             check_work(loaded, replications, allow_large)
-            check_outputs(out, [loaded[0].metadata.name])
+            from peacesim.experiment.outputs import project_reports
+
+            reports = project_reports(db, file)  # beside the project's store, not the working folder's
+            check_outputs(out, [loaded[0].metadata.name], reports)
             typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
             folder: list[Path] = []
 
             def after(i: int, result: RunResult) -> None:
                 results.append(result)
-                path = _after_run(result, out, folder[0] if folder else None, show, brief=i > 0)
+                path = _after_run(result, out, folder[0] if folder else None, show, brief=i > 0, reports=reports)
                 folder.append(path)
 
             run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
@@ -330,9 +338,10 @@ class Show:
     all_metrics: bool = False
 
 
-def _after_run(result: RunResult, out: str | None, group: Path | None, show: Show, brief: bool = False) -> Path:
+def _after_run(result: RunResult, out: str | None, group: Path | None, show: Show, brief: bool = False,
+               reports: Reports | None = None) -> Path:
     """Write the run's files (a variant's into its ``group`` folder) and summarise it: a table, or one line."""
-    path = write_outputs(result, out, group)
+    path = write_outputs(result, out, group, reports)
     result.extra["out_dir"] = str(path)
     if brief:
         from .tables import variant_line

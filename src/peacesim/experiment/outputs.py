@@ -32,6 +32,7 @@ import shutil
 import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -96,6 +97,30 @@ def safe_component(name: str) -> str:
     return cleaned[:100]
 
 
+@dataclass(frozen=True)
+class Reports:
+    """Where default output folders go: ``folder`` (a ``reports/``), which must stay inside ``root``
+    (None: the working folder)."""
+
+    folder: Path = REPORTS
+    root: Path | None = None
+
+
+def project_reports(store: str | Path, scenario_file: str | Path | None) -> Reports:
+    """The reports folder beside the store: the scenario's project's ``reports/`` when the store is that
+    project's (found from the scenario file, see :func:`peacesim.experiment.store.locate`), so a run from
+    another folder does not split its files from its store; else the working folder's ``reports/``."""
+    from .store import project_store
+
+    found = project_store(scenario_file) if scenario_file else None
+    try:
+        if found is None or found.resolve() != Path(store).resolve() or found.parents[1] == Path.cwd().resolve():
+            return Reports()
+    except OSError:
+        return Reports()
+    return Reports(found.parent, found.parents[1])
+
+
 def run_folder(scenario: str, run_id: str, base: Path = REPORTS) -> Path:
     """A run's own folder, ``reports/<scenario>/<run-id>/``, never shared with another run.
 
@@ -149,7 +174,8 @@ def comparison_folder(comparison: Comparison, base: Path = REPORTS) -> Path:
 def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None, replaces: bool = False) -> Path:
     """Check an output folder before any work: refuse what would fail (or harm) only at the end.
 
-    Refused: an empty name; a derived folder outside the working tree (pass ``--out`` for that);
+    Refused: an empty name; a derived folder outside the working tree (or ``cwd``: a project's
+    folder; pass ``--out`` for that);
     a name too long; a path that is a file or a device; a folder that cannot be created or
     written. With ``replaces`` (a run's folder, replaced whole by :func:`write_run`), also the
     working folder or one of its parents, and an existing folder given with ``--out`` that holds
@@ -160,7 +186,8 @@ def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None, replaces:
     here = (cwd or Path.cwd()).resolve()
     resolved = path.resolve() if path.is_absolute() else (here / path).resolve()
     if not explicit and not resolved.is_relative_to(here):
-        raise UsageError(f"output folder {path} is outside the working tree; pass --out to write there")
+        tree = "the working tree" if cwd is None else f"the project folder {here}"
+        raise UsageError(f"output folder {path} is outside {tree}; pass --out to write there")
     for part in resolved.parts:
         if len(os.fsencode(part)) > MAX_NAME_BYTES:
             raise UsageError(f"output folder name is too long ({len(os.fsencode(part))} bytes; limit {MAX_NAME_BYTES}): "

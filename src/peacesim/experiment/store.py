@@ -51,15 +51,21 @@ def locate(db: str | Path | None = None, scenario_file: str | Path | None = None
         return Path(db)
     if os.environ.get(DB_ENV):
         return Path(os.environ[DB_ENV])
-    if scenario_file:
-        try:
-            here = Path.cwd().resolve()
-            for folder in Path(scenario_file).resolve().parents:
-                if (folder / DEFAULT_PATH).is_file():
-                    return DEFAULT_PATH if folder == here else folder / DEFAULT_PATH
-        except OSError:
-            pass
+    found = project_store(scenario_file) if scenario_file else None
+    if found is not None:
+        return DEFAULT_PATH if found.parents[1] == Path.cwd().resolve() else found
     return DEFAULT_PATH
+
+
+def project_store(scenario_file: str | Path) -> Path | None:
+    """The ``reports/peacesim.db`` of the nearest folder above the scenario file that has one (absolute)."""
+    try:
+        for folder in Path(scenario_file).resolve().parents:
+            if (folder / DEFAULT_PATH).is_file():
+                return folder / DEFAULT_PATH
+    except OSError:
+        pass
+    return None
 SCHEMA_VERSION = STORE_VERSION  # also in PRAGMA user_version, which is the one checked (sqlite.py)
 STATUSES = ("running", "incomplete", "complete")
 
