@@ -152,8 +152,10 @@ def test_set_fixes_a_value_as_on_the_other_commands(scenario: Path, tmp_path: Pa
     db, out = str(tmp_path / "s.db"), tmp_path / "out"
     assert main(["explore", str(scenario), "--set", "forces.uk.troops_per_unit=100", "--samples", "4", "-n", "1",
                  "--target", TARGET, "--executor", "serial", "--db", db, "--out", str(out), "-q"]) == 0
-    header = (out / "points.csv").read_text().splitlines()[0]
+    header, *points = (out / "points.csv").read_text().splitlines()
     assert "forces.uk.recovery_days" in header and "forces.uk.troops_per_unit" not in header
+    assert header.startswith("explore_id,label,variant,point,forces.uk.recovery_days,")  # identity first
+    assert len(points) == 4 and all(p.startswith("ex") and ",onezone,,"  in p for p in points)
     capsys.readouterr()
     assert main(["explore", str(scenario), "--set", "forces.uk.nope=1", "--db", db]) == 2
     assert "--set" in capsys.readouterr().err

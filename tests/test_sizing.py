@@ -275,6 +275,9 @@ def test_values_below_the_sub_units_fail_the_target_and_say_why(tmp_path: Path, 
         rows = {r["forces.uk.troops_per_unit"]: r for r in csv.DictReader(f)}
     assert rows["1"]["decision"] == "fails" and rows["1"]["replications"] == "0" and "sub_units" in rows["1"]["refused"]
     assert rows["3"]["decision"] == "meets" and rows["3"]["refused"] == ""
+    assert list(rows["3"])[:4] == ["run_id", "label", "variant", "forces.uk.troops_per_unit"]  # identity first
+    assert rows["3"]["run_id"] and rows["1"]["run_id"] == ""  # a refused value has no run
+    assert {(r["label"], r["variant"]) for r in rows.values()} == {("baseline", "")}
     assert main([*args, "--vary", "forces.uk.troops_per_unit=1:8", "--out", "j", "--json"]) == 0
     probes = json.loads(capsys.readouterr().out)["answers"][0]["probes"]
     assert [p["refused"] is not None for p in probes][:2] == [True, True]

@@ -55,6 +55,8 @@ def test_grid_writes_csv_line_chart_and_table(work, capsys, synthetic_model):
     (out,) = sweep_dirs(work)
     table = rows(out / "sweep.csv")
     assert [r["zones.kyiv.troops_required"] for r in table] == ["80", "90", "100", "110", "120"]
+    assert list(table[0])[:5] == ["run_id", "label", "variant", "point", "role"]
+    assert {(r["label"], r["variant"]) for r in table} == {("sweep_small", "")} and all(r["run_id"] for r in table)
     assert all(float(r["value.ci_low"]) <= float(r["value.mean"]) <= float(r["value.ci_high"]) for r in table)
     assert (out / "sweep-value.png").stat().st_size > 0 and (out / "sweep-value.svg").stat().st_size > 0
     text = capsys.readouterr().out

@@ -155,22 +155,25 @@ def _out_dir(ex: object, out: str | None) -> Path:
 
 
 def _write_points(a: Answers, path: Path) -> Path:
-    """``points.csv``: one row per point: its values, P(met) per target with interval, headline metric means."""
+    """``points.csv``: one row per point: the exploration's identity (explore id, label, variant: its points are
+    no runs of their own), the point's values, P(met) per target with interval, headline metric means."""
     import numpy as np
 
     from peacesim.experiment.outputs import atomic_open
+    from peacesim.experiment.results import run_label
     from peacesim.model.metrics import HEADLINE_METRICS
 
     metrics = [m for m in HEADLINE_METRICS if m in a.metrics]
     per = {t: a.per_point(t) for t in a.ex.targets}
+    ident = [a.ex.explore_id, run_label(a.ex.scenario, a.ex.variant), a.ex.variant or ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
-        w.writerow(["point", *(u.name for u in a.ex.space.params),
+        w.writerow(["explore_id", "label", "variant", "point", *(u.name for u in a.ex.space.params),
                     *(f"P({t}).{k}" for t in a.ex.targets for k in ("p", "ci_low", "ci_high")), *(f"{m}.mean" for m in metrics)])
         means = {m: a.point_means(m) for m in metrics}
         for k, v in enumerate(a.ex.values):
-            w.writerow([k, *(v[u.name] for u in a.ex.space.params),
+            w.writerow([*ident, k, *(v[u.name] for u in a.ex.space.params),
                         *(repr(float(per[t][i][k])) for t in a.ex.targets for i in range(3)),
                         *("" if np.isnan(means[m][k]) else repr(float(means[m][k])) for m in metrics)])
     return path

@@ -185,19 +185,22 @@ def _table(rows: list[list[str]]) -> None:
 
 
 def _write_csv(result: SizingResult, path: Path) -> Path:
-    """``sizing.csv``: one row per value tried (and per value of the first path in a frontier)."""
-    from peacesim.experiment.outputs import atomic_open
+    """``sizing.csv``: one row per value tried (and per value of the first path in a frontier), starting with
+    the identity of the value's run (run id, label, variant; no run id for a value the scenario refused)."""
+    from peacesim.experiment.outputs import IDENTITY_COLUMNS, atomic_open
+    from peacesim.experiment.results import run_label
 
     s = result.sizing
+    label = run_label(s.scenario, s.variant)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
-        w.writerow([*(v.path for v in s.varies), "replications", "met", "p_met", "low", "high", "decision", "undefined",
-                    "run_id", "answer", "answer_low", "status", "refused"])
+        w.writerow([*IDENTITY_COLUMNS, *(v.path for v in s.varies), "replications", "met", "p_met", "low", "high",
+                    "decision", "undefined", "answer", "answer_low", "status", "refused"])
         for a in result.answers:
             for p in sorted(a.probes, key=lambda q: q.x):
-                w.writerow([*(p.overrides[v.path] for v in s.varies), p.n, p.met, repr(p.p), repr(p.low), repr(p.high),
-                            p.state, p.undefined, p.run_id, "" if a.value is None else a.value,
+                w.writerow([p.run_id, label, s.variant or "", *(p.overrides[v.path] for v in s.varies), p.n, p.met,
+                            repr(p.p), repr(p.low), repr(p.high), p.state, p.undefined, "" if a.value is None else a.value,
                             "" if a.lower is None else a.lower, a.status, p.refused or ""])
     return path
 

@@ -27,7 +27,7 @@ from ..scenario.schema import Scenario
 from . import design, runner, scenarios
 from .executors import Executor, Simulate
 from .ledger import working
-from .outputs import atomic_open
+from .outputs import IDENTITY_COLUMNS, atomic_open
 from .results import MetricSummary, RunResult
 from .store import Store
 from .sweep_ledger import Ledger
@@ -264,7 +264,7 @@ def list_sweeps(store: Store) -> list[dict[str, Any]]:
 
 
 def write_csv(result: SweepResult, path: Path) -> Path:
-    """``sweep.csv``: one row per point: point, role, run id, parameter values, then for every
+    """``sweep.csv``: one row per point: its run's identity (run id, label, variant), point, role, parameter values, then for every
     metric its mean, ci_low and ci_high (columns ``METRIC.mean``, ``METRIC.ci_low``, ``METRIC.ci_high``)."""
     import csv
 
@@ -273,7 +273,7 @@ def write_csv(result: SweepResult, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
-        w.writerow(["point", "role", "run_id", *(p.path for p in sw.params),
+        w.writerow([*IDENTITY_COLUMNS, "point", "role", *(p.path for p in sw.params),
                     *(f"{m}.{k}" for m in names for k in ("mean", "ci_low", "ci_high"))])
         for pt, res in zip(sw.points, result.results):
             values = sw.values(pt)
@@ -281,7 +281,8 @@ def write_csv(result: SweepResult, path: Path) -> Path:
             for m in names:
                 s = res.summary.get(m)
                 cells += [_cell(getattr(s, k)) if s is not None else "" for k in ("mean", "ci_low", "ci_high")]
-            w.writerow([pt.index, pt.role, res.run_id or "", *(_plain(values[p.path]) for p in sw.params), *cells])
+            w.writerow([res.run_id or "", res.label, res.variant or "", pt.index, pt.role,
+                        *(_plain(values[p.path]) for p in sw.params), *cells])
     return path
 
 
