@@ -68,13 +68,7 @@ def check_patterns(patterns: Sequence[str]) -> None:
 
 def context_elements(result: RunResult) -> frozenset[str]:
     """Ids of the run's context elements (``role: context``): their metrics are inputs, never headlines."""
-    from peacesim.errors import ReportError
-    from peacesim.report.context import context_elements as of_run
-
-    try:
-        return of_run(result)
-    except ReportError:  # a stored scenario this version cannot read: every element counts
-        return frozenset()
+    return result.context_elements
 
 
 def windowed_changes(comparison: Comparison) -> list[str]:

@@ -119,6 +119,20 @@ class RunResult:
 
         return from_text(self.scenario_text, f"run {self.run_id or self.label}")
 
+    @property
+    def context_elements(self) -> frozenset[str]:
+        """Ids of the scenario's context elements (``role: context``): their metrics are inputs, never headlines.
+
+        Empty when the run has no scenario text or its text is from a version this one cannot read.
+        """
+        from ..errors import ScenarioError
+
+        try:
+            scenario = self.scenario
+        except ScenarioError:
+            return frozenset()
+        return scenario.enablers.context_ids if scenario is not None else frozenset()
+
     def rows(self) -> list[dict[str, object]]:
         """One tidy-wide row per replication: identity (run, scenario, variant, seed, replication), then metrics."""
         names = sorted(self.metrics)
@@ -168,7 +182,7 @@ class RunResult:
         from ..catalog import is_headline
         from ..catalog import number as fmt
 
-        names = [m for m in sorted(self.summary) if is_headline(m)] or sorted(self.summary)[:12]
+        names = [m for m in sorted(self.summary) if is_headline(m, self.context_elements)] or sorted(self.summary)[:12]
         rows = "".join(
             f"<tr><td>{escape(m)}</td><td>{escape(fmt(self.summary[m].mean))}</td>"
             f"<td>[{escape(fmt(self.summary[m].ci_low))}, {escape(fmt(self.summary[m].ci_high))}]</td>"
@@ -258,6 +272,7 @@ class Comparison:
         rows = "".join(
             f"<tr><td>{escape(label)}</td><td>{escape(d.metric)}</td><td>{escape(fmt(d.mean))}</td>"
             f"<td>[{escape(fmt(d.ci_low))}, {escape(fmt(d.ci_high))}]</td><td>{'yes' if d.distinguishable else 'no'}</td></tr>"
-            for label, diffs in self.differences.items() for d in diffs if is_headline(d.metric))
+            for label, diffs in self.differences.items() for d in diffs
+            if is_headline(d.metric, self.reference.context_elements))
         return (f"<p><b>{escape(repr(self)[1:-1])}</b></p><table><thead><tr><th>run</th><th>metric</th><th>difference</th>"
                 f"<th>{self.confidence:.0%} interval</th><th>distinguishable</th></tr></thead><tbody>{rows}</tbody></table>")
