@@ -156,3 +156,29 @@ def test_a_run_from_another_folder_writes_beside_the_projects_store(tmp_path: Pa
     capsys.readouterr()
     assert main(run) == 2
     assert f"is outside the project folder {project.resolve()}; pass --out" in capsys.readouterr().err
+
+
+def test_a_resume_from_another_folder_writes_beside_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`run --resume ID --db PROJECT/reports/peacesim.db` from elsewhere finishes the run in the project's reports/."""
+    import subprocess
+    import sys
+
+    from peacesim.experiment import scenarios
+    from peacesim.experiment.store import Store
+
+    project, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    assert main(["init", str(project)]) == 0
+    elsewhere.mkdir()
+    db = project / "reports" / "peacesim.db"
+    text = scenarios.resolved_text(scenarios.load(project / "scenarios" / "baseline.yaml"))
+    with Store(db) as st:  # a run left 'running' by a process that is gone: incomplete
+        rid = st.create_run(scenario="baseline", variant=None, scenario_text=text, scenario_hash="h", seed=1,
+                            replications=2, confidence=0.95)
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        st._db.execute("UPDATE runs SET pid = ? WHERE run_id = ?", (int(dead.stdout), rid))
+    monkeypatch.chdir(elsewhere)
+    capsys.readouterr()
+    assert main(["run", "--resume", rid, "--db", str(db), "--executor", "serial", "-q"]) == 0
+    assert (project / "reports" / "baseline" / rid / "summary.json").is_file()
+    assert list(elsewhere.iterdir()) == []

@@ -232,15 +232,17 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
     results: list[RunResult] = []
     try:
         from peacesim.experiment.executors import make_executor
+        from peacesim.experiment.outputs import project_reports
 
         if resume:
             rec = store.get_run(resume)
-            check_outputs(out, [rec.scenario])
+            reports = project_reports(db, None)  # beside the store, as the interrupted run's folders were
+            check_outputs(out, [rec.scenario], reports)
             ex = make_executor(executor, workers, scheduler)
             try:
                 with progress_bar(rec.label, quiet) as bar:
                     results.append(runner.resume(store, rec.run_id, executor=ex, progress=bar))
-                _after_run(results[-1], out, None, show)
+                _after_run(results[-1], out, None, show, reports=reports)
             finally:
                 ex.close()
         else:
@@ -252,8 +254,6 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             loaded = load_variants(file, names, overrides, scales)  # validate all before running any
             check_claims(file, [None, *names], overrides)
             check_work(loaded, replications, allow_large)
-            from peacesim.experiment.outputs import project_reports
-
             reports = project_reports(db, file)  # beside the project's store, not the working folder's
             check_outputs(out, [loaded[0].metadata.name], reports)
             typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]

@@ -107,14 +107,25 @@ class Reports:
 
 
 def project_reports(store: str | Path, scenario_file: str | Path | None) -> Reports:
-    """The reports folder beside the store: the scenario's project's ``reports/`` when the store is that
-    project's (found from the scenario file, see :func:`peacesim.experiment.store.locate`), so a run from
-    another folder does not split its files from its store; else the working folder's ``reports/``."""
+    """The reports folder beside the store, so a run from another folder does not split its files from its store.
+
+    With a scenario file: its project's ``reports/`` when the store is that project's (found from the
+    file, see :func:`peacesim.experiment.store.locate`). Without one (``run --resume``): the store's
+    own folder when it is a project's ``reports/``. Else the working folder's ``reports/``.
+    """
     from .store import project_store
 
-    found = project_store(scenario_file) if scenario_file else None
     try:
-        if found is None or found.resolve() != Path(store).resolve() or found.parents[1] == Path.cwd().resolve():
+        if scenario_file is None:
+            found = Path(store).resolve()
+            if found.parent.name != REPORTS.name:
+                return Reports()
+        else:
+            in_project = project_store(scenario_file)
+            if in_project is None or in_project.resolve() != Path(store).resolve():
+                return Reports()
+            found = in_project
+        if found.parents[1] == Path.cwd().resolve():
             return Reports()
     except OSError:
         return Reports()
