@@ -53,7 +53,8 @@ def box_text(box: Discovery, *, prose: bool = False) -> str:
     from ..catalog import number
 
     if not box.limits:
-        return f"no box narrower than the whole space (density {box.density:.0%})"
+        return (f"no limit on any uncertain value that the points support (the whole space: {box.density:.0%}); "
+                f"more samples may find one")
     parts = []
     for u, lo, hi in box.limits:
         if lo is not None and hi is not None:
@@ -132,7 +133,7 @@ class Answers:
         """The PRIM box of the values where the target is met (or, with ``met=False``, not met)."""
         p = self.per_point(target)[0]
         y = p if met else 1.0 - p
-        box = prim.discover(self.x, y, min_coverage=min_coverage)
+        box = prim.prune(self.x, y, prim.discover(self.x, y, min_coverage=min_coverage))
         lo, hi = self.x.min(axis=0), self.x.max(axis=0)
         limits = [(self.ex.space.params[j], float(box.low[j]) if box.low[j] > lo[j] else None,
                    float(box.high[j]) if box.high[j] < hi[j] else None) for j in box.restricted(lo, hi)]

@@ -10,7 +10,13 @@ finds a box, limits on a few of the uncertain values, inside which ``y`` is high
 * the box kept from that trajectory is the densest whose coverage is at least ``min_coverage``
   (ties: the larger coverage);
 * **pasting**: widen each limit again, one point at a time, while the density does not drop, so a
-  limit ends next to the first point that breaks the box (peels cut whole quantiles).
+  limit ends next to the first point that breaks the box (peels cut whole quantiles);
+* **pruning** (:func:`prune`): drop a limit the points do not support. With few points, peeling
+  also cuts along values that do not matter at all; for each limit, the quasi-p-value of Bryant and
+  Lempert (2010), as the EMA workbench reports it, asks how likely a box as dense as this one would
+  be if the limit were lifted: drawn from the wider box, would its points hold this much of ``y``?
+  A limit whose p-value exceeds the threshold is lifted (the weakest first), so the box names only
+  values that the evidence says matter.
 
 *Coverage* is the share of all the ``y`` mass that the box holds; *density* is the mean ``y`` in
 the box; *support* is the share of points in it. No well-kept PRIM package fits (the PyPI ``prim``
@@ -109,6 +115,42 @@ def paste(x: np.ndarray, y: np.ndarray, box: Box) -> Box:
                 if density >= stats(x, y, low, high)[1] - 1e-12:
                     low, high, changed = trial_low, trial_high, True
     return Box(low, high, *stats(x, y, low, high))
+
+
+def quasi_p(x: np.ndarray, y: np.ndarray, box: Box, j: int, bounds: tuple[np.ndarray, np.ndarray]) -> float:
+    """P(a box drawn from ``box`` without its limit on ``j`` holds at least this box's share of ``y``).
+
+    Binomial (continuous in the count, since ``y`` is a share per point): the box's points are the
+    trials, the wider box's density is the success probability.
+    """
+    from scipy.special import betainc
+
+    wide_low, wide_high = box.low.copy(), box.high.copy()
+    wide_low[j], wide_high[j] = bounds[0][j], bounds[1][j]
+    m = inside(x, box.low, box.high)
+    n, k = int(m.sum()), float(y[m].sum())
+    p_wide = stats(x, y, wide_low, wide_high)[1]
+    if n == 0 or k <= 0 or p_wide >= 1.0:
+        return 1.0
+    if p_wide <= 0.0:
+        return 0.0
+    return float(betainc(k, n - k + 1.0, p_wide))
+
+
+def prune(x: np.ndarray, y: np.ndarray, box: Box, threshold: float = 0.05) -> Box:
+    """Lift, weakest first, each limit whose quasi-p-value exceeds ``threshold`` (see the module's notes)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    bounds = (x.min(axis=0), x.max(axis=0))
+    while True:
+        limits = box.restricted(*bounds)
+        if len(limits) == 0:
+            return box
+        p, j = max((quasi_p(x, y, box, j, bounds), j) for j in limits)
+        if p <= threshold:
+            return box
+        low, high = box.low.copy(), box.high.copy()
+        low[j], high[j] = bounds[0][j], bounds[1][j]
+        box = Box(low, high, *stats(x, y, low, high))
 
 
 def discover(x: np.ndarray, y: np.ndarray, alpha: float = 0.05, min_support: float = 0.05,
