@@ -115,9 +115,21 @@ def test_event_defined_in_one_run_only_is_said_so():
 
 
 def test_relative_change_with_interval_in_percent():
+    d = Difference("longest_gap_days", 54.3, 73.1, 18.8, 16.8, 20.8, 20)
+    text = change(d, 0.95)
+    assert text == "the longest absence of a contingent rises from 54.3 to 73.1 days (+34.6%, 95% CI +30.9 to +38.3%)"
+
+
+def test_a_rise_of_more_than_200_percent_reads_as_a_multiple_with_a_consistent_interval():
     d = Difference("longest_gap_days", 54.3, 244.0, 189.7, 184.6, 196.0, 20)
     text = change(d, 0.95)
-    assert text == "the longest absence of a contingent rises from 54.3 to 244 days (+349%, 95% CI +340 to +361%)"
+    # 1 + 189.7/54.3 = 4.49; interval 1 + 184.6/54.3 = 4.40 to 1 + 196/54.3 = 4.61, the relative one plus one
+    assert text == ("the longest absence of a contingent rises from 54.3 to 244 days "
+                    "(4.49 times as long, 95% CI 4.40\u20134.61\u00d7)")
+    missiles = Difference("missiles_leaked_defended", 12.05, 729.0, 716.95, 702.3, 731.6, 40)
+    assert "from 12.1 to 729 missiles (60.5 times as many, 95% CI 59.3\u201361.7\u00d7)" in change(missiles, 0.95)
+    just = Difference("missiles_leaked_defended", 10.0, 30.0, 20.0, 18.0, 22.0, 40)  # +200% exactly: still per cent
+    assert "(+200%, 95% CI +180 to +220%)" in change(just, 0.95)
 
 
 def test_tiny_relative_change_is_absolute_with_unit_and_enough_digits():

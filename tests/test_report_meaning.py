@@ -188,3 +188,19 @@ def test_comparison_table_says_never_for_an_event_that_never_happens(shipped: Co
 def test_coverage_is_called_weighted_not_a_share_of_troops(text: str) -> None:
     assert "of the troops the zones require" not in text
     assert "mean coverage (each zone's filled share of its required troops, weighted by the zone's importance)" in text
+
+
+# --- 8. very large rises read as multiples ----------------------------------------------------------
+
+def test_a_very_large_rise_reads_as_a_multiple(shipped: Comparison, text: str) -> None:
+    bullet = _bullet(shipped, "Ceasefire fails")
+    m = re.search(r"missiles reaching defended zones unkilled rise from [\d.,]+ to [\d.,]+ missiles "
+                  r"\(([\d.,]+) times as many, 95% CI ([\d.,]+)\u2013([\d.,]+)\u00d7\)", bullet)
+    assert m, bullet
+    mid, lo, hi = (float(x.replace(",", "")) for x in m.groups())
+    assert 3 < lo <= mid <= hi
+    assert not re.search(r"[+\u2212]\d,\d{3}%", text), text  # no "+5,949%"
+    fails = next(label for label in shipped.differences if label.endswith(":ceasefire_fails"))
+    row = next(r for r in difference_rows(shipped, headline=True)
+               if r["other"] == fails and r["metric"] == "missiles_leaked_defended")
+    assert row["relative"].endswith("\u00d7") and float(row["relative"][:-1].replace(",", "")) == pytest.approx(mid, rel=0.01)

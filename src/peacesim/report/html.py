@@ -24,7 +24,7 @@ from .context import scenario_of
 from .findings import findings
 from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
-from .phrasing import headline_order, is_headline_of, signed, unit_of
+from .phrasing import headline_order, is_headline_of, multiple_interval, sig, signed, unit_of
 from .studies import exploration_study, sizing_study, sweep_study
 from .summary import limitations, summary
 
@@ -189,6 +189,14 @@ def _level(x: float, name: str) -> str:
     return fmt(x, name)
 
 
+def _relative_text(d: Difference) -> str:
+    """'+39.0%', or '60.2×' for a rise the findings give as a multiple; '—' when there is none."""
+    if d.n == 0 or d.relative != d.relative or d.mean == 0:
+        return "—"
+    times = multiple_interval(d)
+    return f"{sig(times[0])}\u00d7" if times else signed(100 * d.relative) + "%"
+
+
 def difference_rows(comparison: Comparison, headline: bool | None = None) -> list[dict[str, Any]]:
     """The comparison table: each metric of each run against the reference (headline filter as above)."""
     rows = []
@@ -208,7 +216,7 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
                 "reference": _level(d.reference_mean, d.metric), "value": _level(d.other_mean, d.metric),
                 "diff": signed(scale * d.mean) + pts if defined else "n/a",
                 "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}" if has_ci else "n/a",
-                "relative": "—" if not defined or d.relative != d.relative or d.mean == 0 else signed(100 * d.relative) + "%",
+                "relative": _relative_text(d),
                 "distinguishable": d.distinguishable,
                 "p_better": _p_better_text(d),
             })
