@@ -204,3 +204,10 @@ def test_a_very_large_rise_reads_as_a_multiple(shipped: Comparison, text: str) -
     row = next(r for r in difference_rows(shipped, headline=True)
                if r["other"] == fails and r["metric"] == "missiles_leaked_defended")
     assert row["relative"].endswith("\u00d7") and float(row["relative"][:-1].replace(",", "")) == pytest.approx(mid, rel=0.01)
+
+
+def test_kills_under_the_failed_ceasefire_do_not_beat_the_reference(shipped: Comparison) -> None:
+    rows = [r for r in difference_rows(shipped, headline=True) if r["metric"] == "package_kills"]
+    fails = [r for r in rows if r["other"].endswith(":ceasefire_fails")]
+    assert fails and all(r["p_better"] == "n/a\u2020" and r["more_to_kill"] for r in fails)
+    assert all(not r["more_to_kill"] and "\u2020" not in r["p_better"] for r in rows if r not in fails)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacesim._version import __version__
-from peacesim.catalog import lookup, pattern_of
+from peacesim.catalog import lookup, pattern_of, threat_rises
 from peacesim.errors import PeacesimError, ReportError
 from peacesim.experiment.outputs import atomic_write_text
 from peacesim.experiment.results import Comparison, Difference, RunResult
@@ -171,11 +171,24 @@ def column_groups(count: int, per: int = RUNS_PER_TABLE) -> list[list[int]]:
     return [[0, *others[k:k + step]] for k in range(0, len(others), step)]
 
 
-def _p_better_text(d: Difference) -> str:
-    """'62% (48–74%)': the share of paired replications in which this run does better; '—' without a direction."""
+#: The P(beats reference) cell of a threat-driven metric (kills) in a run whose threat rises; the
+#: comparison table's footnote (marked with the same sign) says why.
+MORE_TO_KILL = "n/a\u2020"
+
+
+def _more_to_kill(d: Difference, more_threat: bool) -> bool:
+    """Whether ``d`` rises only because there is more to kill: a threat-driven metric under a heavier threat."""
+    return more_threat and pattern_of(d.metric) is not None and lookup(d.metric).threat_driven
+
+
+def _p_better_text(d: Difference, more_threat: bool = False) -> str:
+    """'62% (48–74%)': the share of paired replications in which this run does better; '—' without a
+    direction; ``MORE_TO_KILL`` for kills in a run facing more threats (no kill it adds is a gain)."""
     better = lookup(d.metric).better if pattern_of(d.metric) else "neither"
     if better == "neither" or d.n == 0:
         return "—"
+    if _more_to_kill(d, more_threat):
+        return MORE_TO_KILL
     p, lo, hi = d.p_better(better)
     if not (p == p and lo == lo and hi == hi):
         return "—"
@@ -198,9 +211,14 @@ def _relative_text(d: Difference) -> str:
 
 
 def difference_rows(comparison: Comparison, headline: bool | None = None) -> list[dict[str, Any]]:
-    """The comparison table: each metric of each run against the reference (headline filter as above)."""
+    """The comparison table: each metric of each run against the reference (headline filter as above).
+
+    A threat-driven metric (kills) of a run facing distinguishably more threats gets no
+    P(beats reference): its rise is more to kill, not a gain (``more_to_kill`` marks the row).
+    """
     rows = []
     for other, diffs in comparison.differences.items():
+        more_threat = threat_rises(diffs)
         ordered = {d.metric: d for d in diffs}
         names = headline_order(set(ordered), comparison.reference)
         names += sorted(set(ordered) - set(names))
@@ -218,7 +236,8 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
                 "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}" if has_ci else "n/a",
                 "relative": _relative_text(d),
                 "distinguishable": d.distinguishable,
-                "p_better": _p_better_text(d),
+                "p_better": _p_better_text(d, more_threat),
+                "more_to_kill": _more_to_kill(d, more_threat),
             })
     return rows
 
