@@ -211,3 +211,11 @@ def test_kills_under_the_failed_ceasefire_do_not_beat_the_reference(shipped: Com
     fails = [r for r in rows if r["other"].endswith(":ceasefire_fails")]
     assert fails and all(r["p_better"] == "n/a\u2020" and r["more_to_kill"] for r in fails)
     assert all(not r["more_to_kill"] and "\u2020" not in r["p_better"] for r in rows if r not in fails)
+
+
+def test_the_detection_rate_carries_its_interval(shipped: Comparison) -> None:
+    ref = shipped.reference
+    ground = next(f.text for f in findings([ref]) if "of incidents are noticed" in f.text)
+    d = ref.summary["detection_rate"]
+    assert ground.startswith(f"{sig(100 * d.mean)}% (95% CI {sig(100 * d.ci_low)}\u2013{sig(100 * d.ci_high)}%) "
+                             "of incidents are noticed; "), ground

@@ -121,7 +121,7 @@ def level_findings(run: RunResult) -> list[Finding]:
             "level", ("troops_in_theatre_min",)))
     ground: list[str] = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
     if len(ground) == 2:
-        text = (f"{share(s['detection_rate'].mean)} of incidents are noticed; "
+        text = (f"{_with_ci(s['detection_rate'], 'detection_rate', conf)} of incidents are noticed; "
                 f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
                 "of all incidents, noticed or not, are answered within the target time")
         wait = "time_to_answer_capped_mean_hours"
