@@ -219,3 +219,9 @@ def test_the_detection_rate_carries_its_interval(shipped: Comparison) -> None:
     d = ref.summary["detection_rate"]
     assert ground.startswith(f"{sig(100 * d.mean)}% (95% CI {sig(100 * d.ci_low)}\u2013{sig(100 * d.ci_high)}%) "
                              "of incidents are noticed; "), ground
+
+
+def test_a_run_equal_in_every_replication_does_not_beat_the_reference_half_the_time(shipped: Comparison) -> None:
+    rows = [r for r in difference_rows(shipped, headline=True) if r["other"].endswith(":japan_engineering_medical")]
+    assert rows and all(r["p_better"] == f"equal in all {REPS}" for r in rows if r["metric"] != "stockout_day.us_patriot")
+    assert not any(r["p_better"].startswith("50%") for r in rows)

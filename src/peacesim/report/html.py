@@ -183,12 +183,14 @@ def _more_to_kill(d: Difference, more_threat: bool) -> bool:
 
 def _p_better_text(d: Difference, more_threat: bool = False) -> str:
     """'62% (48–74%)': the share of paired replications in which this run does better; '—' without a
-    direction; ``MORE_TO_KILL`` for kills in a run facing more threats (no kill it adds is a gain)."""
+    direction; 'equal in all 40' when every pair ties (not '50%'); ``MORE_TO_KILL`` for kills in a run facing more threats (no kill it adds is a gain)."""
     better = lookup(d.metric).better if pattern_of(d.metric) else "neither"
     if better == "neither" or d.n == 0:
         return "—"
     if _more_to_kill(d, more_threat):
         return MORE_TO_KILL
+    if d.mean == 0 and d.ci_low == 0 and d.ci_high == 0:  # every paired difference is zero: no one beats anyone
+        return f"equal in all {d.n}"
     p, lo, hi = d.p_better(better)
     if not (p == p and lo == lo and hi == hi):
         return "—"
