@@ -132,6 +132,15 @@ def test_a_rise_of_more_than_200_percent_reads_as_a_multiple_with_a_consistent_i
     assert "(+200%, 95% CI +180 to +220%)" in change(just, 0.95)
 
 
+def test_the_day_of_an_event_moves_in_days_not_per_cent():
+    later = Difference("foc_day", 68.9, 77.0, 8.08, 5.35, 10.8, 40)
+    assert change(later, 0.95) == ("full operating capability (90% coverage) is reached 8.08 days later, "
+                                   "on day 77 instead of 68.9 (95% CI +5.35 to +10.8 days)")
+    earlier = Difference("ioc_day", 49.5, 40.3, -9.25, -10.5, -8.0, 40)
+    assert "is reached 9.25 days earlier, on day 40.3 instead of 49.5 (95% CI \u221210.5 to \u22128 days)" in change(earlier, 0.95)
+    assert "%" not in change(later, 0.95).replace("90% coverage", "").replace("95% CI", "")
+
+
 def test_tiny_relative_change_is_absolute_with_unit_and_enough_digits():
     d = Difference("leakers", 142584.0, 142832.0, 248.0, 239.0, 257.0, 20)
     assert not is_relative(d)

@@ -225,3 +225,12 @@ def test_a_run_equal_in_every_replication_does_not_beat_the_reference_half_the_t
     rows = [r for r in difference_rows(shipped, headline=True) if r["other"].endswith(":japan_engineering_medical")]
     assert rows and all(r["p_better"] == f"equal in all {REPS}" for r in rows if r["metric"] != "stockout_day.us_patriot")
     assert not any(r["p_better"].startswith("50%") for r in rows)
+
+
+def test_a_capability_reached_later_reads_in_days(shipped: Comparison) -> None:
+    bullet = _bullet(shipped, "Rotation two deep") + _bullet(shipped, "Five supporting nations")
+    assert "the day of initial operating capability rises" not in bullet and "the day of full operating" not in bullet
+    for m in re.finditer(r"operating capability \(\d+% coverage\) is reached ([\d.]+) days (later|earlier), "
+                         r"on day ([\d.]+) instead of ([\d.]+) \(95% CI [^)]+ days\)", bullet):
+        size, when, now, before = m.groups()
+        assert (float(now) > float(before)) == (when == "later")

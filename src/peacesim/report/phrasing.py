@@ -192,13 +192,28 @@ def run_name(run: RunResult) -> str:
     return capitalise(words(run.variant or run.scenario_name))
 
 
-def pair(a: float, b: float, name: str, run: RunResult | None = None) -> str:
-    """'from 54.3 to 244 days', with more digits when three would make the two look equal."""
+def _digits(a: float, b: float) -> int:
+    """Significant figures enough to tell ``a`` from ``b`` (three at least)."""
     digits = 3
     while digits < 8 and sig(a, digits) == sig(b, digits) and a != b:
         digits += 1
+    return digits
+
+
+def pair(a: float, b: float, name: str, run: RunResult | None = None) -> str:
+    """'from 54.3 to 244 days', with more digits when three would make the two look equal."""
+    digits = _digits(a, b)
     unit = unit_of(name, run)
     return f"from {sig(a, digits)} to {sig(b, digits)} {unit}".rstrip()
+
+
+def _event_change(d: Difference, what: str, confidence: float) -> str:
+    """'initial operating capability (50% coverage) is reached 0.940 days later, on day 50.5 instead of 49.5
+    (95% CI +0.363 to +1.52 days)': a day of an event moves in days; per cent of a day number means nothing."""
+    digits = _digits(d.reference_mean, d.other_mean)
+    when = "later" if d.mean > 0 else "earlier"
+    return (f"{what} {sig(abs(d.mean))} days {when}, on day {sig(d.other_mean, digits)} instead of "
+            f"{sig(d.reference_mean, digits)} ({round(100 * confidence)}% CI {signed(d.ci_low)} to {signed(d.ci_high)} days)")
 
 
 def is_relative(d: Difference) -> bool:
@@ -253,9 +268,12 @@ def change(d: Difference, confidence: float, run: RunResult | None = None) -> st
     """'rotation gaps rise from 54.3 to 73.1 days (+34.6%, 95% CI +31.0 to +38.2%)'.
 
     A rise of more than 200% reads as a multiple: 'from 12.1 to 729 missiles (60.2 times as many,
-    95% CI 59.1–61.3×)'. A fall to zero in every replication reads 'from 4.70 threats to none' with
+    95% CI 59.1–61.3×)'. The day of an event moves in days ('... is reached 8.08 days later, on day
+    77.0 instead of 68.9 (95% CI +5.35 to +10.8 days)'). A fall to zero in every replication reads 'from 4.70 threats to none' with
     the change in the metric's unit; so does any change whose relative interval would leave [−100%, ∞).
     """
+    if (what := event(d.metric, run)) and not is_share(d.metric) and unit_of(d.metric, run) == "days":
+        return _event_change(d, what, confidence)
     conf = f"{round(100 * confidence)}% CI"
     verb = "rise" if d.mean > 0 else "fall"
     subject = noun(d.metric, run)
