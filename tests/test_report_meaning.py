@@ -234,3 +234,10 @@ def test_a_capability_reached_later_reads_in_days(shipped: Comparison) -> None:
                          r"on day ([\d.]+) instead of ([\d.]+) \(95% CI [^)]+ days\)", bullet):
         size, when, now, before = m.groups()
         assert (float(now) > float(before)) == (when == "later")
+
+
+def test_more_kills_under_a_heavier_threat_say_there_is_more_to_kill(shipped: Comparison) -> None:
+    bullet = _bullet(shipped, "Ceasefire fails")
+    assert re.search(r"threats killed by the package's air defences rise from [\d.,]+ to [\d.,]+ threats \([^)]+\), "
+                     r"as there is more to kill \(air threats rise from [\d,]+ to [\d,]+ threats\)", bullet), bullet
+    assert "more to kill" not in _bullet(shipped, "US withdrawal day 180")
