@@ -241,3 +241,10 @@ def test_more_kills_under_a_heavier_threat_say_there_is_more_to_kill(shipped: Co
     assert re.search(r"threats killed by the package's air defences rise from [\d.,]+ to [\d.,]+ threats \([^)]+\), "
                      r"as there is more to kill \(air threats rise from [\d,]+ to [\d,]+ threats\)", bullet), bullet
     assert "more to kill" not in _bullet(shipped, "US withdrawal day 180")
+
+
+def test_the_largest_loss_never_reads_ahead_in_0_percent(shipped: Comparison) -> None:
+    answer = " ".join(summary([shipped.reference, *shipped.others], shipped).answer)
+    assert "in 0% of paired" not in answer, answer
+    assert f"Rotation two deep's ({sig(100 * shipped.others[3].summary['coverage_mean'].mean)}% against" in answer
+    assert f"worse in every one of the {REPS} paired replications)" in answer, answer

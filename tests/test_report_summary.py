@@ -39,7 +39,11 @@ def test_answer_groups_the_options_by_what_the_comparison_shows():
     assert "the largest loss in mean coverage is Thin's" in text
     # the P(better) quoted is the comparison's own
     d = next(d for d in comparison.differences[low.label] if d.metric == "coverage_mean")
-    assert f"ahead of the reference in {round(100 * d.p_better('higher')[0])}% of paired" in text
+    p = d.p_better("higher")[0]
+    if p == 0:
+        assert f"worse in every one of the {d.n} paired replications" in text and "in 0%" not in text
+    else:
+        assert f"ahead of the reference in {round(100 * p)}% of paired" in text
 
 
 def test_sureness_states_spread_and_error_of_the_top_metric():

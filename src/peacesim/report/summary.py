@@ -142,7 +142,10 @@ def _largest_loss(comparison: Comparison) -> str:
     if _better(d) > 0:
         return ""
     p, _, _ = d.p_better(lookup(top).better)
-    chance = f", ahead of the reference in {round(100 * p)}% of paired replications" if p == p else ""
+    if p == 0:  # "ahead in 0%" makes the reader do the sum
+        chance = f", worse in every one of the {d.n} paired replications"
+    else:
+        chance = f", ahead of the reference in {round(100 * p)}% of paired replications" if p == p else ""
     return (f"the largest loss in {noun(top, ref)} is {run_name(other)}'s "
             f"({value_text(d.other_mean, top, other)} against {value_text(d.reference_mean, top, ref)}{chance})")
 
