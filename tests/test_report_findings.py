@@ -141,6 +141,14 @@ def test_the_day_of_an_event_moves_in_days_not_per_cent():
     assert "%" not in change(later, 0.95).replace("90% coverage", "").replace("95% CI", "")
 
 
+def test_a_change_the_same_in_every_replication_gives_no_zero_width_interval():
+    cover = Difference("cover_days.us_patriot", 730.0, 180.0, -550.0, -550.0, -550.0, 40)
+    assert change(cover, 0.95).endswith("fall from 730 to 180 days (\u221275.3%, the same in every replication)")
+    ioc = Difference("ioc_day", 49.5, 50.5, 1.0, 1.0, 1.0, 40)
+    assert change(ioc, 0.95) == ("initial operating capability (50% coverage) is reached 1 day later in every "
+                                 "replication, on day 50.5 instead of 49.5 on average")
+
+
 def test_tiny_relative_change_is_absolute_with_unit_and_enough_digits():
     d = Difference("leakers", 142584.0, 142832.0, 248.0, 239.0, 257.0, 20)
     assert not is_relative(d)

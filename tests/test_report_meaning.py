@@ -248,3 +248,9 @@ def test_the_largest_loss_never_reads_ahead_in_0_percent(shipped: Comparison) ->
     assert "in 0% of paired" not in answer, answer
     assert f"Rotation two deep's ({sig(100 * shipped.others[3].summary['coverage_mean'].mean)}% against" in answer
     assert f"worse in every one of the {REPS} paired replications)" in answer, answer
+
+
+def test_nothing_that_never_varies_gets_an_interval_of_no_width(shipped: Comparison, text: str) -> None:
+    assert not re.search(r"CI (\u2212?[\d.,]+)%?(?:\u2013| to )\1%?\)", text), text  # "14,600–14,600", "−75.3 to −75.3%"
+    assert "patients treated (the same in every replication)" in _bullet(shipped, "Japan engineering medical")
+    assert "(\u221275.3%, the same in every replication)" in _bullet(shipped, "US withdrawal day 180")

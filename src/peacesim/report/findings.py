@@ -74,9 +74,12 @@ class Finding:
 
 
 def _ci(s: MetricSummary, name: str, conf: float) -> str:
-    """'95% CI 13.9–14.0%' (the unit is the mean's, given before), or '' with one replication."""
+    """'95% CI 13.9–14.0%' (the unit is the mean's, given before), 'the same in every replication' when
+    nothing varies (an interval '14,600–14,600' says the same less plainly), or '' with one replication."""
     if not (math.isfinite(s.ci_low) and math.isfinite(s.ci_high)):
         return ""
+    if s.n > 1 and s.std <= 1e-9 * abs(s.mean):
+        return "the same in every replication"
     if is_share(name):
         return f"{round(100 * conf)}% CI {sig(100 * s.ci_low)}–{share(s.ci_high)}"
     return f"{round(100 * conf)}% CI {sig(s.ci_low)}–{sig(s.ci_high)}"

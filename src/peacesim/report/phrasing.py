@@ -207,13 +207,17 @@ def pair(a: float, b: float, name: str, run: RunResult | None = None) -> str:
     return f"from {sig(a, digits)} to {sig(b, digits)} {unit}".rstrip()
 
 
-def _event_change(d: Difference, what: str, confidence: float) -> str:
+def _event_change(d: Difference, what: str, confidence: float, fixed: bool) -> str:
     """'initial operating capability (50% coverage) is reached 0.940 days later, on day 50.5 instead of 49.5
-    (95% CI +0.363 to +1.52 days)': a day of an event moves in days; per cent of a day number means nothing."""
+    (95% CI +0.363 to +1.52 days)': a day of an event moves in days; per cent of a day number means nothing.
+    ``fixed``: the shift is the same in every replication ('is reached 1 day later in every replication')."""
     digits = _digits(d.reference_mean, d.other_mean)
-    when = "later" if d.mean > 0 else "earlier"
-    return (f"{what} {sig(abs(d.mean))} days {when}, on day {sig(d.other_mean, digits)} instead of "
-            f"{sig(d.reference_mean, digits)} ({round(100 * confidence)}% CI {signed(d.ci_low)} to {signed(d.ci_high)} days)")
+    size = sig(abs(d.mean))
+    when = f"{size} {'day' if size == '1' else 'days'} {'later' if d.mean > 0 else 'earlier'}"
+    days = f"on day {sig(d.other_mean, digits)} instead of {sig(d.reference_mean, digits)}"
+    if fixed:
+        return f"{what} {when} in every replication, {days} on average"
+    return f"{what} {when}, {days} ({round(100 * confidence)}% CI {signed(d.ci_low)} to {signed(d.ci_high)} days)"
 
 
 def is_relative(d: Difference) -> bool:
@@ -269,11 +273,22 @@ def change(d: Difference, confidence: float, run: RunResult | None = None) -> st
 
     A rise of more than 200% reads as a multiple: 'from 12.1 to 729 missiles (60.2 times as many,
     95% CI 59.1–61.3×)'. The day of an event moves in days ('... is reached 8.08 days later, on day
-    77.0 instead of 68.9 (95% CI +5.35 to +10.8 days)'). A fall to zero in every replication reads 'from 4.70 threats to none' with
-    the change in the metric's unit; so does any change whose relative interval would leave [−100%, ∞).
+    77.0 instead of 68.9 (95% CI +5.35 to +10.8 days)'). A fall to zero in every replication reads
+    'from 4.70 threats to none' with the change in the metric's unit; so does any change whose
+    relative interval would leave [−100%, ∞). A change the same in every replication says so
+    instead of giving an interval of no width ('−75.3%, 95% CI −75.3 to −75.3%').
     """
+    fixed = d.n > 1 and abs(d.ci_high - d.ci_low) <= 1e-9 * max(1.0, abs(d.mean))
     if (what := event(d.metric, run)) and not is_share(d.metric) and unit_of(d.metric, run) == "days":
-        return _event_change(d, what, confidence)
+        return _event_change(d, what, confidence, fixed)
+    text = _change(d, confidence, run)
+    if fixed:
+        text = re.sub(rf", {round(100 * confidence)}% CI [^)]*\)$", ", the same in every replication)", text)
+    return text
+
+
+def _change(d: Difference, confidence: float, run: RunResult | None) -> str:
+    """:func:`change` of any metric but the day of an event, always with its interval."""
     conf = f"{round(100 * confidence)}% CI"
     verb = "rise" if d.mean > 0 else "fall"
     subject = noun(d.metric, run)
