@@ -172,8 +172,10 @@ def test_threat_driven_variant_is_worse_not_a_trade_off(shipped: Comparison) -> 
     assert not any(threat_rises(diffs) for label, diffs in shipped.differences.items() if label != fails)
     answer = " ".join(summary([shipped.reference, *shipped.others], shipped).answer)
     assert "trades one measure against another" not in answer, answer
-    worse = re.search(r"(\d) do(?:es)? distinguishably worse", answer)
-    assert worse and int(worse[1]) == 6, answer
+    # a failed ceasefire is a stress test, not an option: said apart, after the six options
+    assert answer.count("Of the 6 options compared with it, 5 do distinguishably worse") == 1, answer
+    assert ("under a heavier air threat, Ceasefire fails does distinguishably worse on at least one headline "
+            "measure and better on none") in answer, answer
 
 
 # --- 7. read as a sceptical analyst ------------------------------------------------------------------

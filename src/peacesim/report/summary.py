@@ -93,37 +93,53 @@ def _level(run: RunResult, limit: int = 2) -> str:
     return join(parts)
 
 
+def _verdict(signs: set[int]) -> str:
+    """'worse', 'better', 'mixed' or 'same': what a run's headline signs (see :func:`_better`) add up to."""
+    if 1 in signs and -1 in signs:
+        return "mixed"
+    return "worse" if -1 in signs else "better" if 1 in signs else "same"
+
+
+def _count(k: int, plural: str, singular: str) -> str:
+    return f"{k} {singular if k == 1 else plural}"
+
+
 def _options_sentence(comparison: Comparison) -> str:
-    """How the compared runs fare against the reference on the headline metrics, grouped."""
-    worse, better, mixed, same = [], [], [], []
+    """How the compared runs fare against the reference on the headline metrics, grouped.
+
+    A run facing distinguishably more air threats (:func:`peacesim.catalog.threat_rises`, a ceasefire
+    that fails) is a stress test, not an option anyone chooses: it is said apart, after the options.
+    """
+    groups: dict[str, list[str]] = {"worse": [], "better": [], "mixed": [], "same": []}
+    stress: list[tuple[str, str]] = []
     for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
         more_threat = threat_rises(diffs)
         signs = {_better(d, more_threat) for d in diffs if is_headline_of(d.metric, comparison.reference)}
         name = run_name(other) if other is not None else label
-        if 1 in signs and -1 in signs:
-            mixed.append(name)
-        elif -1 in signs:
-            worse.append(name)
-        elif 1 in signs:
-            better.append(name)
+        if more_threat:
+            stress.append((name, _verdict(signs)))
         else:
-            same.append(name)
-    n = len(comparison.others)
-
-    def count(k: int, plural: str, singular: str) -> str:
-        return f"{k} {singular if k == 1 else plural}"
-
+            groups[_verdict(signs)].append(name)
+    n = sum(len(g) for g in groups.values())
+    worse, better, mixed, same = groups["worse"], groups["better"], groups["mixed"], groups["same"]
     parts = []
     if worse:
-        parts.append(f"{count(len(worse), 'do', 'does')} distinguishably worse on at least one headline measure "
+        parts.append(f"{_count(len(worse), 'do', 'does')} distinguishably worse on at least one headline measure "
                      f"and better on none ({_names(worse)})")
     if better:
-        parts.append(f"{count(len(better), 'do', 'does')} better on at least one and worse on none ({_names(better)})")
+        parts.append(f"{_count(len(better), 'do', 'does')} better on at least one and worse on none ({_names(better)})")
     if mixed:
-        parts.append(f"{count(len(mixed), 'trade', 'trades')} one measure against another ({_names(mixed)})")
+        parts.append(f"{_count(len(mixed), 'trade', 'trades')} one measure against another ({_names(mixed)})")
     if same:
-        parts.append(f"{count(len(same), 'show', 'shows')} no distinguishable change on any headline measure ({_names(same)})")
-    return f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(parts)
+        parts.append(f"{_count(len(same), 'show', 'shows')} no distinguishable change on any headline measure ({_names(same)})")
+    said = {"worse": "does distinguishably worse on at least one headline measure and better on none",
+            "better": "does better on at least one headline measure and worse on none",
+            "mixed": "trades one headline measure against another",
+            "same": "shows no distinguishable change on any headline measure"}
+    tests = [f"under a heavier air threat, {name} {said[verdict]}" for name, verdict in stress]
+    if not n:
+        return "Compared with it, " + "; ".join(tests)
+    return f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(parts + tests)
 
 
 def _largest_loss(comparison: Comparison) -> str:
