@@ -49,6 +49,8 @@ def test_answer_groups_the_options_by_what_the_comparison_shows():
 def test_sureness_states_spread_and_error_of_the_top_metric():
     run = make_run()
     s = summary([run], None).sureness
+    # a narrow spread is no small risk: the replications vary the luck, not the assumptions
+    assert "under these assumptions" in s[0] and "leaves out any error in the assumptions themselves" in s[0]
     c = run.summary["coverage_mean"]
     assert f"{100 * c.p10:.1f}%" in s[0] and f"{100 * c.p90:.1f}%" in s[0]
     assert f"±{100 * (c.ci_high - c.ci_low) / 2:.3g} percentage points" in s[1]

@@ -175,8 +175,9 @@ def _sureness(run: RunResult) -> list[str]:
     half = (s.ci_high - s.ci_low) / 2
     conf = round(100 * run.confidence)
     spread = (f"From one replication to the next {noun(top, run)} varies: 8 in 10 outcomes lie between "
-              f"{value_text(s.p10, top, run)} and {value_text(s.p90, top, run)}. That spread is the risk a planner "
-              "lives with; more replications do not shrink it.")
+              f"{value_text(s.p10, top, run)} and {value_text(s.p90, top, run)}. That spread is the luck a planner "
+              "lives with under these assumptions; more replications do not shrink it, and it leaves out any error "
+              "in the assumptions themselves.")
     rel = abs(half / s.mean) if s.mean else math.inf
     how = "precisely" if rel < 0.02 else "well" if rel < 0.1 else "only roughly"
     margin = f"{100 * half:.3g} percentage points" if lookup(top).share else value_text(half, top, run)
