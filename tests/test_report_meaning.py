@@ -256,3 +256,9 @@ def test_nothing_that_never_varies_gets_an_interval_of_no_width(shipped: Compari
     assert not re.search(r"CI (\u2212?[\d.,]+)%?(?:\u2013| to )\1%?\)", text), text  # "14,600–14,600", "−75.3 to −75.3%"
     assert "patients treated (the same in every replication)" in _bullet(shipped, "Japan engineering medical")
     assert "(\u221275.3%, the same in every replication)" in _bullet(shipped, "US withdrawal day 180")
+
+
+def test_the_table_gives_no_per_cent_of_a_day_number(shipped: Comparison) -> None:
+    rows = [r for r in difference_rows(shipped) if r["metric"] in ("ioc_day", "foc_day") or "stockout_day" in r["metric"]]
+    assert rows and all(r["relative"] == "\u2014" for r in rows)
+    assert any(r["relative"].endswith("%") for r in difference_rows(shipped) if r["metric"] == "coverage_mean")

@@ -205,8 +205,11 @@ def _level(x: float, name: str) -> str:
 
 
 def _relative_text(d: Difference) -> str:
-    """'+39.0%', or '60.2×' for a rise the findings give as a multiple; '—' when there is none."""
+    """'+39.0%', or '60.2×' for a rise the findings give as a multiple; '—' when there is none, and for
+    the day of an event (a per cent of a day number means nothing; the findings give it in days)."""
     if d.n == 0 or d.relative != d.relative or d.mean == 0:
+        return "—"
+    if pattern_of(d.metric) is not None and lookup(d.metric).event is not None:
         return "—"
     times = multiple_interval(d)
     return f"{sig(times[0])}\u00d7" if times else signed(100 * d.relative) + "%"
