@@ -380,3 +380,15 @@ def test_save_figure_solves_the_layout_once_and_restores_it(tmp_path, pair):
     engine = fig.get_layout_engine()
     save_figure(fig, tmp_path / "c")
     assert fig.get_layout_engine() is engine
+
+
+def test_forest_panel_of_an_event_day_is_in_days(pair):
+    """With several runs the day of an event is drawn in days, as the findings give it."""
+    foc = Difference("foc_day", 68.9, 77.0, 8.08, 5.35, 10.8, 40)
+    cov = Difference("coverage_mean", 0.80, 0.72, -0.08, -0.09, -0.07, 40)
+    fig = plot_difference_forest(_forest_of(pair, foc, cov, others=2), ["foc_day", "coverage_mean"])
+    days, share = fig.axes
+    assert days.get_title("left").replace("\n", " ") == "Full operating capability (days later)"
+    assert all(x == pytest.approx(8.08) for x, _, _ in _dots(days))
+    assert all(x == pytest.approx(-10.0) for x, _, _ in _dots(share))
+    assert "days for the day of an event" in fig.get_suptitle()

@@ -4,9 +4,10 @@ A comparison is only as good as its intervals, so every chart here draws them: b
 confidence interval of the mean; the forest plot shows paired differences (common random
 numbers) as a share of the reference with their interval, filled when it excludes zero. The
 forest plot says what the findings say: no fall is drawn past −100% (an interval that would pass
-it is cut there; the findings give that change in units), and a rise the findings give as a
+it is cut there; the findings give that change in units), a rise the findings give as a
 multiple is drawn as an arrow at the panel's edge, labelled with the multiple, so it neither
-leaves the panel nor squeezes the other runs' changes to nothing.
+leaves the panel nor squeezes the other runs' changes to nothing, and with several runs the day
+of an event (a capability reached, a stock run out) has its panel in days.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from peacesim.catalog import lookup, pattern_of
 from peacesim.errors import ReportError
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
@@ -186,8 +188,17 @@ class ForestDrawn:
     multiple: bool = False
 
 
-def forest_row(d: Difference) -> ForestRow:
-    """A difference as the forest plot draws it, consistent with the findings' wording."""
+def _in_days(metric: str) -> bool:
+    """The day of an event (a capability reached, a stock run out): its panel is in days, as the findings
+    give it; per cent of a day number means nothing."""
+    return pattern_of(metric) is not None and lookup(metric).event is not None and lookup(metric).unit == "days"
+
+
+def forest_row(d: Difference, in_days: bool = False) -> ForestRow:
+    """A difference as the forest plot draws it, consistent with the findings' wording (``in_days``: in days)."""
+    if in_days:
+        low, high = sorted((d.ci_low, d.ci_high))
+        return ForestRow(d.mean, low, high)
     mid = _pct_of(d.mean, d.reference_mean)
     low, high = sorted((_pct_of(d.ci_low, d.reference_mean), _pct_of(d.ci_high, d.reference_mean)))
     times = multiple_interval(d)
@@ -198,13 +209,13 @@ def forest_row(d: Difference) -> ForestRow:
     return ForestRow(mid, low, high)
 
 
-def _forest_rows(ax: Axes, ys: Sequence[float], diffs: Sequence[Difference]) -> ForestDrawn:
+def _forest_rows(ax: Axes, ys: Sequence[float], diffs: Sequence[Difference], in_days: bool = False) -> ForestDrawn:
     """Forest rows in a few calls (intervals as one collection, dots as one scatter): a panel of
     nine runs costs what one row did. Rises drawn as multiples sit at the right edge, past every
     other row and past +200%, as an arrow with the multiple beside it."""
     if not diffs:
         return ForestDrawn()
-    geo = [forest_row(d) for d in diffs]
+    geo = [forest_row(d, in_days) for d in diffs]
     colours = [DISTINGUISHABLE_COLOUR if d.distinguishable else INDISTINCT_COLOUR for d in diffs]
     faces = [c if d.distinguishable else "white" for c, d in zip(colours, diffs)]
     plain = [i for i, g in enumerate(geo) if g.times is None]
@@ -247,15 +258,18 @@ def _forest_panels(comparison: Comparison, rows: list[tuple[str, Difference]], n
         ax = fig.add_subplot(gs[i // ncols, i % ncols])
         by_run = {o: d for o, d in rows if d.metric == metric}
         at = [(yi, by_run[o]) for yi, o in zip(y, others) if o in by_run]
-        panel = _forest_rows(ax, [yi for yi, _ in at], [d for _, d in at])
+        days = _in_days(metric)
+        panel = _forest_rows(ax, [yi for yi, _ in at], [d for _, d in at], days)
         drawn = ForestDrawn(drawn.cut or panel.cut, drawn.multiple or panel.multiple)
         ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
         ax.set_ylim(-0.6, len(others) - 0.4)
         ax.set_yticks(y, names if i % ncols == 0 else [""] * len(others), fontsize=7.5)
-        ax.set_title(textwrap.fill(metric_label(metric).text, PANEL_TITLE_CHARS), fontsize=8.5)
+        title = metric_label(metric).text + (" (days later)" if days else "")
+        ax.set_title(textwrap.fill(title, PANEL_TITLE_CHARS), fontsize=8.5)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.grid(axis="y", visible=False)
-    fig.suptitle(f"Paired differences against {comparison.reference.label} (% of the reference mean)",
+    unit = "; days for the day of an event" if any(_in_days(m) for m in metrics) else ""
+    fig.suptitle(f"Paired differences against {comparison.reference.label} (% of the reference mean{unit})",
                  x=0.01, ha="left", fontweight="bold")
     note(fig, _forest_note(comparison, drawn))
     return fig
