@@ -17,8 +17,7 @@ from peacesim.experiment.outputs import check_out_dir, safe_component
 from scenarios.mini import mini_text
 
 MINI = mini_text(horizon_days=10, variant=True)
-FAST = "--model=peacesim.experiment.synthetic:known_answer"
-SLOW = "--model=peacesim.experiment.synthetic:slow_known_answer"
+SYNTHETIC = str(Path(__file__).with_name("synthetic.py"))  # runs a command with a synthetic model
 
 
 @pytest.fixture
@@ -34,8 +33,10 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def peacesim(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "peacesim", *args], cwd=cwd, stdout=subprocess.PIPE,
+def peacesim(*args: str, cwd: Path, model: str | None = None) -> subprocess.Popen[str]:
+    """``peacesim ARGS`` in a process of its own; with ``model``, that synthetic model replaces the SimPy model."""
+    command = [SYNTHETIC, model] if model else ["-m", "peacesim"]
+    return subprocess.Popen([sys.executable, *command, *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
 
 
@@ -47,9 +48,9 @@ def latest(work: Path, scenario: str = "mini") -> Path:
     return work / "reports" / scenario / (work / "reports" / scenario / "latest").read_text().strip()
 
 
-def test_run_writes_outputs(work, capsys):
+def test_run_writes_outputs(work, capsys, synthetic_model):
     """summary.json has exactly the agreed keys (NaN as null); CSVs and scenario.yaml are written."""
-    assert main(["run", "mini.yaml", "-n", "12", "--executor", "serial", FAST]) == 0
+    assert main(["run", "mini.yaml", "-n", "12", "--executor", "serial"]) == 0
     out = latest(work)
     summary = json.loads((out / "summary.json").read_text())
     assert list(summary) == ["scenario", "variant", "label", "overrides", "seed", "replications", "run_id", "metrics"]
@@ -75,14 +76,14 @@ def _files(root: Path) -> dict[Path, bytes]:
             and not p.name.startswith("peacesim.db")}
 
 
-def test_two_runs_never_share_or_overwrite_a_file(work, capsys):
+def test_two_runs_never_share_or_overwrite_a_file(work, capsys, synthetic_model):
     """A variant run, a plain run and a --set run of one scenario: three folders, no file touched twice."""
-    assert main(["run", "mini.yaml", "--variant", "more", "-n", "4", "--executor", "serial", FAST, "-q"]) == 0
+    assert main(["run", "mini.yaml", "--variant", "more", "-n", "4", "--executor", "serial", "-q"]) == 0
     first = _files(work / "reports")
     first_latest = latest(work)
-    assert main(["run", "mini.yaml", "-n", "5", "--executor", "serial", FAST, "-q"]) == 0
+    assert main(["run", "mini.yaml", "-n", "5", "--executor", "serial", "-q"]) == 0
     second = _files(work / "reports")
-    assert main(["run", "mini.yaml", "-n", "3", "--executor", "serial", FAST, "-q", "--set", "metadata.seed=9"]) == 0
+    assert main(["run", "mini.yaml", "-n", "3", "--executor", "serial", "-q", "--set", "metadata.seed=9"]) == 0
     third = _files(work / "reports")
     pointer = Path("mini") / "latest"
     for before, after in ((first, second), (second, third)):
@@ -101,15 +102,15 @@ def test_two_runs_never_share_or_overwrite_a_file(work, capsys):
     assert "mini+set" in capsys.readouterr().out
 
 
-def test_single_replication_nan_is_null(work):
+def test_single_replication_nan_is_null(work, synthetic_model):
     """With one replication the interval is undefined and written as null."""
-    assert main(["run", "mini.yaml", "-n", "1", "--executor", "serial", FAST, "--out", "one"]) == 0
+    assert main(["run", "mini.yaml", "-n", "1", "--executor", "serial", "--out", "one"]) == 0
     assert metrics_of(work / "one" / "summary.json")["value"]["ci_low"] is None
 
 
-def test_variants_share_seed_and_compare(work, capsys):
+def test_variants_share_seed_and_compare(work, capsys, synthetic_model):
     """--all-variants runs the base and each variant into sub-folders and prints the paired table."""
-    assert main(["run", "mini.yaml", "--all-variants", "-n", "10", "--executor", "serial", FAST]) == 0
+    assert main(["run", "mini.yaml", "--all-variants", "-n", "10", "--executor", "serial"]) == 0
     text = capsys.readouterr().out
     assert "Paired differences (variant - mini)" in text and "+10 *" in text
     base = latest(work)
@@ -131,9 +132,9 @@ def test_variants_share_seed_and_compare(work, capsys):
         (["--scheduler", "tcp://127.0.0.1:1"], "--executor dask"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(work, capsys, args, message):
+def test_bad_input_exits_2_with_one_line(work, capsys, args, message, synthetic_model):
     """Bad --set, variant, precision or scheduler use: exit 2, one line naming the key path."""
-    assert main(["run", "mini.yaml", "-n", "3", "--executor", "serial", FAST, *args]) == 2
+    assert main(["run", "mini.yaml", "-n", "3", "--executor", "serial", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
 
@@ -172,7 +173,7 @@ def _only_run_id(db: Path) -> str:
 def test_sigkill_then_resume_equals_uninterrupted(work):
     """kill -9 mid-run leaves it incomplete; --resume runs only the rest and ends identical."""
     db = work / "reports" / "peacesim.db"
-    proc = peacesim("run", "mini.yaml", "-n", "60", "--executor", "serial", SLOW, "-q", cwd=work)
+    proc = peacesim("run", "mini.yaml", "-n", "60", "--executor", "serial", "-q", cwd=work, model="slow_known_answer")
     _wait_for_replications(db, 15, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -182,10 +183,12 @@ def test_sigkill_then_resume_equals_uninterrupted(work):
     done_before = sqlite3.connect(db).execute("SELECT COUNT(*) FROM replications").fetchone()[0]
     assert 15 <= done_before < 60
 
-    resumed = peacesim("run", "--resume", run_id, "--workers", "2", "-q", "--out", "resumed", cwd=work)
+    resumed = peacesim("run", "--resume", run_id, "--workers", "2", "-q", "--out", "resumed", cwd=work,
+                       model="slow_known_answer")
     _, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err
-    straight = peacesim("run", "mini.yaml", "-n", "60", "--workers", "2", SLOW, "-q", "--out", "straight", cwd=work)
+    straight = peacesim("run", "mini.yaml", "-n", "60", "--workers", "2", "-q", "--out", "straight", cwd=work,
+                        model="slow_known_answer")
     assert straight.wait(timeout=120) == 0
     a, b = (json.loads((work / d / "summary.json").read_text()) for d in ("resumed", "straight"))
     assert a["run_id"] == run_id and a.pop("run_id") != b.pop("run_id")
@@ -202,7 +205,7 @@ def test_sigkill_then_resume_equals_uninterrupted(work):
 def test_ctrl_c_stops_cleanly_with_resume_hint(work):
     """SIGINT mid-run: exit 130, no traceback, a resume hint, the run stored as incomplete."""
     db = work / "reports" / "peacesim.db"
-    proc = peacesim("run", "mini.yaml", "-n", "200", "--workers", "2", SLOW, "-q", cwd=work)
+    proc = peacesim("run", "mini.yaml", "-n", "200", "--workers", "2", "-q", cwd=work, model="slow_known_answer")
     _wait_for_replications(db, 10, proc)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
@@ -215,9 +218,9 @@ def test_ctrl_c_stops_cleanly_with_resume_hint(work):
     assert status == "incomplete" and 10 <= done < 200
 
 
-def test_runs_export_compare_commands(work, capsys):
+def test_runs_export_compare_commands(work, capsys, synthetic_model):
     """runs lists stored runs; export writes tidy CSVs; compare pairs two stored runs."""
-    assert main(["run", "mini.yaml", "--variant", "more", "-n", "8", "--executor", "serial", FAST]) == 0
+    assert main(["run", "mini.yaml", "--variant", "more", "-n", "8", "--executor", "serial"]) == 0
     capsys.readouterr()
     assert main(["runs"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -227,7 +230,7 @@ def test_runs_export_compare_commands(work, capsys):
     # a unique prefix of the id works (ids of runs started in the same second share 16 characters)
     prefix = next(ids[0][:k] for k in range(16, len(ids[0]) + 1) if not ids[1].startswith(ids[0][:k]))
     assert main(["export", prefix, "--out", "exp"]) == 0
-    assert (work / "exp" / "metrics.csv").read_text().startswith("run_id,replication,metric,value")
+    assert (work / "exp" / "metrics.csv").read_text().startswith("run_id,label,variant,replication,metric,value")
     assert main(["compare", ids[0], ids[1], "--metric", "value", "--out", "cmp"]) == 0
     text = capsys.readouterr().out
     assert "(variant - mini)" in text and "+10 *" in text and "scaled" not in text
@@ -236,11 +239,16 @@ def test_runs_export_compare_commands(work, capsys):
     text = capsys.readouterr().out
     assert "(variant - mini:more)" in text and "-10 *" in text
     assert main(["export", "nope"]) == 2
+    capsys.readouterr()
+    assert main(["compare", ids[0], ids[1], "--metric", "valeu"]) == 2  # a typo: did-you-mean, one short line
+    err = capsys.readouterr().err.strip()
+    assert "--metric: unknown metric(s) 'valeu' (did you mean value?); the runs have: scaled, sometimes, value" in err
+    assert "\n" not in err
 
 
-def test_compare_file_runs_variants(work, capsys):
+def test_compare_file_runs_variants(work, capsys, synthetic_model):
     """compare FILE --all-variants runs the base and variants with common random numbers."""
-    assert main(["compare", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", FAST, "-q"]) == 0
+    assert main(["compare", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", "-q"]) == 0
     captured = capsys.readouterr()
     assert "(variant - mini)" in captured.out and "+10 *" in captured.out
     assert captured.err == ""  # -q and no terminal: no progress output at all
@@ -333,15 +341,15 @@ def test_variants_one_comparison_folded_and_only_in(real, capsys, monkeypatch):
     assert demining[7:] == ["", "", "", "", "0", "", "", "", ""]
 
 
-def test_comparison_table_wide_or_compact(work, capsys, monkeypatch):
+def test_comparison_table_wide_or_compact(work, capsys, monkeypatch, synthetic_model):
     """A wide terminal gets one table with a column per variant; a narrow one a block per variant."""
     monkeypatch.setenv("COLUMNS", "200")
-    assert main(["run", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", FAST, "--out", "w"]) == 0
+    assert main(["run", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", "--out", "w"]) == 0
     text = capsys.readouterr().out
     header = next(line for line in text.splitlines() if line.split()[:3] == ["metric", "unit", "mini"])
     assert header.split()[-1] == "more" and "mini:more vs mini" not in text
     monkeypatch.setenv("COLUMNS", "20")
-    assert main(["run", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", FAST, "--out", "c"]) == 0
+    assert main(["run", "mini.yaml", "--all-variants", "-n", "6", "--executor", "serial", "--out", "c"]) == 0
     text = capsys.readouterr().out
     assert "mini:more vs mini" in text and "+10 \u00b1 " in text and "metric  unit  mini  more" not in text
 
@@ -357,11 +365,11 @@ def test_numbers_are_readable():
     assert fmt_signed(190.2) == "+190" and fmt_signed(-0.012) == "-0.0120" and fmt_signed(0.0) == "0"
 
 
-def test_large_values_print_without_scientific_notation(work, capsys):
+def test_large_values_print_without_scientific_notation(work, capsys, synthetic_model):
     """A run whose metric is about 150,000 prints it with separators, not 1.5e+05."""
     (work / "big.yaml").write_text(MINI.replace("troops_required: 100", "troops_required: 150000")
                                    .replace("troops_required: 110", "troops_required: 150190"))
-    assert main(["run", "big.yaml", "--all-variants", "-n", "5", "--executor", "serial", FAST, "--out", "big"]) == 0
+    assert main(["run", "big.yaml", "--all-variants", "-n", "5", "--executor", "serial", "--out", "big"]) == 0
     text = capsys.readouterr().out
     assert "e+0" not in text and "150,0" in text and "+190 *" in text
 

@@ -3,6 +3,7 @@ web addresses only, and the default results store stays inside the working tree 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jinja2
@@ -14,7 +15,6 @@ from peacesim.scenario.loader import load_scenario, project_root
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "data" / "loader" / "base.yaml"
-FAST = "--model=peacesim.experiment.synthetic:known_answer"
 SECRET = "root:x:0:0:secret-content-of-another-file\n"
 
 
@@ -111,15 +111,74 @@ def test_the_report_links_only_web_addresses() -> None:
 
 
 def test_default_store_stays_inside_the_working_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                                     capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
     work.mkdir()
     elsewhere.mkdir()
     (work / "reports").symlink_to(elsewhere)
     (work / "s.yaml").write_text(BASE.read_text())
     monkeypatch.chdir(work)
-    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", FAST, "--out", "out"]) == 2
+    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", "--out", "out"]) == 2
     assert "outside the working tree (is reports/ a link?); pass --db" in capsys.readouterr().err
     assert list(elsewhere.iterdir()) == []
-    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", FAST, "--out", "out",
+    assert main(["run", "s.yaml", "-n", "1", "--executor", "serial", "-q", "--out", "out",
                  "--db", str(elsewhere / "p.db")]) == 0
+
+
+def test_a_run_from_another_folder_writes_beside_the_projects_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str],
+                                                                      synthetic_model) -> None:
+    """The store is found from the scenario's project, and so are the run folders and `latest`: nothing splits
+    into the working folder; an explicit --out still goes where it says; the project's reports/ must stay in it."""
+    project, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    assert main(["init", str(project)]) == 0
+    elsewhere.mkdir()
+    run = ["run", str(project / "scenarios" / "baseline.yaml"), "-n", "2", "--executor", "serial", "-q"]
+    monkeypatch.chdir(project)
+    assert main(run) == 0  # the project's store now exists
+    monkeypatch.chdir(elsewhere)
+    capsys.readouterr()
+    assert main([*run, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    folder = Path(doc["folder"])
+    assert folder.parent == (project / "reports" / "baseline").resolve()
+    assert (folder.parent / "latest").read_text().strip() == folder.name == doc["runs"][0]["run_id"]
+    assert len([p for p in folder.parent.iterdir() if p.is_dir()]) == 2
+    assert list(elsewhere.iterdir()) == []
+    assert main([*run, "--out", "mine"]) == 0
+    assert (elsewhere / "mine" / "summary.json").is_file() and not (elsewhere / "reports").exists()
+    assert main(["compare", *run[1:], "--variant", "ceasefire_fails"]) == 0  # compare FILE too
+    assert len(list((project / "reports" / "baseline").glob("compare-*"))) == 1 and not (elsewhere / "reports").exists()
+
+    outside = tmp_path / "outside"
+    (project / "reports").rename(outside)
+    (project / "reports").symlink_to(outside)
+    capsys.readouterr()
+    assert main(run) == 2
+    assert f"is outside the project folder {project.resolve()}; pass --out" in capsys.readouterr().err
+
+
+def test_a_resume_from_another_folder_writes_beside_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`run --resume ID --db PROJECT/reports/peacesim.db` from elsewhere finishes the run in the project's reports/."""
+    import subprocess
+    import sys
+
+    from peacesim.experiment import scenarios
+    from peacesim.experiment.store import Store
+
+    project, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    assert main(["init", str(project)]) == 0
+    elsewhere.mkdir()
+    db = project / "reports" / "peacesim.db"
+    text = scenarios.resolved_text(scenarios.load(project / "scenarios" / "baseline.yaml"))
+    with Store(db) as st:  # a run left 'running' by a process that is gone: incomplete
+        rid = st.create_run(scenario="baseline", variant=None, scenario_text=text, scenario_hash="h", seed=1,
+                            replications=2, confidence=0.95)
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        st._db.execute("UPDATE runs SET pid = ? WHERE run_id = ?", (int(dead.stdout), rid))
+    monkeypatch.chdir(elsewhere)
+    capsys.readouterr()
+    assert main(["run", "--resume", rid, "--db", str(db), "--executor", "serial", "-q"]) == 0
+    assert (project / "reports" / "baseline" / rid / "summary.json").is_file()
+    assert list(elsewhere.iterdir()) == []

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
+import synthetic
 from peacesim.errors import UsageError
-from peacesim.experiment import runner, scenarios, synthetic
+from peacesim.experiment import runner, scenarios
 from peacesim.experiment.compare import compare, paired_difference
 from scenarios.mini import mini_text
 
@@ -72,8 +73,11 @@ def test_compare_metric_filter_and_errors(pair):
     a, b = _run(base, 1, 5), _run(more, 1, 5)
     cmp = compare(a, [b], metrics=["value"])
     assert [d.metric for d in cmp.differences["mini:more"]] == ["value"]
-    with pytest.raises(UsageError, match="unknown metric"):
+    with pytest.raises(UsageError, match="unknown metric") as err:
         compare(a, [b], metrics=["nope"])
+    assert "'nope'; the runs have: " in str(err.value)
+    with pytest.raises(UsageError, match=r"unknown metric\(s\) 'valeu' \(did you mean value\?\)"):
+        compare(a, [b], metrics=["valeu"])
     with pytest.raises(UsageError, match="at least one run"):
         compare(a, [])
 
@@ -103,3 +107,23 @@ def test_unpaired_lists_metrics_only_one_run_has(pair, tmp_path):
     assert any(line.startswith("mini,,mini:more,,sometimes,") and line.endswith(",,,,,,0,,,,") for line in lines)
     only = compare(a, [b], metrics=["extra"])  # a metric of the other run only is not "unknown"
     assert only.differences["mini:more"] == [] and [u.metric for u in unpaired(only, ["extra"])] == ["extra"]
+
+
+def test_unknown_metric_message_is_one_short_line():
+    """Of 140 metric names the message shows a few and says how many, never the wall of all of them."""
+    from peacesim.experiment.compare import unknown_metrics
+
+    known = sorted(["coverage_mean", *(f"leakers.zone_{i:03d}" for i in range(139))])
+    text = unknown_metrics(["coverge_mean"], known)
+    assert "'coverge_mean' (did you mean coverage_mean?)" in text and "(140 in all; peacesim metrics lists them)" in text
+    assert len(text) < 300 and "\n" not in text
+
+
+def test_two_runs_of_one_scenario_get_distinct_labels(pair):
+    """Compared with another run of itself, a run's column is not 'baseline baseline': the other shows its id."""
+    from dataclasses import replace
+
+    base, _ = pair
+    a, b = replace(_run(base, 1, 4), run_id="run-a"), replace(_run(base, 2, 4), run_id="run-b")
+    cmp = compare(a, [b])
+    assert list(cmp.differences) == ["mini [run-b]"] and cmp.reference.label == "mini"

@@ -142,3 +142,21 @@ def test_cli_prints_the_answer_and_refuses_bad_targets(scenario: Path, tmp_path:
     assert (Path(out) / "box-target1.png").exists() and (Path(out) / "outcome-target1.png").exists()
     assert main(["explore", str(scenario), "--target", "coverage_mena >= 0.7", "--db", db]) == 2
     assert "coverage_mean" in capsys.readouterr().err
+
+
+def test_set_fixes_a_value_as_on_the_other_commands(scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--set applies after the variant, like run/sweep/size; setting an uncertain value takes it out of the space."""
+    ex = explore.plan(scenario, samples=4, sets=["forces.uk.troops_per_unit=100", "zones.kyiv.troops_required=50"])
+    assert [u.name for u in ex.space.params] == ["forces.uk.recovery_days"]
+    assert {(sc.forces[0].troops_per_unit, sc.zones[0].troops_required) for sc in ex.scenarios} == {(100, 50)}
+    db, out = str(tmp_path / "s.db"), tmp_path / "out"
+    assert main(["explore", str(scenario), "--set", "forces.uk.troops_per_unit=100", "--samples", "4", "-n", "1",
+                 "--target", TARGET, "--executor", "serial", "--db", db, "--out", str(out), "-q"]) == 0
+    header, *points = (out / "points.csv").read_text().splitlines()
+    assert "forces.uk.recovery_days" in header and "forces.uk.troops_per_unit" not in header
+    assert header.startswith("explore_id,label,variant,point,forces.uk.recovery_days,")  # identity first
+    assert len(points) == 4 and all(p.startswith("ex") and ",onezone,,"  in p for p in points)
+    capsys.readouterr()
+    assert main(["explore", str(scenario), "--set", "forces.uk.nope=1", "--db", db]) == 2
+    assert "--set" in capsys.readouterr().err
+    assert main(["explore", "--resume", "ex1", "--set", "forces.uk.troops_per_unit=100", "--db", db]) == 2

@@ -12,7 +12,6 @@ from peacesim.errors import ScenarioError
 from peacesim.experiment import scenarios
 from scenarios.mini import mini_text
 
-FAST = "--model=peacesim.experiment.synthetic:known_answer"
 SERIAL = ["--executor", "serial", "-q"]
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 
@@ -36,28 +35,28 @@ def test_combined_variants_apply_in_order_and_report_conflicts() -> None:
         scenarios.load(BASELINE, "rotation_two_deep+nope")
 
 
-def test_set_on_compare_file_and_sweep(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["compare", "mini.yaml", "--variant", "more", "--set", "metadata.seed=5", "-n", "2", *SERIAL, FAST,
+def test_set_on_compare_file_and_sweep(work: Path, capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
+    assert main(["compare", "mini.yaml", "--variant", "more", "--set", "metadata.seed=5", "-n", "2", *SERIAL,
                  "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [r["label"] for r in doc["runs"]] == ["mini+set", "mini:more+set"] and doc["runs"][0]["seed"] == 5
     assert main(["sweep", "mini.yaml", "--param", "metadata.replications=2,3", "--set", "metadata.seed=9", "-n", "2",
-                 *SERIAL, FAST, "--json"]) == 0
+                 *SERIAL, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["seed"] == 9
 
 
 def test_db_from_environment_then_the_scenario_project(work: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+                                                      capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     project = work / "project"
     (project / "scenarios").mkdir(parents=True)
     (project / "scenarios" / "mini.yaml").write_text((work / "mini.yaml").read_text())
     monkeypatch.chdir(project)
-    assert main(["run", "scenarios/mini.yaml", "-n", "2", *SERIAL, FAST]) == 0
+    assert main(["run", "scenarios/mini.yaml", "-n", "2", *SERIAL]) == 0
     assert (project / "reports" / "peacesim.db").is_file()
     elsewhere = work / "notebooks"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    assert main(["run", "../project/scenarios/mini.yaml", "-n", "2", *SERIAL, FAST, "--out", "o"]) == 0
+    assert main(["run", "../project/scenarios/mini.yaml", "-n", "2", *SERIAL, "--out", "o"]) == 0
     assert not (elsewhere / "reports").exists()  # the run went into the project's store
     monkeypatch.setenv("PEACESIM_DB", str(project / "reports" / "peacesim.db"))
     capsys.readouterr()
@@ -65,7 +64,7 @@ def test_db_from_environment_then_the_scenario_project(work: Path, monkeypatch: 
     assert len(json.loads(capsys.readouterr().out)["runs"]) == 2
 
 
-def test_completion_of_variants_run_ids_and_metrics(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_completion_of_variants_run_ids_and_metrics(work: Path, monkeypatch: pytest.MonkeyPatch, synthetic_model) -> None:
     from click.shell_completion import ShellComplete
 
     def complete(args: list[str], incomplete: str) -> list[str]:
@@ -75,6 +74,6 @@ def test_completion_of_variants_run_ids_and_metrics(work: Path, monkeypatch: pyt
     assert complete(["run", "mini.yaml", "--variant"], "") == ["more"]
     assert complete(["explain", str(BASELINE), "--variant"], "rotation_two_deep+no_") == ["rotation_two_deep+no_us_air_defence"]
     assert "coverage_mean" in complete(["run", "mini.yaml", "--metric"], "cov")
-    assert main(["run", "mini.yaml", "-n", "2", *SERIAL, FAST]) == 0
+    assert main(["run", "mini.yaml", "-n", "2", *SERIAL]) == 0
     ids = complete(["export"], "")
     assert len(ids) == 1 and complete(["compare"], ids[0][:8])[0] == ids[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from peacesim.cli import main
 from peacesim.cli.shapes import ERROR, SHAPES, markdown
 from scenarios.mini import mini_text
 
-FAST = "--model=peacesim.experiment.synthetic:known_answer"
 SERIAL = ["--executor", "serial", "-q"]
 ONE_ZONE = """\
 metadata: {name: onezone, title: One zone, horizon_days: 20, replications: 3, seed: 11}
@@ -47,8 +47,8 @@ def as_json(capsys: pytest.CaptureFixture[str], *args: str, code: int = 0) -> di
     return doc
 
 
-def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run = as_json(capsys, "run", "mini.yaml", "--all-variants", "-n", "4", *SERIAL, FAST)
+def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
+    run = as_json(capsys, "run", "mini.yaml", "--all-variants", "-n", "4", *SERIAL)
     assert [r["label"] for r in run["runs"]] == ["mini", "mini:more"]
     assert run["runs"][0]["metrics"]["value"]["n"] == 4 and run["comparison"]["reference"]["label"] == "mini"
     diff = next(d for d in run["comparison"]["differences"] if d["metric"] == "value")
@@ -58,24 +58,31 @@ def test_every_command_prints_its_documented_shape(work: Path, capsys: pytest.Ca
 
     runs = as_json(capsys, "runs")
     assert sorted(r["run_id"] for r in runs["runs"]) == sorted(ids) and runs["runs"][0]["status"] == "complete"
+    for stamp in (runs["runs"][0]["started"], runs["runs"][0]["ended"]):  # date-time: ISO 8601 with the offset
+        assert dt.datetime.fromisoformat(stamp).tzinfo is not None and stamp[-3] == ":"
     compared = as_json(capsys, "compare", *ids)
     assert compared["comparison"]["others"][0]["run_id"] == ids[1]
-    filed = as_json(capsys, "compare", "mini.yaml", "--variant", "more", "-n", "3", *SERIAL, FAST)
+    filed = as_json(capsys, "compare", "mini.yaml", "--variant", "more", "-n", "3", *SERIAL)
     assert len(filed["runs"]) == 2
 
-    sweep = as_json(capsys, "sweep", "mini.yaml", "--param", "metadata.seed=1,2", "-n", "2", *SERIAL, FAST)
+    sweep = as_json(capsys, "sweep", "mini.yaml", "--param", "metadata.seed=1,2", "-n", "2", *SERIAL)
     assert [p["values"]["metadata.seed"] for p in sweep["points"]] == [1, 2]
     assert as_json(capsys, "sweep", "--list")["sweeps"][0]["sweep_id"] == sweep["sweep_id"]
+
+    synthetic_model(None)  # the SimPy model from here on
 
     size = as_json(capsys, "size", "onezone.yaml", "--vary", "forces.uk.troops_per_unit=1:200", "--target",
                    "coverage_mean >= 0.7", "--confidence", "0.5", "--first", "3", "-n", "6", "--integer", *SERIAL)
     answer = size["answers"][0]
     assert answer["status"] and 70 <= answer["value"] <= 72  # coverage is about troops/100 (less a day's deployment)
     assert answer["probes"] and all(p["run_id"] for p in answer["probes"])
+    assert as_json(capsys, "size", "--list")["sizings"][0]["sizing_id"] == size["sizing_id"]
 
     explored = as_json(capsys, "explore", "vague.yaml", "--samples", "8", "-n", "2", "--target", "coverage_mean >= 0.7",
                        *SERIAL)
     assert explored["targets"][0]["points"] == 8 and len(explored["points"]) == 8
+    listed = as_json(capsys, "explore", "--list")["explorations"][0]
+    assert listed["explore_id"] == explored["explore_id"] and listed["status"] == "complete"
 
     valid = as_json(capsys, "validate", "mini.yaml")
     assert valid["ok"] and valid["files"][0]["variants"] == 1

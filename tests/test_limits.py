@@ -28,7 +28,6 @@ from peacesim.scenario.loader import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "tests" / "data" / "loader" / "base.yaml"
 CLAIMS = ROOT / "seeds" / "claims.yaml"
-FAST = "--model=peacesim.experiment.synthetic:known_answer"
 
 
 def _cli(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -193,7 +192,7 @@ def test_estimate_is_within_a_factor_of_the_model(tmp_path: Path, overrides: dic
     assert actual / 3 <= estimated <= actual * 6, (estimated, actual)
 
 
-def test_huge_work_is_refused_before_running_unless_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_huge_work_is_refused_before_running_unless_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     scenario = _scenario(tmp_path, **{"    tour_days: 120\n    deployment_delay_days: 10\n":
                                       "    tour_days: 0.0001\n    deployment_delay_days: 0\n"})  # no dwell
     os.chdir(tmp_path)
@@ -201,7 +200,7 @@ def test_huge_work_is_refused_before_running_unless_allowed(tmp_path: Path, caps
     err = capsys.readouterr().err
     assert err.startswith("error: loader_base: too large to run: about ") and "--allow-large" in err
     assert not (tmp_path / "reports" / "loader_base").exists()
-    assert main(["run", str(scenario), "-n", "1", "--executor", "serial", "-q", "--allow-large", FAST]) == 0
+    assert main(["run", str(scenario), "-n", "1", "--executor", "serial", "-q", "--allow-large"]) == 0
     assert "warning: loader_base is large" in capsys.readouterr().err
 
 
@@ -234,10 +233,10 @@ def test_many_zones_count_in_memory(tmp_path: Path) -> None:
     ("/proc/peacesim-out", "cannot write output folder"),
 ])
 def test_output_folder_checked_before_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str], out: str, message: str) -> None:
+                                              capsys: pytest.CaptureFixture[str], out: str, message: str, synthetic_model) -> None:
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path)
-    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", FAST, "--out", out]) == 2
+    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", "--out", out]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.splitlines()) == 1, err
     import sqlite3
@@ -247,19 +246,19 @@ def test_output_folder_checked_before_running(tmp_path: Path, monkeypatch: pytes
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
 def test_read_only_output_folder_is_refused_before_running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+                                                          capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path)
     (tmp_path / "ro").mkdir(mode=0o555)
-    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", FAST, "--out", "ro/x"]) == 2
+    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", "--out", "ro/x"]) == 2
     assert "permission denied" in capsys.readouterr().err
 
 
 def test_full_disk_is_a_clear_error_and_never_a_mixed_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+                                                            capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path)
-    assert main(["run", "s.yaml", "-n", "3", "--executor", "serial", "-q", FAST, "--out", "out"]) == 0
+    assert main(["run", "s.yaml", "-n", "3", "--executor", "serial", "-q", "--out", "out"]) == 0
     first = json.loads((tmp_path / "out" / "summary.json").read_text())["run_id"]
     writes = {"n": 0}
     real = outputs.atomic_write_text
@@ -271,7 +270,7 @@ def test_full_disk_is_a_clear_error_and_never_a_mixed_folder(tmp_path: Path, mon
         real(path, text)
 
     monkeypatch.setattr(outputs, "atomic_write_text", fail_third)
-    assert main(["run", "s.yaml", "-n", "4", "--executor", "serial", "-q", FAST, "--out", "out"]) == 2
+    assert main(["run", "s.yaml", "-n", "4", "--executor", "serial", "-q", "--out", "out"]) == 2
     err = capsys.readouterr().err
     assert "the disk is full; free some space or choose another --out" in err and "internal error" not in err
     folder = tmp_path / "out"
@@ -281,16 +280,16 @@ def test_full_disk_is_a_clear_error_and_never_a_mixed_folder(tmp_path: Path, mon
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "reports", "s.yaml"]  # no staging left behind
 
 
-def test_a_new_run_replaces_the_folder_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_run_replaces_the_folder_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthetic_model) -> None:
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path)
-    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", FAST, "--out", "out", "--variant", "two_deep"]) == 0
+    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", "--out", "out", "--variant", "two_deep"]) == 0
     assert (tmp_path / "out" / "two_deep" / "summary.json").exists()
-    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", FAST, "--out", "out"]) == 0
+    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", "--out", "out"]) == 0
     assert not (tmp_path / "out" / "two_deep").exists() and not (tmp_path / "out" / "compare.csv").exists()
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
-    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", FAST, "--out", "mine"]) == 2
+    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", "--out", "mine"]) == 2
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
 
 
@@ -314,12 +313,12 @@ def test_long_values_are_shortened_in_messages(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_run_checks_claim_ids_like_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+                                            capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "claims.yaml").write_text(CLAIMS.read_text())
     monkeypatch.chdir(tmp_path)
     scenario = _scenario(tmp_path, **{"  claims: [C01]\n": "  claims: [C01, C99]\n"})
-    assert main(["run", str(scenario), "-n", "1", "--executor", "serial", "-q", FAST]) == 2
+    assert main(["run", str(scenario), "-n", "1", "--executor", "serial", "-q"]) == 2
     assert _problems(capsys) == ["s.yaml:8:17: metadata.claims: unknown claim id 'C99'; not in the claims register"]
 
 
@@ -332,13 +331,13 @@ def test_variant_remove_is_reported_at_the_variant(tmp_path: Path, capsys: pytes
     assert "the reference is at" in lines[0]
 
 
-def test_store_read_only_and_claim_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_read_only_and_claim_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, synthetic_model) -> None:
     from peacesim.errors import StoreError
     from peacesim.experiment.store import Store
 
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path)
-    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", FAST]) == 0
+    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q"]) == 0
     db = tmp_path / "reports" / "peacesim.db"
     before = db.read_bytes()
     with Store(db, readonly=True) as store:
@@ -377,10 +376,10 @@ def test_store_read_only_and_claim_is_atomic(tmp_path: Path, monkeypatch: pytest
 
 
 def test_read_only_store_can_still_be_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+                                             capsys: pytest.CaptureFixture[str], synthetic_model) -> None:
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path)
-    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q", FAST]) == 0
+    assert main(["run", "s.yaml", "-n", "2", "--executor", "serial", "-q"]) == 0
     capsys.readouterr()
     reports = tmp_path / "reports"
     for p in reports.iterdir():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shlex
+import sqlite3
 from pathlib import Path
 
 from peacesim.cli import main
@@ -20,6 +23,10 @@ def test_manifest_reproduces_the_run(tmp_path: Path) -> None:
     manifest = json.loads((first / "manifest.json").read_text())
     assert manifest["seed"] == 99 and manifest["replications"] == 3 and len(manifest["scenario_hash"]) == 64
     assert manifest["versions"]["peacesim"] and manifest["command"].startswith("peacesim run ")
+    written = manifest["written"]  # ISO 8601 with a colon in the offset: SQLite's datetime() and fromisoformat read it
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", written)
+    assert sqlite3.connect(":memory:").execute("SELECT datetime(?)", (written,)).fetchone()[0] is not None
+    assert dt.datetime.fromisoformat(written).tzinfo is not None
     again = shlex.split(manifest["reproduce"])[1:]  # drop the program name
     cwd = Path.cwd()
     os.chdir(first)

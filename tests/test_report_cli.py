@@ -39,7 +39,7 @@ def test_report_from_store_prints_path(stored, tmp_path, capsys, monkeypatch):
     assert main(["report", *ids, "--store", str(db)]) == 0
     out = capsys.readouterr().out.strip().splitlines()[-1]
     path = Path(out)
-    assert path == (tmp_path / "reports" / f"report-{ids[0]}" / "report.html").resolve()
+    assert path == (tmp_path / "reports" / f"report-{ids[0]}-{ids[1]}" / "report.html").resolve()
     html = path.read_text()
     assert "Comparison against baseline" in html
     assert f"peacesim report {ids[0]} {ids[1]} --db" in html
@@ -71,3 +71,10 @@ def test_missing_store_is_one_line_exit_2(tmp_path, capsys):
 def test_default_out_cannot_escape_reports():
     assert default_out("../../etc") == Path("reports") / "report-etc"
     assert ".." not in default_out("a/../../b").parts
+
+
+def test_reports_of_different_runs_never_share_a_folder():
+    """A report of A and B and one of A and C go to different folders; a long list stays a short name."""
+    assert default_out("a", "b") != default_out("a", "c")
+    assert default_out(*[f"20261202-150000-{i:04x}" for i in range(50)]).name.startswith("report-20261202-150000-0000-")
+    assert len(default_out(*[f"20261202-150000-{i:04x}" for i in range(50)]).name) < 60

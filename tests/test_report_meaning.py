@@ -192,6 +192,16 @@ def test_coverage_is_called_weighted_not_a_share_of_troops(text: str) -> None:
     assert "mean coverage (each zone's filled share of its required troops, weighted by the zone's importance)" in text
 
 
+def test_notebook_views_leave_the_context_layer_out_of_headlines() -> None:
+    """A run's and a comparison's HTML view (Jupyter) list no per-element metric of a context element."""
+    runs = [peacesim.run(peacesim.load(BASELINE, v), replications=2, executor="serial")
+            for v in (None, "no_us_air_defence")]
+    assert runs[0].context_elements == {"ua_air_defence"}
+    assert "cover_days.us_patriot" in runs[0]._repr_html_()
+    assert "ua_air_defence" not in runs[0]._repr_html_()
+    assert "ua_air_defence" not in peacesim.compare(runs[0], runs[1])._repr_html_()
+
+
 # --- 8. very large rises read as multiples ----------------------------------------------------------
 
 def test_a_very_large_rise_reads_as_a_multiple(shipped: Comparison, text: str) -> None:

@@ -212,6 +212,27 @@ def test_cli_prints_the_answer_first_then_the_evidence(tmp_path: Path, monkeypat
     assert main(["size", path, "--vary", "forces.uk.troops_per_unit=1:200", "--target", "foc_dya <= 3"]) == 2
 
 
+def test_a_small_n_caps_the_first_batch_and_a_too_big_first_names_the_fix(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """-n 2 alone works (the first batch is 2, not the default 20); --first above -n is refused with the options
+    to change, exit 2, no traceback."""
+    from peacesim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    path = _file(tmp_path, rotation(4, 100, 100, 100, horizon=50))
+    planned = sizing.plan(path, ["forces.uk.troops_per_unit=1:200"], "coverage_mean >= 0.9", cap=2)
+    assert (planned.first, planned.cap) == (2, 2)
+    assert sizing.plan(path, ["forces.uk.troops_per_unit=1:200"], "coverage_mean >= 0.9").first == 20
+    args = ["size", path, "--vary", "forces.uk.troops_per_unit=1:200", "--target", "coverage_mean >= 0.9",
+            "--confidence", "0.5", "--executor", "serial", "-q", "--db", "s.db"]
+    assert main([*args, "-n", "2", "--out", "out"]) == 0
+    capsys.readouterr()
+    assert main([*args, "-n", "2", "--first", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "--first 5" in err and "-n 2" in err and "give -n 5 or more, or --first 2 or less" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_vary_values_and_default_step() -> None:
     """LOW:HIGH is cut into 1,000 steps (whole numbers for integer fields); HIGH is always a value."""
     v = sizing.parse_vary("forces.{uk,france}.troops_per_unit=1:20000")
@@ -230,3 +251,35 @@ def test_a_windowed_target_asks_the_model_for_its_window(tmp_path: Path) -> None
     with Store(tmp_path / "w.db") as store:
         a = sizing.run(sizing.start(store, planned), store, executor="serial").answers[0]
     assert (a.status, a.value) == ("found", 90)
+
+
+def test_values_below_the_sub_units_fail_the_target_and_say_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The UK's three companies need three troops: LOW 1 and 2 are refused by the scenario, counted as failing
+    (reason in the table, the CSV and the JSON), and the search goes on to find 3; a negative LOW is still an error."""
+    import csv
+    import json
+
+    from peacesim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    baseline = str(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
+    args = ["size", baseline, "--target", "coverage_mean >= 0", "--confidence", "0.2", "--first", "2", "-n", "2",
+            "--executor", "serial", "-q", "--db", "s.db"]
+    assert main([*args, "--vary", "forces.uk.troops_per_unit=1:8", "--out", "out"]) == 0
+    out = capsys.readouterr().out
+    assert "answer: forces.uk.troops_per_unit = 3 " in out and "the value below is shown to fail" in out
+    refused = "fails (refused by the scenario: forces.uk: sub_units cannot exceed troops_per_unit (got 3 sub-units of 2 troops))"
+    assert any(line.split()[0] == "2" and line.endswith(refused) for line in out.splitlines() if line.strip()), out
+    with open(tmp_path / "out" / "sizing.csv", newline="") as f:
+        rows = {r["forces.uk.troops_per_unit"]: r for r in csv.DictReader(f)}
+    assert rows["1"]["decision"] == "fails" and rows["1"]["replications"] == "0" and "sub_units" in rows["1"]["refused"]
+    assert rows["3"]["decision"] == "meets" and rows["3"]["refused"] == ""
+    assert list(rows["3"])[:4] == ["run_id", "label", "variant", "forces.uk.troops_per_unit"]  # identity first
+    assert rows["3"]["run_id"] and rows["1"]["run_id"] == ""  # a refused value has no run
+    assert {(r["label"], r["variant"]) for r in rows.values()} == {("baseline", "")}
+    assert main([*args, "--vary", "forces.uk.troops_per_unit=1:8", "--out", "j", "--json"]) == 0
+    probes = json.loads(capsys.readouterr().out)["answers"][0]["probes"]
+    assert [p["refused"] is not None for p in probes][:2] == [True, True]
+    assert main([*args, "--vary", "forces.uk.troops_per_unit=-5:8"]) == 2
+    assert "greater than or equal to 1" in capsys.readouterr().err

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import synthetic
 from peacesim.errors import StoreError
-from peacesim.experiment import outputs, runner, scenarios, synthetic
+from peacesim.experiment import outputs, runner, scenarios
 from peacesim.experiment.store import Store
 from scenarios.mini import mini_text
 
@@ -38,7 +39,7 @@ def test_load_run_round_trip(tmp_path, mini_path):
     assert np.isnan(back.metrics["sometimes"]).sum() == np.isnan(r.metrics["sometimes"]).sum() > 0
     assert np.array_equal(back.series["level"].mean, r.series["level"].mean)
     assert scenarios.from_text(back.scenario_text) == sc
-    assert rec.versions["peacesim"] and rec.options["model"] == "peacesim.experiment.synthetic:known_answer"
+    assert rec.versions["peacesim"] and rec.options["model"] == "synthetic:known_answer"
 
 
 def test_unknown_run_is_a_store_error(tmp_path):
@@ -61,7 +62,9 @@ def test_running_with_dead_pid_is_incomplete(tmp_path, mini_path):
 
 WRITER = """
 import sys
-from peacesim.experiment import runner, scenarios, synthetic
+sys.path.insert(0, sys.argv[3])  # tests/, for the synthetic model
+import synthetic
+from peacesim.experiment import runner, scenarios
 from peacesim.experiment.store import Store
 runner.COMMIT_EVERY_S = 0.0  # commit every chunk, so the two writers interleave many transactions
 sc = scenarios.load(sys.argv[2])
@@ -74,7 +77,7 @@ with Store(sys.argv[1]) as st:
 def test_concurrent_writers(tmp_path, mini_path):
     """Two processes writing runs into one store at once: every run complete, database intact."""
     db = tmp_path / "shared.db"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(mini_path)]) for _ in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(mini_path), str(Path(__file__).parent)]) for _ in range(2)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     with Store(db) as st:
         runs = st.list_runs()
@@ -92,13 +95,35 @@ def test_export_csv_and_parquet(tmp_path, mini_path):
         tables = st.tables(r.run_id)
     paths = outputs.export_tables(tables, tmp_path / "csv", "csv")
     lines = (tmp_path / "csv" / "metrics.csv").read_text().splitlines()
-    assert lines[0] == "run_id,replication,metric,value" and len(lines) == 1 + 6 * 3
+    assert lines[0] == "run_id,label,variant,replication,metric,value" and len(lines) == 1 + 6 * 3
+    assert all(line.startswith(f"{r.run_id},mini,,") for line in lines[1:])
     series = (tmp_path / "csv" / "series.csv").read_text().splitlines()
-    assert series[0] == "run_id,series,day,mean,p10,p90" and len(series) == 1 + 12
+    assert series[0] == "run_id,label,variant,series,day,mean,p10,p90" and len(series) == 1 + 12
     assert [p.name for p in paths] == ["runs.csv", "metrics.csv", "series.csv"]
     pq = pytest.importorskip("pyarrow.parquet")
     outputs.export_tables(tables, tmp_path / "pq", "parquet")
     t = pq.read_table(tmp_path / "pq" / "metrics.parquet")
-    assert t.num_rows == 18 and t.column_names == ["run_id", "replication", "metric", "value"]
+    assert t.num_rows == 18 and t.column_names == ["run_id", "label", "variant", "replication", "metric", "value"]
     assert sum(math.isnan(v) if v is not None else 1 for v in t.column("value").to_pylist()) == int(
         np.isnan(r.metrics["sometimes"]).sum())
+
+
+def test_parquet_columns_are_typed_even_when_empty_in_every_row(tmp_path):
+    """A run not ended yet and a metric never defined still load as text and numbers, not as null columns."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    from peacesim.experiment.store import TABLE_TYPES
+
+    with Store(tmp_path / "r.db") as st:
+        run_id = st.create_run(scenario="mini", variant=None, scenario_text="", scenario_hash="h", seed=1,
+                               replications=2, confidence=0.95)
+        tables = st.tables(run_id)
+    tables["metrics"] = (tables["metrics"][0], [(run_id, "mini", None, k, "stockout_day.x", None) for k in (0, 1)])
+    outputs.export_tables(tables, tmp_path / "pq", "parquet", TABLE_TYPES)
+    runs = pq.read_table(tmp_path / "pq" / "runs.parquet").schema
+    assert str(runs.field("ended").type) == "string" and str(runs.field("variant").type) == "string"
+    assert str(runs.field("seed").type) == "int64"
+    assert str(pq.read_table(tmp_path / "pq" / "metrics.parquet").schema.field("value").type) == "double"
+    assert str(pq.read_table(tmp_path / "pq" / "series.parquet").schema.field("p90").type) == "double"
+    outputs.export_tables({"t": (["a", "b", "c"], [(None, 1, "x"), (None, 2.5, "y")])}, tmp_path / "inferred", "parquet")
+    t = pq.read_table(tmp_path / "inferred" / "t.parquet").schema
+    assert [str(t.field(c).type) for c in "abc"] == ["double", "double", "string"]

@@ -10,8 +10,8 @@ import pytest
 from peacesim.errors import ScenarioError, UsageError
 from peacesim.experiment import runner, sweep
 from peacesim.experiment.store import Store
-from peacesim.experiment.synthetic import known_answer
 from peacesim.scenario.loader import load_scenario
+from synthetic import known_answer
 
 SMALL = Path(__file__).parent / "data" / "sweep" / "small.yaml"
 FIELDS = ("mean", "std", "ci_low", "ci_high", "p10", "p50", "p90", "n")
@@ -111,10 +111,13 @@ def test_csv_has_one_row_per_point(store, tmp_path):
     res = _run(store, ["zones.kyiv.troops_required=90:110:3"])
     path = sweep.write_csv(res, tmp_path / "sweep.csv")
     lines = path.read_text().splitlines()
-    assert lines[0].startswith("point,role,run_id,zones.kyiv.troops_required,scaled.mean,scaled.ci_low,scaled.ci_high")
+    assert lines[0].startswith("run_id,label,variant,point,role,zones.kyiv.troops_required,scaled.mean,scaled.ci_low,"
+                               "scaled.ci_high")  # the run's identity first, as in every CSV of a run
     assert len(lines) == 1 + 3
     rows = [line.split(",") for line in lines[1:]]
-    assert [r[3] for r in rows] == ["90", "100", "110"]
+    assert [r[5] for r in rows] == ["90", "100", "110"]
+    assert [r[:3] for r in rows] == [[x.run_id, x.label, x.variant or ""] for x in res.results]
+    assert {r[1] for r in rows} == {"sweep_small"} and len({r[0] for r in rows}) == 3
     head = lines[0].split(",")
     k = head.index("value.mean")
     assert [float(r[k]) for r in rows] == [r.summary["value"].mean for r in res.results]

@@ -18,8 +18,7 @@ import pytest
 from peacesim.cli import main
 
 SMALL = Path(__file__).parent / "data" / "sweep" / "small.yaml"
-FAST = "--model=peacesim.experiment.synthetic:known_answer"
-SLOW = "--model=peacesim.experiment.synthetic:slow_known_answer"
+SYNTHETIC = str(Path(__file__).with_name("synthetic.py"))  # runs a command with a synthetic model
 
 
 @pytest.fixture
@@ -38,28 +37,41 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def test_grid_writes_csv_line_chart_and_table(work, capsys):
+def test_a_metric_typo_fails_before_any_point_runs(work, capsys):
+    """Checked against the catalog (the SimPy model's metrics): a did-you-mean, one line, no sweep stored."""
+    args = ["sweep", "small.yaml", "--param", "zones.kyiv.troops_required=80,120", "-n", "2", "--metric", "coverge_mean"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert "unknown metric(s) 'coverge_mean' (did you mean coverage_mean?); the model reports:" in err
+    assert "peacesim metrics lists them" in err and len(err) < 400 and "\n" not in err
+    assert not sweep_dirs(work)
+    assert main(["sweep", "--list"]) == 0 and "no sweeps" in capsys.readouterr().out
+
+
+def test_grid_writes_csv_line_chart_and_table(work, capsys, synthetic_model):
     args = ["sweep", "small.yaml", "--param", "zones.kyiv.troops_required=80:120:5", "-n", "3", "--executor", "serial",
-            "--metric", "value", "-q", FAST]
+            "--metric", "value", "-q"]
     assert main(args) == 0
     (out,) = sweep_dirs(work)
     table = rows(out / "sweep.csv")
     assert [r["zones.kyiv.troops_required"] for r in table] == ["80", "90", "100", "110", "120"]
+    assert list(table[0])[:5] == ["run_id", "label", "variant", "point", "role"]
+    assert {(r["label"], r["variant"]) for r in table} == {("sweep_small", "")} and all(r["run_id"] for r in table)
     assert all(float(r["value.ci_low"]) <= float(r["value.mean"]) <= float(r["value.ci_high"]) for r in table)
     assert (out / "sweep-value.png").stat().st_size > 0 and (out / "sweep-value.svg").stat().st_size > 0
     text = capsys.readouterr().out
     assert "5 points x 3 replications" in text and "value (mean [95% CI])" in text
 
 
-def test_two_parameter_grid_has_product_rows_and_no_line_chart(work):
+def test_two_parameter_grid_has_product_rows_and_no_line_chart(work, synthetic_model):
     args = ["sweep", "small.yaml", "--param", "zones.kyiv.troops_required=90,100,110",
-            "--param", "forces.uk.lift=air,sea", "-n", "2", "--executor", "serial", "-q", FAST, "--out", "out"]
+            "--param", "forces.uk.lift=air,sea", "-n", "2", "--executor", "serial", "-q", "--out", "out"]
     assert main(args) == 0
     assert len(rows(work / "out" / "sweep.csv")) == 6
     assert not list((work / "out").glob("sweep-*.png"))
 
 
-def test_oat_tornado_bars_are_the_points_means(work, monkeypatch):
+def test_oat_tornado_bars_are_the_points_means(work, monkeypatch, synthetic_model):
     """The bars handed to the tornado chart are exactly the low/high/base means in sweep.csv."""
     import peacesim.report.charts_compare as charts
 
@@ -72,7 +84,7 @@ def test_oat_tornado_bars_are_the_points_means(work, monkeypatch):
 
     monkeypatch.setattr(charts, "plot_tornado", spy)
     args = ["sweep", "small.yaml", "--oat", "--param", "zones.kyiv.troops_required=80:120",
-            "--param", "zones.kyiv.weight=1,4", "-n", "4", "--executor", "serial", "--metric", "value", "-q", FAST]
+            "--param", "zones.kyiv.weight=1,4", "-n", "4", "--executor", "serial", "--metric", "value", "-q"]
     assert main(args) == 0
     (out,) = sweep_dirs(work)
     table = rows(out / "sweep.csv")
@@ -91,9 +103,9 @@ def test_oat_tornado_bars_are_the_points_means(work, monkeypatch):
     assert (table[0]["zones.kyiv.troops_required"], table[0]["zones.kyiv.weight"]) == ("100", "2.0")
 
 
-def test_lhs_is_reproducible_from_the_seed(work):
+def test_lhs_is_reproducible_from_the_seed(work, synthetic_model):
     args = ["sweep", "small.yaml", "--lhs", "6", "--param", "zones.kyiv.weight=0.5:3.5",
-            "--param", "zones.kyiv.troops_required=50:150", "-n", "2", "--seed", "5", "--executor", "serial", "-q", FAST]
+            "--param", "zones.kyiv.troops_required=50:150", "-n", "2", "--seed", "5", "--executor", "serial", "-q"]
     assert main(args) == 0 and main(args) == 0
     first, second = (rows(d / "sweep.csv") for d in sweep_dirs(work))
     pick = [("zones.kyiv.weight", "zones.kyiv.troops_required")]
@@ -102,8 +114,8 @@ def test_lhs_is_reproducible_from_the_seed(work):
     assert strata == list(range(6))
 
 
-def test_bad_param_path_exits_2_naming_the_path(work, capsys):
-    code = main(["sweep", "small.yaml", "--param", "forces.uk.rotation_dept=2,3", FAST])
+def test_bad_param_path_exits_2_naming_the_path(work, capsys, synthetic_model):
+    code = main(["sweep", "small.yaml", "--param", "forces.uk.rotation_dept=2,3"])
     err = capsys.readouterr().err
     assert code == 2
     assert "forces.uk.rotation_dept" in err and "did you mean 'rotation_depth'" in err
@@ -111,8 +123,8 @@ def test_bad_param_path_exits_2_naming_the_path(work, capsys):
     assert not (work / "reports").exists()  # nothing ran, nothing was stored
 
 
-def test_bad_param_value_exits_2_before_any_run(work, capsys):
-    code = main(["sweep", "small.yaml", "--oat", "--param", "forces.uk.rotation_depth=0:4", FAST])
+def test_bad_param_value_exits_2_before_any_run(work, capsys, synthetic_model):
+    code = main(["sweep", "small.yaml", "--oat", "--param", "forces.uk.rotation_depth=0:4"])
     err = capsys.readouterr().err
     assert code == 2 and "forces.uk.rotation_depth" in err and "(got 0)" in err
     assert not (work / "reports").exists()
@@ -133,12 +145,12 @@ def _complete_points(db: Path) -> int:
         return 0
 
 
-def test_resume_after_sigkill_skips_finished_points(work, capsys):
+def test_resume_after_sigkill_skips_finished_points(work, capsys, synthetic_model):
     """Kill -9 mid-sweep; --resume keeps finished runs, finishes the interrupted one, runs the rest."""
     db = work / "reports" / "peacesim.db"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "peacesim", "sweep", "small.yaml", "--param", "zones.kyiv.troops_required=90,100,110,120",
-         "-n", "6", "--executor", "serial", "-q", SLOW],
+        [sys.executable, SYNTHETIC, "slow_known_answer", "sweep", "small.yaml", "--param",
+         "zones.kyiv.troops_required=90,100,110,120", "-n", "6", "--executor", "serial", "-q"],
         cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while _complete_points(db) < 2 and time.monotonic() < deadline and proc.poll() is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 from pathlib import Path
 
@@ -21,7 +22,10 @@ def test_trace_is_the_stored_replication(tmp_path: Path) -> None:
     assert rc == 0
     with (out / "trace-2.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows and set(rows[0]) == {"day", "actor", "event", "detail"}
+    assert rows and list(rows[0]) == ["run_id", "label", "variant", "replication", "day", "actor", "event", "detail"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {(r["run_id"], r["label"], r["variant"], r["replication"]) for r in rows} == {
+        (manifest["run_id"], manifest["label"], "", "2")}
     assert [float(r["day"]) for r in rows] == sorted(float(r["day"]) for r in rows)
     traced = simulate(load_scenario(SMALL), replication_seed(7, 2), trace=True)
     assert len(rows) == len(traced.trace or [])
@@ -30,3 +34,16 @@ def test_trace_is_the_stored_replication(tmp_path: Path) -> None:
     for name, value in traced.metrics.items():
         cell = stored[name]
         assert (math.isnan(value) and cell in ("", "nan")) or math.isclose(float(cell), value, rel_tol=1e-9), name
+
+
+def test_help_names_the_trace_columns() -> None:
+    """The help lists the columns trace-I.csv has, identity columns first."""
+    import re
+
+    from click.testing import CliRunner
+
+    from peacesim.cli import run
+
+    text = " ".join(CliRunner().invoke(run.command, ["--help"]).output.split())
+    assert "trace-I.csv (run_id, label, variant, replication, day, actor, event, detail)" in text
+    assert not re.search(r"trace \(day", text)

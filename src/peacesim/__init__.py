@@ -1,6 +1,7 @@
 """peacesim: security commitments for Ukraine as scenario files and a discrete-event simulation.
 
-The Python API (:mod:`peacesim.api`): ``load``, ``run``, ``compare``, ``open_store``, ``runs``.
+The Python API (:mod:`peacesim.api`): ``load``, ``run``, ``compare``, ``sweep``, ``size``, ``explore``,
+``open_store``, ``runs``.
 It is imported lazily so that ``import peacesim`` stays cheap; type checkers see the real
 signatures (``peacesim.run(path, replications="ten")`` is a type error under ``mypy --strict``).
 """
@@ -12,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .api import compare, load, open_store, run, runs
+    from .api import compare, explore, load, open_store, run, runs, size, sweep
 
-__all__ = ["__version__", "load", "run", "compare", "open_store", "runs"]
+__all__ = ["__version__", "load", "run", "compare", "sweep", "size", "explore", "open_store", "runs"]
 _API = frozenset(__all__) - {"__version__"}
 
 

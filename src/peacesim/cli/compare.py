@@ -10,13 +10,12 @@ import click
 from peacesim.errors import UsageError
 
 from . import complete
+from .db import DB_HELP, complete_db, db_default
+from .jobs import executor_options
 from .jsonout import json_output
 from .run import (
-    DB_HELP,
     check_work,
     command_line,
-    complete_db,
-    db_default,
     open_store,
     print_comparison,
     print_summary,
@@ -42,33 +41,30 @@ if TYPE_CHECKING:
 @click.option("--out", metavar="DIR", help="Folder for compare.csv (default reports/<scenario>/compare-<run ids>/).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="With FILE: replications per run.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="With FILE: root seed shared by all runs.")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join.")
+@executor_options
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
 @click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--allow-large", is_flag=True, help="With FILE: run even above the work estimate's ceiling.")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION")
 @json_output("compare")
 def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: bool, sets: tuple[str, ...],
             scales: tuple[str, ...], reference: str | None,
             metrics: tuple[str, ...], all_metrics: bool, out: str | None, replications: int | None, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, confidence: float, db: str, quiet: bool,
-            allow_large: bool, model: str | None, as_json: bool = False) -> dict[str, Any]:
+            allow_large: bool, as_json: bool = False) -> dict[str, Any]:
     """Compare stored runs (RUN_ID ...) or run FILE's base and variants, and show paired differences."""
     from peacesim.experiment import outputs
     from peacesim.experiment.compare import common_random_numbers, compare
 
     is_file = len(targets) == 1 and Path(targets[0]).is_file()
-    if is_file and model is None:
+    if is_file:
         from .tables import check_patterns
 
         check_patterns(metrics)
     with open_store(db, readonly=not is_file) as store:
         if is_file:
             results = _run_file(store, targets[0], variants, all_variants, replications, seed, executor, workers,
-                                scheduler, confidence, quiet, model, metrics, all_metrics, allow_large, sets, scales)
+                                scheduler, confidence, quiet, metrics, all_metrics, allow_large, sets, scales)
         else:
             if variants or all_variants or sets or scales:
                 raise UsageError("--variant/--all-variants/--set/--scale go with a scenario FILE, not with run ids")
@@ -90,7 +86,9 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
     if out is not None:
         folder = outputs.check_out_dir(Path(out), explicit=True)
     else:
-        folder = outputs.check_out_dir(outputs.comparison_folder(comparison), explicit=False)
+        reports = outputs.project_reports(db, targets[0]) if is_file else outputs.Reports()
+        folder = outputs.check_out_dir(outputs.comparison_folder(comparison, reports.folder), explicit=False,
+                                       cwd=reports.root)
     click.echo(f"\ncomparison: {outputs.write_comparison(comparison, folder)}")
     _charts(comparison, folder)
     from peacesim.experiment.documents import comparison_doc, run_doc
@@ -100,41 +98,31 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
 
 def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: bool, replications: int | None,
               seed: int | None, executor: str, workers: int | None, scheduler: str | None, confidence: float,
-              quiet: bool, model: str | None, metrics: tuple[str, ...], all_metrics: bool,
+              quiet: bool, metrics: tuple[str, ...], all_metrics: bool,
               allow_large: bool = False, sets: tuple[str, ...] = (), scales: tuple[str, ...] = ()) -> list[RunResult]:
     """Run the file's base and variants with one seed; summarise the base, one line per variant."""
-    import secrets
-
     from peacesim.experiment import runner, scenarios
-    from peacesim.experiment.executors import make_executor
+    from peacesim.experiment.variants import load_variants, run_variants
 
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
-    names = scenarios.list_variants(file) if all_variants else list(variants)
-    loaded = [scenarios.load(file, None, sets, scales)] + [scenarios.load(file, v, sets, scales) for v in names]
-    typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
+    loaded = load_variants(file, scenarios.list_variants(file) if all_variants else list(variants), sets, scales)
     check_work(loaded, replications, allow_large)
-    root = seed if seed is not None else loaded[0].metadata.seed
-    simulate, group, cmd = runner.resolve_model(model), secrets.token_hex(4), command_line()
-    ex = make_executor(executor, workers, scheduler)
-    results: list[RunResult] = []
+
+    def show(i: int, result: RunResult) -> None:
+        if i == 0:
+            print_summary(result, metrics, all_metrics)
+        else:
+            click.echo(variant_line(result))
+
+    typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
     try:
-        for i, sc in enumerate(loaded):
-            label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
-            with progress_bar(f"{label} ({i + 1}/{len(loaded)})", quiet) as bar:
-                results.append(runner.replicate(sc, replications=replications, seed=root, executor=ex, progress=bar,
-                                                confidence=confidence, simulate=simulate, store=store, command=cmd,
-                                                group_id=group, overrides=typed))
-            if i == 0:
-                print_summary(results[-1], metrics, all_metrics)
-            else:
-                click.echo(variant_line(results[-1]))
+        return run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
+                            scheduler=scheduler, confidence=confidence, store=store, command=command_line(),
+                            overrides=typed, progress=lambda label: progress_bar(label, quiet), each=show)
     except runner.RunInterrupted as e:
         raise UsageError(f"interrupted after {e.done} of {e.target} replications"
                          + (f"; resume with: peacesim run --resume {e.run_id}" if e.run_id else "")) from None
-    finally:
-        ex.close()
-    return results
 
 
 def _pick_reference(results: list[RunResult], reference: str | None) -> RunResult:

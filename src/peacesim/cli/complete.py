@@ -50,7 +50,7 @@ def variants(ctx: click.Context, param: click.Parameter, incomplete: str) -> lis
 
 def run_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Run ids in the results store (``--db`` or the default), newest first, with their label as help."""
-    from .run import resolve_db
+    from .db import resolve_db
 
     db = ctx.params.get("db") or ctx.params.get("store_path") or resolve_db(None)
     if not Path(str(db)).is_file():

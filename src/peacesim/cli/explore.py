@@ -17,9 +17,9 @@ from peacesim.errors import ReportError, UsageError
 from peacesim.experiment.documents import plain
 
 from . import complete
+from .jobs import exit_interrupted, job_options
 from .jsonout import json_output
-from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default, progress_bar
-from .tables import fmt
+from .run import command_line, progress_bar
 
 if TYPE_CHECKING:
     from peacesim.experiment.explore_analysis import Answers, Discovery
@@ -31,6 +31,8 @@ ROUGH_BELOW = 64
 @click.command("explore")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--variant", metavar="NAME", help="Explore around this variant instead of the base scenario.", shell_complete=complete.variants)
+@click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE",
+              help="Override a scenario value (repeatable); setting an uncertain value fixes it.")
 @click.option("--samples", type=click.IntRange(min=2), default=100, show_default=True,
               help="Points (Latin hypercube), or base points N of the Sobol' design (N (d + 2) points, N a power of 2).")
 @click.option("--sampler", type=click.Choice(["lhs", "sobol"]), default="lhs", show_default=True,
@@ -39,20 +41,12 @@ ROUGH_BELOW = 64
 @click.option("--target", "target_texts", multiple=True, metavar="EXPR",
               help="What the package must achieve, e.g. 'coverage_mean >= 0.9 and foc_day <= 120' (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed (default: the scenario's).")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
-@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/explore-<id>/).")
-@click.option("--resume", metavar="EXPLORE_ID", help="Finish an interrupted exploration; finished points are not rerun.")
-@click.option("--list", "list_", is_flag=True, help="List the explorations in the results store.")
-@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@job_options("exploration", "explorations", "explore", "EXPLORE_ID", "points")
 @click.pass_context
 @json_output("explore")
-def command(ctx: click.Context, file: str | None, variant: str | None, samples: int, sampler: str, replications: int | None,
+def command(ctx: click.Context, file: str | None, variant: str | None, sets: tuple[str, ...], samples: int, sampler: str, replications: int | None,
             target_texts: tuple[str, ...], seed: int | None, executor: str, workers: int | None, scheduler: str | None,
-            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
+            out: str | None, resume: str | None, list_: bool, db: str, quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Draw the uncertain values of FILE over their ranges, replicate each point, and say how likely TARGET is met.
 
     \b
@@ -61,7 +55,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
       peacesim explore scenarios/baseline.yaml --sampler sobol --samples 64 -n 10 --target 'foc_day <= 120'
       peacesim explore --resume ex20250819-101500-3fa2
     """
-    from peacesim.experiment import explore, runner
+    from peacesim.experiment import explore
     from peacesim.experiment.explore_analysis import Answers
     from peacesim.experiment.store import Store
 
@@ -70,7 +64,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
             items = explore.list_explorations(store)
             _print_list(items)
         return {"explorations": [{k: plain(v) for k, v in item.items()} for item in items]}
-    if resume and (file or variant or replications or seed is not None or target_texts):
+    if resume and (file or variant or sets or replications or seed is not None or target_texts):
         raise UsageError("--resume EXPLORE_ID takes the exploration's own scenario, design and targets; drop FILE and options")
     if not resume and not file:
         raise UsageError("give a scenario FILE with uncertain values (or --resume EXPLORE_ID)")
@@ -80,7 +74,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
     else:
         assert file is not None
         ex = explore.plan(file, variant=variant, samples=samples, sampler=sampler, replications=replications, seed=seed,
-                          target_texts=target_texts, simulate=runner.resolve_model(model))
+                          target_texts=target_texts, sets=sets)
         store = Store(db)  # only once every point is valid: bad input leaves no trace
         explore.start(store, ex, command_line())
     label = ex.scenario + (f":{ex.variant}" if ex.variant else "")
@@ -90,10 +84,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, samples: 
         with progress_bar(f"explore {ex.explore_id}", quiet) as bar:
             stored = explore.run(ex, store, executor=executor, workers=workers, scheduler=scheduler, progress=bar)
     except explore.ExploreInterrupted as e:
-        click.echo(f"\n{e}; finished points are kept in {db}", err=True)
-        extra = f" --db {db}" if db != DEFAULT_DB else ""
-        click.echo(f"resume with: peacesim explore --resume {e.explore_id}{extra}", err=True)
-        ctx.exit(130)
+        exit_interrupted(ctx, "explore", str(e), e.explore_id, db, "points")
     finally:
         store.close()
     if ex.ran and ex.seconds > 0:
@@ -130,22 +121,12 @@ def _print_target(a: Answers, target: str) -> tuple[Discovery, Discovery]:
     click.echo(f"  P(met) over the space: {c.p:.1%} ({pct}% CI {c.low:.1%}-{c.high:.1%}, {c.n} points x {a.ex.replications} replications)")
     click.echo(f"  per point: {int((p >= 0.9).sum())} of {len(p)} points meet it in at least 90% of replications, "
                f"{int((p <= 0.1).sum())} in at most 10%")
+    from peacesim.experiment.explore_analysis import box_text
+
     met, not_met = a.discover(target, True), a.discover(target, False)
-    click.echo(f"  where it is met:     {_box_text(met)}")
-    click.echo(f"  where it is not met: {_box_text(not_met)}")
+    click.echo(f"  where it is met:     {box_text(met)}")
+    click.echo(f"  where it is not met: {box_text(not_met)}")
     return met, not_met
-
-
-def _box_text(box: Discovery) -> str:
-    if not box.limits:
-        return f"no box narrower than the whole space (density {box.density:.0%})"
-    parts = []
-    for u, lo, hi in box.limits:
-        if lo is not None and hi is not None:
-            parts.append(f"{u.label} in [{fmt(lo)}, {fmt(hi)}]")
-        else:
-            parts.append(f"{u.label} >= {fmt(lo)}" if lo is not None else f"{u.label} <= {fmt(hi)}")
-    return "; ".join(parts) + f" (coverage {box.coverage:.0%}, density {box.density:.0%}, {box.support:.0%} of points)"
 
 
 def _print_indices(a: Answers) -> None:
@@ -174,22 +155,25 @@ def _out_dir(ex: object, out: str | None) -> Path:
 
 
 def _write_points(a: Answers, path: Path) -> Path:
-    """``points.csv``: one row per point: its values, P(met) per target with interval, headline metric means."""
+    """``points.csv``: one row per point: the exploration's identity (explore id, label, variant: its points are
+    no runs of their own), the point's values, P(met) per target with interval, headline metric means."""
     import numpy as np
 
     from peacesim.experiment.outputs import atomic_open
+    from peacesim.experiment.results import run_label
     from peacesim.model.metrics import HEADLINE_METRICS
 
     metrics = [m for m in HEADLINE_METRICS if m in a.metrics]
     per = {t: a.per_point(t) for t in a.ex.targets}
+    ident = [a.ex.explore_id, run_label(a.ex.scenario, a.ex.variant), a.ex.variant or ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
-        w.writerow(["point", *(u.name for u in a.ex.space.params),
+        w.writerow(["explore_id", "label", "variant", "point", *(u.name for u in a.ex.space.params),
                     *(f"P({t}).{k}" for t in a.ex.targets for k in ("p", "ci_low", "ci_high")), *(f"{m}.mean" for m in metrics)])
         means = {m: a.point_means(m) for m in metrics}
         for k, v in enumerate(a.ex.values):
-            w.writerow([k, *(v[u.name] for u in a.ex.space.params),
+            w.writerow([*ident, k, *(v[u.name] for u in a.ex.space.params),
                         *(repr(float(per[t][i][k])) for t in a.ex.targets for i in range(3)),
                         *("" if np.isnan(means[m][k]) else repr(float(means[m][k])) for m in metrics)])
     return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import complete
-from .run import DB_HELP, complete_db, db_default
+from .db import DB_HELP, complete_db, db_default
 
 
 @click.command("export")
@@ -31,5 +31,7 @@ def command(run_id: str, fmt: str, out: str | None, db: str) -> None:
         folder = outputs.check_out_dir(Path(out), explicit=True)
     else:
         folder = outputs.check_out_dir(outputs.REPORTS / "exports" / outputs.safe_component(rec.run_id), explicit=False)
-    for path in outputs.export_tables(tables, folder, fmt):
+    from peacesim.experiment.store import TABLE_TYPES
+
+    for path in outputs.export_tables(tables, folder, fmt, TABLE_TYPES):
         click.echo(str(path))

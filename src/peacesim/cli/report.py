@@ -14,7 +14,7 @@ import click
 
 from peacesim.errors import UsageError
 
-from .run import DB_HELP, complete_db, db_default
+from .db import DB_HELP, complete_db, db_default
 
 if TYPE_CHECKING:
     from peacesim.experiment.sizing import SizingResult
@@ -22,11 +22,18 @@ if TYPE_CHECKING:
 DEFAULT_STORE = "reports/peacesim.db"
 
 
-def default_out(run_id: str) -> Path:
-    """``reports/report-<run id>/`` with the id reduced to a safe single path component."""
+def default_out(*ids: str) -> Path:
+    """``reports/report-<id>-<id>.../``: one folder per set of reported ids (a report of A and B and one
+    of A and C never share a folder), each id reduced to a safe path component; a long list is the
+    first id and a hash of all."""
+    import hashlib
+
     from peacesim.experiment.outputs import REPORTS, safe_component
 
-    return REPORTS / f"report-{safe_component(run_id)}"
+    name = "-".join(safe_component(i) for i in ids)
+    if len(name) > 120:
+        name = f"{safe_component(ids[0])}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+    return REPORTS / f"report-{name}"
 
 
 #: Id prefixes of the studies a report can include (runs have none).
@@ -41,7 +48,7 @@ def kind_of(ident: str) -> str:
 
 @click.command("report")
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
-@click.option("--out", metavar="DIR", help="Folder for report.html and the charts (default reports/report-<first id>/).")
+@click.option("--out", metavar="DIR", help="Folder for report.html and the charts (default reports/report-<ids>/).")
 @click.option("--db", "--store", "store_path", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
 @click.option("--claims", "claims_path", type=click.Path(dir_okay=False), metavar="PATH",
               help="Claims register (default: seeds/claims.yaml found from here).")
@@ -94,8 +101,9 @@ def command(ids: tuple[str, ...], out: str | None, store_path: str, claims_path:
 
         claims = load_claims(Path(claims_path))
     comparison = compare(results[0], results[1:], results[0].confidence) if len(results) > 1 else None
-    first = results[0].run_id or ids[0]
-    folder = check_out_dir(Path(out), explicit=True) if out else check_out_dir(default_out(first), explicit=False)
+    run_ids = iter([r.run_id or "" for r in results])  # the full ids of the runs named by a prefix
+    named = [next(run_ids) if kind_of(i) == "run" else i for i in ids]
+    folder = check_out_dir(Path(out), explicit=True) if out else check_out_dir(default_out(*named), explicit=False)
     cmd = "peacesim report " + " ".join(shlex.quote(r) for r in ids)
     cmd += f" --db {shlex.quote(store_path)}" if store_path != DEFAULT_STORE else ""
     cmd += f" --out {shlex.quote(out)}" if out else ""

@@ -5,7 +5,6 @@ Heavy imports (the model, SciPy, Dask, the report) happen inside the command, on
 
 from __future__ import annotations
 
-import secrets
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -19,40 +18,15 @@ import click
 from peacesim.errors import UsageError
 
 from . import complete
+from .db import DB_HELP, DEFAULT_DB, complete_db, db_default
+from .jobs import executor_options
 from .jsonout import json_output
 
 if TYPE_CHECKING:
+    from peacesim.experiment.outputs import Reports
     from peacesim.experiment.results import Comparison, RunResult
     from peacesim.experiment.store import Store
     from peacesim.scenario.schema import Scenario
-
-DEFAULT_DB = "reports/peacesim.db"
-DB_HELP = "Results store (default: $PEACESIM_DB, else the reports/peacesim.db of the scenario's project, else of the working folder)."
-
-
-def resolve_db(db: str | None, scenario_file: str | None = None) -> str:
-    """``--db``, else ``$PEACESIM_DB``, else the scenario's project store, else the working folder's (see
-    :func:`peacesim.experiment.store.locate`)."""
-    from peacesim.experiment.store import locate
-
-    return str(locate(db, scenario_file))
-
-
-def db_default(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """``--db`` callback: fills in the default when the command's scenario FILE is known."""
-    if value:
-        return value
-    file = ctx.params.get("file") or ctx.params.get("files") or ctx.params.get("targets")
-    if isinstance(file, (tuple, list)):
-        file = next((str(f) for f in file if Path(str(f)).is_file()), None)
-    return resolve_db(None, str(file) if file else None)
-
-
-def complete_db(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    from click.shell_completion import CompletionItem
-
-    return [CompletionItem(incomplete, type="file")]
-
 
 @contextmanager
 def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
@@ -108,10 +82,11 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
     echo_lines(tables.comparison_lines(comparison, names, columns, unpaired(comparison)))
 
 
-def out_path(out: str | None, result: RunResult, group: Path | None = None) -> Path:
+def out_path(out: str | None, result: RunResult, group: Path | None = None, reports: Reports | None = None) -> Path:
     """Where a run's files go: in its group's folder for a variant; else ``--out`` or its own folder.
 
-    Without ``--out`` that is ``reports/<scenario>/<run-id>/``, so no run overwrites another's files.
+    Without ``--out`` that is ``reports/<scenario>/<run-id>/`` (in ``reports``, default the working
+    folder's), so no run overwrites another's files.
     """
     from peacesim.experiment import outputs
 
@@ -121,10 +96,10 @@ def out_path(out: str | None, result: RunResult, group: Path | None = None) -> P
         if not out.strip():
             raise UsageError("--out is empty; give a folder name, e.g. --out results")
         return Path(out)
-    return outputs.run_folder(result.scenario_name, result.run_id or "memory")
+    return outputs.run_folder(result.scenario_name, result.run_id or "memory", (reports or outputs.Reports()).folder)
 
 
-def check_outputs(out: str | None, scenarios: list[str]) -> None:
+def check_outputs(out: str | None, scenarios: list[str], reports: Reports | None = None) -> None:
     """Check where the runs' files will go before the first replication (a bad --out fails at once)."""
     from peacesim.experiment import outputs
 
@@ -133,16 +108,19 @@ def check_outputs(out: str | None, scenarios: list[str]) -> None:
             raise UsageError("--out is empty; give a folder name, e.g. --out results")
         outputs.check_out_dir(Path(out), explicit=True, replaces=True)
         return
+    where = reports or outputs.Reports()
     for scenario in scenarios:  # the run's own folder does not exist yet: check its parent takes it
-        outputs.check_out_dir(outputs.REPORTS / outputs.safe_component(scenario) / "new-run", explicit=False, replaces=True)
+        outputs.check_out_dir(where.folder / outputs.safe_component(scenario) / "new-run", explicit=False,
+                              cwd=where.root, replaces=True)
 
 
-def write_outputs(result: RunResult, out: str | None, group: Path | None = None) -> Path:
+def write_outputs(result: RunResult, out: str | None, group: Path | None = None, reports: Reports | None = None) -> Path:
     """Write the run's files (see :func:`out_path`); a run of its own also becomes the scenario's ``latest``."""
     from peacesim.experiment import outputs
 
-    path = out_path(out, result, group)
-    path = outputs.check_out_dir(path, explicit=out is not None, replaces=True)
+    path = out_path(out, result, group, reports)
+    root = None if out is not None else (reports or outputs.Reports()).root  # --out is the user's, from here
+    path = outputs.check_out_dir(path, explicit=out is not None, cwd=root, replaces=True)
     outputs.write_run(result, path)
     if out is None and group is None:
         outputs.write_latest(path)
@@ -204,9 +182,7 @@ def command_line() -> str:
 @click.option("--all-variants", is_flag=True, help="Run the base and every variant, with common random numbers.")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="Replications (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed (default: the scenario's).")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
+@executor_options
 @click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE", help="Override a scenario value (repeatable).")
 @click.option("--window", "windows", multiple=True, metavar="START:END",
               help="Also report every windowed metric over days START to END, as name[START,END] (repeatable).")
@@ -224,20 +200,21 @@ def command_line() -> str:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--report", is_flag=True, help="Also write the HTML report and charts.")
 @click.option("--trace", "trace_index", type=click.IntRange(min=0), metavar="I",
-              help="Also write the event trace (day, actor, event, detail) of replication I as trace-I.csv.")
+              help="Also write the event trace of replication I as trace-I.csv (run_id, label, variant, replication, "
+                   "day, actor, event, detail).")
 @click.option("--allow-large", is_flag=True,
               help="Run even when the work estimate is above the ceiling (10 million events per replication or 2 GB).")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
 @json_output("run")
 def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             replications: int | None, seed: int | None, workers: int | None, executor: str, scheduler: str | None,
             sets: tuple[str, ...], windows: tuple[str, ...], scales: tuple[str, ...], out: str | None, resume: str | None,
             precision: str | None,
             max_replications: int | None, confidence: float, db: str, metrics: tuple[str, ...], all_metrics: bool,
-            quiet: bool, report: bool, trace_index: int | None, allow_large: bool, model: str | None,
+            quiet: bool, report: bool, trace_index: int | None, allow_large: bool,
             as_json: bool = False) -> dict[str, Any]:
     """Run replications of FILE (and its variants); store, summarise and write the results."""
     from peacesim.experiment import runner, scenarios
+    from peacesim.experiment.variants import load_variants, run_variants
 
     if resume and (file or variants or all_variants or sets or scales or replications or seed is not None or precision):
         raise UsageError("--resume RUN_ID takes the run's own scenario and settings; drop FILE and scenario options")
@@ -245,27 +222,27 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         raise UsageError("give a scenario FILE (or --resume RUN_ID)")
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
-    if model is None:
-        from .tables import check_patterns
+    from .tables import check_patterns
 
-        check_patterns(metrics)
+    check_patterns(metrics)
     show = Show(metrics, all_metrics)
     rule = runner.Precision.parse(precision) if precision else None
-    simulate = runner.resolve_model(model)
     cmd = command_line()
     store = open_store(db)
     results: list[RunResult] = []
     try:
         from peacesim.experiment.executors import make_executor
+        from peacesim.experiment.outputs import project_reports
 
         if resume:
             rec = store.get_run(resume)
-            check_outputs(out, [rec.scenario])
+            reports = project_reports(db, None)  # beside the store, as the interrupted run's folders were
+            check_outputs(out, [rec.scenario], reports)
             ex = make_executor(executor, workers, scheduler)
             try:
                 with progress_bar(rec.label, quiet) as bar:
                     results.append(runner.resume(store, rec.run_id, executor=ex, progress=bar))
-                _after_run(results[-1], out, None, show)
+                _after_run(results[-1], out, None, show, reports=reports)
             finally:
                 ex.close()
         else:
@@ -274,28 +251,23 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
             if windows:
                 overrides.append(window_override(scenarios.load(file, None, overrides, scales), windows))
             names = scenarios.list_variants(file) if all_variants else list(variants)
-            loaded = [scenarios.load(file, None, overrides, scales)]
-            loaded += [scenarios.load(file, v, overrides, scales) for v in names]  # validate all before running any
+            loaded = load_variants(file, names, overrides, scales)  # validate all before running any
             check_claims(file, [None, *names], overrides)
             check_work(loaded, replications, allow_large)
-            check_outputs(out, [loaded[0].metadata.name])
-            root = seed if seed is not None else loaded[0].metadata.seed
-            group = secrets.token_hex(4) if len(loaded) > 1 else None
+            reports = project_reports(db, file)  # beside the project's store, not the working folder's
+            check_outputs(out, [loaded[0].metadata.name], reports)
             typed = [f"--scale {t}" for t in scales] + [f"--set {t}" for t in sets]
-            ex = make_executor(executor, workers, scheduler)
-            folder: Path | None = None
-            try:
-                for i, sc in enumerate(loaded):
-                    label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
-                    with progress_bar(f"{label} ({i + 1}/{len(loaded)})" if len(loaded) > 1 else label, quiet) as bar:
-                        results.append(runner.replicate(
-                            sc, replications=replications, seed=root, executor=ex, progress=bar,
-                            confidence=confidence, simulate=simulate, store=store, precision=rule,
-                            max_replications=max_replications, command=cmd, group_id=group, overrides=typed))
-                    path = _after_run(results[-1], out, folder, show, brief=i > 0)
-                    folder = folder or path
-            finally:
-                ex.close()
+            folder: list[Path] = []
+
+            def after(i: int, result: RunResult) -> None:
+                results.append(result)
+                path = _after_run(result, out, folder[0] if folder else None, show, brief=i > 0, reports=reports)
+                folder.append(path)
+
+            run_variants(loaded, replications=replications, seed=seed, executor=executor, workers=workers,
+                         scheduler=scheduler, progress=lambda label: progress_bar(label, quiet),
+                         confidence=confidence, store=store, precision=rule,
+                         max_replications=max_replications, command=cmd, overrides=typed, each=after)
     except runner.RunInterrupted as e:
         import signal
 
@@ -320,7 +292,8 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
         from peacesim.experiment.trace import write_trace
 
         for r in results:
-            sc = scenarios.from_text(r.scenario_text, f"run {r.run_id}")
+            sc = r.scenario
+            assert sc is not None  # runs made here keep their scenario
             traces.append(str(write_trace(sc, r.seed, trace_index, Path(str(r.extra['out_dir'])))))
             click.echo(f"trace: {traces[-1]}")
     written = maybe_report(results, base_dir, comparison, cmd) if report else None
@@ -365,9 +338,10 @@ class Show:
     all_metrics: bool = False
 
 
-def _after_run(result: RunResult, out: str | None, group: Path | None, show: Show, brief: bool = False) -> Path:
+def _after_run(result: RunResult, out: str | None, group: Path | None, show: Show, brief: bool = False,
+               reports: Reports | None = None) -> Path:
     """Write the run's files (a variant's into its ``group`` folder) and summarise it: a table, or one line."""
-    path = write_outputs(result, out, group)
+    path = write_outputs(result, out, group, reports)
     result.extra["out_dir"] = str(path)
     if brief:
         from .tables import variant_line

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
+from .db import DB_HELP, complete_db, db_default
 from .jsonout import json_output
-from .run import DB_HELP, complete_db, db_default
 
 
 @click.command("runs")

@@ -16,6 +16,10 @@ STR = {"type": "string"}
 OSTR = {"type": ["string", "null"]}
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
+#: a time as stored: ISO 8601 with the UTC offset, ``2026-12-02T14:53:25+00:00``
+TIME = {"type": "string", "format": "date-time"}
+OTIME = {"type": ["string", "null"], "format": "date-time"}
+STATUS = {"enum": ["running", "incomplete", "complete"]}
 
 
 def obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
@@ -46,11 +50,18 @@ COMPARISON = obj({
     "unpaired": arr(obj({"other": STR, "metric": STR, "present_in": STR, "mean": NUM, "n": INT})),
 })
 RECORD = obj({"run_id": STR, "label": STR, "scenario": STR, "variant": OSTR, "overrides": arr(STR), "seed": INT,
-              "replications": INT, "done": INT, "status": {"enum": ["running", "incomplete", "complete"]},
-              "confidence": {"type": "number"}, "started": STR, "ended": OSTR, "group_id": OSTR, "command": OSTR})
+              "replications": INT, "done": INT, "status": STATUS,
+              "confidence": {"type": "number"}, "started": TIME, "ended": OTIME, "group_id": OSTR, "command": OSTR})
 BOX = obj({"limits": arr(obj({"parameter": STR, "label": STR, "low": NUM, "high": NUM})), "coverage": NUM, "density": NUM,
            "support": NUM})
 WRITTEN = {"folder": STR, "written": arr(STR)}
+#: one job of ``sweep --list``, ``size --list``, ``explore --list`` (oldest first)
+SWEEP_ITEM = obj({"sweep_id": STR, "scenario": STR, "variant": OSTR, "mode": STR, "created": TIME, "status": STATUS,
+                  "points": INT, "done": INT})
+SIZING_ITEM = obj({"sizing_id": STR, "scenario": STR, "variant": OSTR, "created": TIME, "target": OSTR,
+                   "probes": INT, "status": STATUS})
+EXPLORE_ITEM = obj({"explore_id": STR, "scenario": STR, "variant": OSTR, "created": TIME, "status": STATUS,
+                    "sampler": OSTR, "points": INT, "replications": INT, "target": INT})
 
 
 def _command(name: str, required: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +86,7 @@ SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
                                      "parameters": arr(STR),
                                      "points": arr(obj({"point": INT, "role": STR, "run_id": OSTR, "values": {"type": "object"},
                                                         "metrics": mapping(STATISTICS)})), **WRITTEN}),
-                  _command("sweep", {"sweeps": arr({"type": "object"})})]}),
+                  _command("sweep", {"sweeps": arr(SWEEP_ITEM)})]}),
     "size": ("A sizing: the question, and per answer (one, or one per value of the first path of a frontier) the "
              "smallest value shown to meet the target (`value`), the interval where the evidence is not conclusive "
              "(`lower`..`value`) and every value tried. With --list: {\"command\": \"size\", \"sizings\": [...]}.",
@@ -88,8 +99,9 @@ SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
                                                        "probes": arr(obj({"values": {"type": "object"}, "x": NUM, "n": INT,
                                                                           "met": INT, "p_met": NUM, "low": NUM, "high": NUM,
                                                                           "decision": STR, "undefined": INT,
-                                                                          "run_id": STR}))})), **WRITTEN}),
-                 _command("size", {"sizings": arr({"type": "object"})})]}),
+                                                                          "run_id": STR, "refused": OSTR}))})),
+                                   **WRITTEN}),
+                 _command("size", {"sizings": arr(SIZING_ITEM)})]}),
     "explore": ("An exploration: the uncertain values, per target P(met) over the space with its interval and the "
                 "boxes where it is and is not met, Sobol' indices (sampler sobol; else empty), and per point its "
                 "values and P(met). With --list: {\"command\": \"explore\", \"explorations\": [...]}.",
@@ -105,7 +117,7 @@ SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
                                              "total_ci": arr(NUM)}))})),
                                          "points": arr(obj({"point": INT, "values": {"type": "object"},
                                                             "p_met": mapping(NUM)})), **WRITTEN}),
-                    _command("explore", {"explorations": arr({"type": "object"})})]}),
+                    _command("explore", {"explorations": arr(EXPLORE_ITEM)})]}),
     "validate": ("Per file whether it is valid, its number of variants and its located problems; the claims register "
                  "used and where it was found (`option`: --claims, `project`: the nearest seeds/claims.yaml above the "
                  "first file, `packaged`: the copy shipped with peacesim, `checkout`: the source checkout's). `ok` false exits 2 (the document is still "

@@ -17,8 +17,9 @@ from peacesim.errors import ReportError, UsageError
 from peacesim.experiment.documents import plain
 
 from . import complete
+from .jobs import exit_interrupted, job_options
 from .jsonout import json_output
-from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default
+from .run import command_line
 
 if TYPE_CHECKING:
     from peacesim.experiment.sizing import Answer, SizingResult
@@ -38,39 +39,30 @@ if TYPE_CHECKING:
 @click.option("--scale", "scales", multiple=True, metavar="PATH_GLOB=FACTOR", help="Multiply matched values (repeatable).")
 @click.option("--replications", "-n", type=click.IntRange(min=1), default=320, show_default=True,
               help="Most replications at one value (where P(met) is too close to the confidence to tell).")
-@click.option("--first", type=click.IntRange(min=1), default=20, show_default=True, help="First batch at each value.")
+@click.option("--first", type=click.IntRange(min=1), help="First batch at each value (default 20, or -n if smaller).")
 @click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True,
               help="Statistical level of the decisions (split over the looks at each value).")
 @click.option("--method", type=click.Choice(["wilson", "clopper-pearson"]), default="wilson", show_default=True,
               help="Interval of P(met).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed shared by every value (default: the scenario's).")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
-@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/size-<id>/).")
-@click.option("--resume", metavar="SIZING_ID", help="Finish an interrupted sizing; finished replications are not rerun.")
-@click.option("--list", "list_", is_flag=True, help="List the sizings in the results store.")
-@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
-@click.option("--quiet", "-q", is_flag=True, help="No line per value tried while searching.")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@job_options("sizing", "sizings", "size", "SIZING_ID", "replications", quiet_help="No line per value tried while searching.")
 @click.pass_context
 @json_output("size")
 def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], target: str | None, confidence: float,
             step: float | None, integer: bool, variant: str | None, sets: tuple[str, ...], scales: tuple[str, ...],
-            replications: int, first: int, level: float, method: str, seed: int | None, executor: str,
+            replications: int, first: int | None, level: float, method: str, seed: int | None, executor: str,
             workers: int | None, scheduler: str | None, out: str | None, resume: str | None, list_: bool, db: str,
-            quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
+            quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Find the smallest value of a key path of FILE for which TARGET is met with P >= CONFIDENCE.
 
     \b
     Examples:
       peacesim size scenarios/baseline.yaml --vary 'forces.{uk,france}.troops_per_unit=100:20000' \\
-          --target 'coverage_mean >= 0.6'
+          --target 'foc_day <= 90 and coverage_mean >= 0.9'
       peacesim size scenarios/baseline.yaml --vary enablers.air_defence.us_patriot.stock=0:2000:20 \\
           --target 'stockout_day.us_patriot >= 365' --confidence 0.8
       peacesim size --resume sz20250819-101500-3fa2
     """
-    from peacesim.experiment import runner
     from peacesim.experiment import sizing as sz
     from peacesim.experiment.store import Store
 
@@ -93,8 +85,7 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
     else:
         assert file is not None and target is not None
         sizing = sz.plan(file, varies, target, variant=variant, sets=sets, scales=scales, step=step, integer=integer,
-                         confidence=confidence, level=level, method=method, first=first, cap=replications, seed=seed,
-                         simulate=runner.resolve_model(model))
+                         confidence=confidence, level=level, method=method, first=first, cap=replications, seed=seed)
         store = Store(db)  # only once the question is valid: bad input leaves no trace
         sz.start(store, sizing, cmd)
     label = sizing.scenario + (f":{sizing.variant}" if sizing.variant else "")
@@ -104,10 +95,7 @@ def command(ctx: click.Context, file: str | None, varies: tuple[str, ...], targe
     try:
         result = sz.run(sizing, store, executor=executor, workers=workers, scheduler=scheduler, say=say, command=cmd)
     except sz.SizingInterrupted as e:
-        extra = f" --db {db}" if db != DEFAULT_DB else ""
-        click.echo(f"\n{e}; finished replications are kept in {db}\nresume with: peacesim size --resume {e.sizing_id}{extra}",
-                   err=True)
-        ctx.exit(130)
+        exit_interrupted(ctx, "size", str(e), e.sizing_id, db, "replications")
     finally:
         store.close()
     _print_result(result)
@@ -126,6 +114,8 @@ def answer_text(answer: Answer, path: str, confidence: float) -> str:
     at = {p.x: p for p in answer.probes}
     if answer.status == "not_met":
         b = answer.best
+        if b.refused is not None:
+            return f"not met within range: the scenario refuses every value tried, up to {path} = {show_value(b.x)} ({b.refused})"
         return (f"not met within range: best P(met) = {b.p:.2f} [{b.low:.2f}, {b.high:.2f}] at {path} = {show_value(b.x)}"
                 f" (required {confidence:g})")
     if answer.status == "open":
@@ -179,8 +169,12 @@ def _evidence(probes: list[Any], look_level: float) -> None:
     click.echo(f"\nevidence: {len(ordered)} values tried, {sum(p.n for p in ordered)} replications "
                f"(same seeds at every value; intervals at {look_level:.2%} per look)")
     rows = [["value", "replications", "met", "P(met)", "interval", "decision"]]
-    rows += [[show_value(p.x), str(p.n), str(p.met), f"{p.p:.3f}", f"[{p.low:.3f}, {p.high:.3f}]", p.state
-              + (f" ({p.undefined} undefined)" if p.undefined else "")] for p in ordered]
+    for p in ordered:
+        if p.refused is not None:
+            rows.append([show_value(p.x), "0", "-", "-", "-", f"{p.state} (refused by the scenario: {p.refused})"])
+            continue
+        rows.append([show_value(p.x), str(p.n), str(p.met), f"{p.p:.3f}", f"[{p.low:.3f}, {p.high:.3f}]", p.state
+                     + (f" ({p.undefined} undefined)" if p.undefined else "")])
     _table(rows)
 
 
@@ -191,20 +185,23 @@ def _table(rows: list[list[str]]) -> None:
 
 
 def _write_csv(result: SizingResult, path: Path) -> Path:
-    """``sizing.csv``: one row per value tried (and per value of the first path in a frontier)."""
-    from peacesim.experiment.outputs import atomic_open
+    """``sizing.csv``: one row per value tried (and per value of the first path in a frontier), starting with
+    the identity of the value's run (run id, label, variant; no run id for a value the scenario refused)."""
+    from peacesim.experiment.outputs import IDENTITY_COLUMNS, atomic_open
+    from peacesim.experiment.results import run_label
 
     s = result.sizing
+    label = run_label(s.scenario, s.variant)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
-        w.writerow([*(v.path for v in s.varies), "replications", "met", "p_met", "low", "high", "decision", "undefined",
-                    "run_id", "answer", "answer_low", "status"])
+        w.writerow([*IDENTITY_COLUMNS, *(v.path for v in s.varies), "replications", "met", "p_met", "low", "high",
+                    "decision", "undefined", "answer", "answer_low", "status", "refused"])
         for a in result.answers:
             for p in sorted(a.probes, key=lambda q: q.x):
-                w.writerow([*(p.overrides[v.path] for v in s.varies), p.n, p.met, repr(p.p), repr(p.low), repr(p.high),
-                            p.state, p.undefined, p.run_id, "" if a.value is None else a.value,
-                            "" if a.lower is None else a.lower, a.status])
+                w.writerow([p.run_id, label, s.variant or "", *(p.overrides[v.path] for v in s.varies), p.n, p.met,
+                            repr(p.p), repr(p.low), repr(p.high), p.state, p.undefined, "" if a.value is None else a.value,
+                            "" if a.lower is None else a.lower, a.status, p.refused or ""])
     return path
 
 

@@ -16,8 +16,9 @@ from peacesim.errors import ReportError, UsageError
 from peacesim.experiment.documents import plain
 
 from . import complete
+from .jobs import exit_interrupted, job_options
 from .jsonout import json_output
-from .run import DB_HELP, DEFAULT_DB, command_line, complete_db, db_default, open_store, progress_bar
+from .run import command_line, open_store, progress_bar
 from .tables import fmt
 
 if TYPE_CHECKING:
@@ -37,24 +38,17 @@ DEFAULT_METRICS = ("coverage_mean", "troops_in_theatre_min", "time_to_answer_cap
 @click.option("--oat", is_flag=True, help="One-at-a-time: base, then each parameter at its low and high value.")
 @click.option("--replications", "-n", type=click.IntRange(min=1), help="Replications per point (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed shared by every point (default: the scenario's).")
-@click.option("--executor", type=click.Choice(["serial", "local", "dask"]), default="local", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to join (with --executor dask).")
 @click.option("--metric", "metrics", multiple=True, metavar="NAME", shell_complete=complete.metrics, help="Metric to show and chart (repeatable).")
-@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
-@click.option("--out", metavar="DIR", help="Output folder (default reports/<scenario>/sweep-<id>/).")
-@click.option("--resume", metavar="SWEEP_ID", help="Finish an interrupted sweep; finished points are not rerun.")
-@click.option("--list", "list_", is_flag=True, help="List the sweeps in the results store.")
-@click.option("--db", callback=db_default, metavar="PATH", help=DB_HELP, shell_complete=complete_db)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--model", hidden=True, metavar="MODULE:FUNCTION", help="Model function (testing).")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True,
+              help="Level of the confidence intervals of each point's metrics.")
+@job_options("sweep", "sweeps", "sweep", "SWEEP_ID", "points")
 @click.pass_context
 @json_output("sweep")
 def command(ctx: click.Context, file: str | None, variant: str | None, params: tuple[str, ...], sets: tuple[str, ...],
             lhs: int | None,
             oat: bool, replications: int | None, seed: int | None, executor: str, workers: int | None,
             scheduler: str | None, metrics: tuple[str, ...], confidence: float, out: str | None,
-            resume: str | None, list_: bool, db: str, quiet: bool, model: str | None, as_json: bool = False) -> dict[str, Any] | None:
+            resume: str | None, list_: bool, db: str, quiet: bool, as_json: bool = False) -> dict[str, Any] | None:
     """Sweep parameters of FILE: a grid (default), --lhs N or --oat; store every point as a run.
 
     \b
@@ -66,7 +60,6 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
           --param forces.france.tour_days=120:240 --metric coverage_mean
       peacesim sweep --resume sw20250819-101500-3fa2
     """
-    from peacesim.experiment import runner
     from peacesim.experiment import sweep as sweeps
 
     if list_:
@@ -89,9 +82,10 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
         sweep = sweeps.load(store, resume)
     else:
         assert file is not None
+        sweeps.check_metrics(metrics)  # a typo costs no point and leaves no sweep behind
         mode = "lhs" if lhs else "oat" if oat else "grid"
         sweep = sweeps.plan(file, params, variant=variant, mode=mode, lhs_points=lhs, replications=replications,
-                            seed=seed, confidence=confidence, simulate=runner.resolve_model(model), sets=sets)
+                            seed=seed, confidence=confidence, sets=sets)
         store = open_store(db)  # only once every point is valid: bad input leaves no trace
         sweeps.start(store, sweep, cmd)
     label = sweep.scenario + (f":{sweep.variant}" if sweep.variant else "")
@@ -102,10 +96,7 @@ def command(ctx: click.Context, file: str | None, variant: str | None, params: t
             result = sweeps.run(sweep, store, executor=executor, workers=workers, scheduler=scheduler, progress=bar,
                                 command=cmd, metrics=metrics)
     except sweeps.SweepInterrupted as e:
-        click.echo(f"\n{e}; finished points are kept in {db}", err=True)
-        extra = f" --db {db}" if db != DEFAULT_DB else ""
-        click.echo(f"resume with: peacesim sweep --resume {e.sweep_id}{extra}", err=True)
-        ctx.exit(130)
+        exit_interrupted(ctx, "sweep", str(e), e.sweep_id, db, "points")
     finally:
         store.close()
     shown = list(metrics) or _default_metrics(result)

@@ -68,13 +68,7 @@ def check_patterns(patterns: Sequence[str]) -> None:
 
 def context_elements(result: RunResult) -> frozenset[str]:
     """Ids of the run's context elements (``role: context``): their metrics are inputs, never headlines."""
-    from peacesim.errors import ReportError
-    from peacesim.report.context import context_elements as of_run
-
-    try:
-        return of_run(result)
-    except ReportError:  # a stored scenario this version cannot read: every element counts
-        return frozenset()
+    return result.context_elements
 
 
 def windowed_changes(comparison: Comparison) -> list[str]:
@@ -109,7 +103,9 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
         for pat in patterns:
             hits = [n for n in pool if n == pat or fnmatch.fnmatchcase(n, pat) or pattern_of(n) == pat]
             if not hits and strict:
-                raise UsageError(f"--metric {pat!r} matches no metric of these runs; they have: {', '.join(pool)}")
+                from peacesim.experiment.compare import unknown_metrics
+
+                raise UsageError(f"--metric: {unknown_metrics([pat], pool)}")
             chosen += [n for n in hits if n not in chosen]
     else:
         # windowed headlines only in comparisons, and there only where they move (see windowed_changes)
@@ -130,16 +126,13 @@ def _unit(name: str, element_units: dict[str, str]) -> str:
 
 def element_units(result: RunResult) -> dict[str, str]:
     """``output_unit`` of each non-lethal element of the run's scenario (``{}`` if unreadable)."""
-    if "output_unit" not in result.scenario_text:
-        return {}
-    import yaml
+    from peacesim.errors import PeacesimError
 
     try:
-        data = yaml.safe_load(result.scenario_text)
-        elements = data["enablers"]["non_lethal"]
-        return {str(e["id"]): str(e["output_unit"]) for e in elements if "id" in e and "output_unit" in e}
-    except (yaml.YAMLError, KeyError, TypeError):
+        scenario = result.scenario
+    except PeacesimError:
         return {}
+    return {e.id: e.output_unit for e in scenario.enablers.non_lethal} if scenario else {}
 
 
 def _undefined(name: str, units: dict[str, str]) -> str:

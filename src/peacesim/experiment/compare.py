@@ -54,6 +54,15 @@ def _finite_mean(x: np.ndarray) -> float:
     return float(f.mean()) if f.size else math.nan
 
 
+def unknown_metrics(unknown: list[str], known: list[str], shown: int = 8, have: str = "the runs have") -> str:
+    """One line for metric names the runs lack: each with a did-you-mean, then a few the runs have."""
+    from ..catalog import suggest
+
+    names = ", ".join(f"{m!r}{suggest(m, known)}" for m in unknown)
+    more = f", … ({len(known)} in all; peacesim metrics lists them)" if len(known) > shown else ""
+    return f"unknown metric(s) {names}; {have}: {', '.join(known[:shown])}{more}"
+
+
 def compare(
     reference: RunResult,
     others: list[RunResult],
@@ -71,13 +80,13 @@ def compare(
         known = set(reference.metrics).union(*(o.metrics for o in others))
         unknown = sorted(set(metrics) - known)
         if unknown:
-            raise UsageError(f"unknown metric(s) {unknown}; the runs have: {', '.join(sorted(known))}")
+            raise UsageError(unknown_metrics(unknown, sorted(known)))
     differences: dict[str, list[Difference]] = {}
     for other in others:
         names = sorted(set(reference.metrics) & set(other.metrics))
         if metrics:
             names = [m for m in names if m in metrics]
-        label = _unique_label(other, differences)
+        label = _unique_label(other, {reference.label, *differences})
         differences[label] = [
             paired_difference(name, reference.metrics[name], other.metrics[name], confidence) for name in names
         ]
@@ -127,7 +136,9 @@ def common_random_numbers(reference: RunResult, others: list[RunResult]) -> bool
     return all(o.seed == reference.seed for o in others)
 
 
-def _unique_label(run: RunResult, taken: dict[str, list[Difference]]) -> str:
+def _unique_label(run: RunResult, taken: set[str]) -> str:
+    """The run's label, with its run id when the reference or another run already has that label
+    (two runs of one scenario compared: ``baseline`` vs ``baseline [20261202-150248-a9ff]``)."""
     label = run.label
     if label in taken and run.run_id:
         label = f"{label} [{run.run_id}]"

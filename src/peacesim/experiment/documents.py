@@ -114,7 +114,7 @@ def sizing_doc(result: SizingResult) -> dict[str, Any]:
             "lower": plain(a.lower), "estimate": plain(a.estimate), "warning": a.warning,
             "probes": [{"values": {v.path: plain(p.overrides.get(v.path)) for v in s.varies}, "x": num(p.x), "n": p.n,
                         "met": p.met, "p_met": num(p.p), "low": num(p.low), "high": num(p.high), "decision": p.state,
-                        "undefined": p.undefined, "run_id": p.run_id} for p in sorted(a.probes, key=lambda q: q.x)],
+                        "undefined": p.undefined, "run_id": p.run_id, "refused": p.refused} for p in sorted(a.probes, key=lambda q: q.x)],
         })
     return {"sizing_id": s.sizing_id, "scenario": s.scenario, "variant": s.variant, "target": s.target,
             "confidence": s.confidence, "level": s.level, "method": s.method, "seed": s.seed,

@@ -74,8 +74,8 @@ class Exploration:
 
 def plan(file: str | Path, *, variant: str | None = None, samples: int = 100, sampler: str = "lhs",
          replications: int | None = None, seed: int | None = None, target_texts: Sequence[str] = (),
-         simulate: Simulate | None = None) -> Exploration:
-    """Draw the points of an exploration and validate each point's scenario.
+         simulate: Simulate | None = None, sets: Sequence[str] = ()) -> Exploration:
+    """Draw the points of an exploration and validate each point's scenario (``sets``: as after ``--set``).
 
     Raises:
         UsageError: no uncertain values, a bad sampler or target expression.
@@ -83,7 +83,7 @@ def plan(file: str | Path, *, variant: str | None = None, samples: int = 100, sa
     """
     for text in target_texts:
         targets.parse(text)
-    resolved = scenarios.load_explorable(file, variant)
+    resolved = scenarios.load_explorable(file, variant, sets)
     assert resolved.base is not None
     point = resolved.scenario
     root = int(seed if seed is not None else point.metadata.seed)

@@ -47,6 +47,27 @@ class Discovery:
     support: float
 
 
+def box_text(box: Discovery, *, prose: bool = False) -> str:
+    """A box's limits and quality in one line: terse for the terminal (``x in [a, b]``, coverage, density,
+    support) or, with ``prose``, as a report sentence's ending (``x from a to b``, what share it holds in)."""
+    from ..catalog import number
+
+    if not box.limits:
+        return f"no box narrower than the whole space (density {box.density:.0%})"
+    parts = []
+    for u, lo, hi in box.limits:
+        if lo is not None and hi is not None:
+            parts.append(f"{u.label} from {number(lo)} to {number(hi)}" if prose else
+                         f"{u.label} in [{number(lo)}, {number(hi)}]")
+        elif lo is not None:
+            parts.append(f"{u.label} {'at least' if prose else '>='} {number(lo)}")
+        else:
+            parts.append(f"{u.label} {'at most' if prose else '<='} {number(hi)}")
+    if prose:
+        return "; ".join(parts) + f" (holds in {box.density:.0%} of the points inside, which cover {box.coverage:.0%} of those meeting it)"
+    return "; ".join(parts) + f" (coverage {box.coverage:.0%}, density {box.density:.0%}, {box.support:.0%} of points)"
+
+
 class Answers:
     """The results of an exploration as (points x replications) arrays, and what they answer."""
 

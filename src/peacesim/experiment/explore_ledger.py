@@ -15,8 +15,8 @@ import math
 import sqlite3
 from typing import Any
 
-from .ledger import JobLedger, now
-from .sqlite import here
+from .ledger import JobLedger
+from .sqlite import here, now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS explorations (

@@ -5,6 +5,7 @@ the same life: created ``running`` by this process, claimed again by a resume (n
 processes at once), finished ``complete`` or ``incomplete``; a ``running`` row whose process is
 dead reads as ``incomplete``. A job id is a two-letter prefix, the time and four hex digits, and a
 unique prefix of it is enough to name it. Subclasses add the tables of their own parts.
+:func:`working` is that life around the work of one process: claim, executor, finish.
 """
 
 from __future__ import annotations
@@ -13,18 +14,17 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from ..errors import StoreError
-from .sqlite import connect, here, process_alive, transaction
+from .sqlite import connect, here, now, process_alive, transaction
 
-
-def now() -> str:
-    """The time as stored: ISO 8601 with the UTC offset."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+if TYPE_CHECKING:
+    from .executors import Executor
 
 
 class JobLedger:
@@ -43,6 +43,12 @@ class JobLedger:
 
     def close(self) -> None:
         self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
 
     def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self._db, self.path)
@@ -89,3 +95,38 @@ class JobLedger:
     def finish(self, job_id: str, status: str) -> None:
         with self._tx() as db:
             db.execute(f"UPDATE {self.table} SET status = ?, ended = ? WHERE {self.key} = ?", (status, now(), job_id))
+
+
+@contextmanager
+def working(ledger: JobLedger, job_id: str, executor: str | Executor, workers: int | None, scheduler: str | None,
+            interrupted: Callable[[], KeyboardInterrupt]) -> Iterator[Executor]:
+    """One process's work on a started job: claim it, give the work an executor, record how it ended.
+
+    An executor named by a string is made here and closed after (cancelling its tasks on failure);
+    an executor object is the caller's. The job ends ``complete`` when the block does, else
+    ``incomplete``; Ctrl-C becomes ``interrupted()`` (which says how to resume). The ledger is closed.
+    """
+    from .executors import make_executor
+
+    try:
+        ledger.claim(job_id)
+        ex = make_executor(executor, workers, scheduler) if isinstance(executor, str) else executor
+    except BaseException:
+        ledger.close()
+        raise
+    cancel = False
+    try:
+        yield ex
+        ledger.finish(job_id, "complete")
+    except KeyboardInterrupt:
+        cancel = True
+        ledger.finish(job_id, "incomplete")
+        raise interrupted() from None
+    except BaseException:
+        cancel = True
+        ledger.finish(job_id, "incomplete")
+        raise
+    finally:
+        if isinstance(executor, str):
+            ex.close(cancel=cancel)
+        ledger.close()

@@ -1,7 +1,7 @@
 """Files a run leaves in its output folder, and keeping those paths safe.
 
 ``manifest.json`` (run id, label, overrides, scenario hash, seed, versions, command: what made the
-run), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
+run; and ``written``, when, in ISO 8601), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
 metrics with mean, ci_low, ci_high, std, p10, p50, p90, n; NaN as null), ``replications.csv`` (one
 row per replication, one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90)
 and the resolved ``scenario.yaml``; every CSV row starts with the run id, label and variant. With
@@ -32,6 +32,7 @@ import shutil
 import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -96,6 +97,41 @@ def safe_component(name: str) -> str:
     return cleaned[:100]
 
 
+@dataclass(frozen=True)
+class Reports:
+    """Where default output folders go: ``folder`` (a ``reports/``), which must stay inside ``root``
+    (None: the working folder)."""
+
+    folder: Path = REPORTS
+    root: Path | None = None
+
+
+def project_reports(store: str | Path, scenario_file: str | Path | None) -> Reports:
+    """The reports folder beside the store, so a run from another folder does not split its files from its store.
+
+    With a scenario file: its project's ``reports/`` when the store is that project's (found from the
+    file, see :func:`peacesim.experiment.store.locate`). Without one (``run --resume``): the store's
+    own folder when it is a project's ``reports/``. Else the working folder's ``reports/``.
+    """
+    from .store import project_store
+
+    try:
+        if scenario_file is None:
+            found = Path(store).resolve()
+            if found.parent.name != REPORTS.name:
+                return Reports()
+        else:
+            in_project = project_store(scenario_file)
+            if in_project is None or in_project.resolve() != Path(store).resolve():
+                return Reports()
+            found = in_project
+        if found.parents[1] == Path.cwd().resolve():
+            return Reports()
+    except OSError:
+        return Reports()
+    return Reports(found.parent, found.parents[1])
+
+
 def run_folder(scenario: str, run_id: str, base: Path = REPORTS) -> Path:
     """A run's own folder, ``reports/<scenario>/<run-id>/``, never shared with another run.
 
@@ -149,7 +185,8 @@ def comparison_folder(comparison: Comparison, base: Path = REPORTS) -> Path:
 def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None, replaces: bool = False) -> Path:
     """Check an output folder before any work: refuse what would fail (or harm) only at the end.
 
-    Refused: an empty name; a derived folder outside the working tree (pass ``--out`` for that);
+    Refused: an empty name; a derived folder outside the working tree (or ``cwd``: a project's
+    folder; pass ``--out`` for that);
     a name too long; a path that is a file or a device; a folder that cannot be created or
     written. With ``replaces`` (a run's folder, replaced whole by :func:`write_run`), also the
     working folder or one of its parents, and an existing folder given with ``--out`` that holds
@@ -160,7 +197,8 @@ def check_out_dir(path: Path, explicit: bool, cwd: Path | None = None, replaces:
     here = (cwd or Path.cwd()).resolve()
     resolved = path.resolve() if path.is_absolute() else (here / path).resolve()
     if not explicit and not resolved.is_relative_to(here):
-        raise UsageError(f"output folder {path} is outside the working tree; pass --out to write there")
+        tree = "the working tree" if cwd is None else f"the project folder {here}"
+        raise UsageError(f"output folder {path} is outside {tree}; pass --out to write there")
     for part in resolved.parts:
         if len(os.fsencode(part)) > MAX_NAME_BYTES:
             raise UsageError(f"output folder name is too long ({len(os.fsencode(part))} bytes; limit {MAX_NAME_BYTES}): "
@@ -263,7 +301,9 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
 
 
 def manifest_dict(result: RunResult) -> dict[str, Any]:
-    """What made the run, so it can be reproduced a year later: scenario hash, seed, versions, command."""
+    """What made the run, so it can be reproduced a year later: scenario hash, seed, versions, command,
+    and when the files were written (ISO 8601 with the UTC offset, as in the results store)."""
+    from .sqlite import now
     from .store import versions
 
     return {
@@ -279,6 +319,7 @@ def manifest_dict(result: RunResult) -> dict[str, Any]:
         "versions": versions(),
         "command": result.extra.get("command"),
         "reproduce": f"peacesim run scenario.yaml --seed {result.seed} --replications {result.replications}",
+        "written": now(),
     }
 
 
@@ -311,7 +352,7 @@ def _write_run_files(result: RunResult, paths: list[Path]) -> None:
         w.writerow([*IDENTITY_COLUMNS, "series", "day", "mean", "p10", "p90"])
         for name, band in sorted(result.series.items()):
             for day in range(band.mean.size):
-                w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.low[day]), _cell(band.high[day])])
+                w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.p10[day]), _cell(band.p90[day])])
     atomic_write_text(paths[3], result.scenario_text)
     atomic_write_text(paths[4], json.dumps(manifest_dict(result), indent=2) + "\n")
 
@@ -365,8 +406,25 @@ def _cell(x: float) -> str:
     return "" if math.isnan(x) else repr(x)
 
 
-def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], out_dir: Path, fmt: str) -> list[Path]:
-    """Write tidy tables (name -> (columns, rows)) as CSV or Parquet files named after the table."""
+def _parquet_kind(values: list[Any]) -> str:
+    """The Parquet type of a column from its values: ``float64`` when it has none (empty stays numeric)."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {str}:
+        return "string"
+    if kinds == {bool}:
+        return "bool_"
+    if kinds == {int}:
+        return "int64"
+    return "float64"
+
+
+def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], out_dir: Path, fmt: str,
+                  types: dict[str, dict[str, str]] | None = None) -> list[Path]:
+    """Write tidy tables (name -> (columns, rows)) as CSV or Parquet files named after the table.
+
+    In Parquet every column is typed: by ``types[table][column]`` (``float64``, ``int64``, ``string``)
+    when given, else from its values; a column with no value at all is ``float64``, never untyped.
+    """
     if fmt not in ("csv", "parquet"):
         raise UsageError(f"unknown export format {fmt!r}; expected csv or parquet")
     if fmt == "parquet":
@@ -385,7 +443,12 @@ def export_tables(tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]], ou
                 w.writerow(columns)
                 w.writerows(["" if v is None else v for v in row] for row in rows)
         else:
-            data = {c: [row[k] for row in rows] for k, c in enumerate(columns)}
-            pq.write_table(pa.table(data), path)
+            declared = (types or {}).get(name, {})
+            arrays = []
+            for k, c in enumerate(columns):
+                values = [row[k] for row in rows]
+                kind = declared.get(c) or _parquet_kind(values)
+                arrays.append(pa.array(values, type=getattr(pa, kind)()))
+            pq.write_table(pa.Table.from_arrays(arrays, names=list(columns)), path)
         paths.append(path)
     return paths

@@ -8,12 +8,15 @@ Everything is plain numpy so results travel cheaply between processes and into t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..scenario.schema import Scenario
 
 
 def run_label(scenario: str, variant: str | None, overrides: tuple[str, ...] | list[str] = ()) -> str:
@@ -38,11 +41,25 @@ class MetricSummary:
 
 @dataclass(frozen=True)
 class SeriesBand:
-    """A daily series over replications: mean and a band (the 10th and 90th percentiles)."""
+    """A daily series over replications: mean and a band (the 10th and 90th percentiles).
+
+    ``p10``/``p90`` as in every file, table and the store; ``low``/``high`` are the same arrays
+    under their former names, for scripts written before.
+    """
 
     mean: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
+    p10: np.ndarray
+    p90: np.ndarray
+
+    @property
+    def low(self) -> np.ndarray:
+        """The 10th percentile (former name of :attr:`p10`)."""
+        return self.p10
+
+    @property
+    def high(self) -> np.ndarray:
+        """The 90th percentile (former name of :attr:`p90`)."""
+        return self.p90
 
 
 def _frame(rows: list[dict[str, object]]) -> "pd.DataFrame":
@@ -87,6 +104,35 @@ class RunResult:
         """``scenario[:variant][+set]``: what was run, with ``+set`` when it was changed by overrides."""
         return run_label(self.scenario_name, self.variant, self.overrides)
 
+    @cached_property
+    def scenario(self) -> Scenario | None:
+        """The run's resolved scenario, parsed from ``scenario_text`` once and kept (None without text).
+
+        Reports, tables and traces all read it here, so a stored run's YAML is parsed one way, once.
+
+        Raises:
+            ScenarioError: the text is not a valid scenario (a store from another version).
+        """
+        if not self.scenario_text.strip():
+            return None
+        from .scenarios import from_text
+
+        return from_text(self.scenario_text, f"run {self.run_id or self.label}")
+
+    @property
+    def context_elements(self) -> frozenset[str]:
+        """Ids of the scenario's context elements (``role: context``): their metrics are inputs, never headlines.
+
+        Empty when the run has no scenario text or its text is from a version this one cannot read.
+        """
+        from ..errors import ScenarioError
+
+        try:
+            scenario = self.scenario
+        except ScenarioError:
+            return frozenset()
+        return scenario.enablers.context_ids if scenario is not None else frozenset()
+
     def rows(self) -> list[dict[str, object]]:
         """One tidy-wide row per replication: identity (run, scenario, variant, seed, replication), then metrics."""
         names = sorted(self.metrics)
@@ -121,7 +167,7 @@ class RunResult:
         return _frame([{"run_id": self.run_id, "label": self.label, "variant": self.variant, "series": name, "day": d,
                         "statistic": stat, "value": float(arr[d])}
                        for name, band in sorted(self.series.items())
-                       for stat, arr in (("mean", band.mean), ("p10", band.low), ("p90", band.high))
+                       for stat, arr in (("mean", band.mean), ("p10", band.p10), ("p90", band.p90))
                        for d in range(arr.size)])
 
     def __repr__(self) -> str:
@@ -136,7 +182,7 @@ class RunResult:
         from ..catalog import is_headline
         from ..catalog import number as fmt
 
-        names = [m for m in sorted(self.summary) if is_headline(m)] or sorted(self.summary)[:12]
+        names = [m for m in sorted(self.summary) if is_headline(m, self.context_elements)] or sorted(self.summary)[:12]
         rows = "".join(
             f"<tr><td>{escape(m)}</td><td>{escape(fmt(self.summary[m].mean))}</td>"
             f"<td>[{escape(fmt(self.summary[m].ci_low))}, {escape(fmt(self.summary[m].ci_high))}]</td>"
@@ -226,6 +272,7 @@ class Comparison:
         rows = "".join(
             f"<tr><td>{escape(label)}</td><td>{escape(d.metric)}</td><td>{escape(fmt(d.mean))}</td>"
             f"<td>[{escape(fmt(d.ci_low))}, {escape(fmt(d.ci_high))}]</td><td>{'yes' if d.distinguishable else 'no'}</td></tr>"
-            for label, diffs in self.differences.items() for d in diffs if is_headline(d.metric))
+            for label, diffs in self.differences.items() for d in diffs
+            if is_headline(d.metric, self.reference.context_elements))
         return (f"<p><b>{escape(repr(self)[1:-1])}</b></p><table><thead><tr><th>run</th><th>metric</th><th>difference</th>"
                 f"<th>{self.confidence:.0%} interval</th><th>distinguishable</th></tr></thead><tbody>{rows}</tbody></table>")

@@ -42,7 +42,7 @@ def list_variants(path: str | Path) -> list[str]:
 def from_text(text: str, where: str = "<stored scenario>") -> Scenario:
     """A scenario from resolved YAML text (as stored with a run)."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
         raise ScenarioError(Problem(f"not valid YAML: {e}", file=where)) from e
     return from_data(raw, where)
@@ -64,6 +64,10 @@ def from_data(raw: Any, where: str) -> Scenario:
         ]) from e
 
 
-def load_explorable(path: str | Path, variant: str | None = None) -> loader.Resolved:
-    """A scenario file with its uncertain values: the point scenario, the space and the tree to vary."""
-    return loader.load_resolved(Path(path), variant=variant)
+def load_explorable(path: str | Path, variant: str | None = None, overrides: Iterable[str] = ()) -> loader.Resolved:
+    """A scenario file with its uncertain values: the point scenario, the space and the tree to vary.
+
+    ``overrides`` (as typed after ``--set``) apply after the variant; one that sets an uncertain value
+    fixes it, so it is no longer varied.
+    """
+    return loader.load_resolved(Path(path), variant=variant, overrides=list(overrides))

@@ -19,6 +19,11 @@ meet; its interval runs from just above the largest value shown to fail. If P(me
 the value (checked: a warning says when it does not), the true smallest value lies in that
 interval, at the stated level.
 
+A value the scenario refuses by a rule across keys (``troops_per_unit`` below the contingent's
+``sub_units``, a tour no longer than its handover) is no package at all: the search counts it as
+failing the target, with the scenario's reason in the evidence, and goes on. HIGH must be a valid
+scenario, and a value outside its field's bounds (negative troops) is an error before anything runs.
+
 With two varied paths the result is a frontier: for each value of the first, the smallest of the
 second. A sizing is stored like a sweep: each probe is a run of the store (``group_id`` = the
 sizing id) and the search is replayed on resume from the stored replications, so a killed and
@@ -38,7 +43,8 @@ from ..errors import Problem, ScenarioError, UsageError
 from ..scenario.schema import Scenario
 from . import runner, scenarios, targets
 from .collect import Collector
-from .executors import Executor, Simulate, make_executor, run_chunks
+from .executors import Executor, Simulate, run_chunks
+from .ledger import working
 from .sizing_ledger import SizingLedger, probe_key
 from .store import Store
 
@@ -48,6 +54,14 @@ FRONTIER_MAX_VALUES = 25
 #: Steps a range is cut into when no --step is given (at least 1 for whole numbers).
 DEFAULT_STEPS = 1000
 Say = Callable[[str], None]
+
+
+class RefusedValue(ScenarioError):
+    """The scenario refuses a probe's value by a rule across keys; ``reason`` says which."""
+
+    def __init__(self, problems: list[Problem], reason: str) -> None:
+        super().__init__(problems)
+        self.reason = reason
 
 
 class SizingInterrupted(KeyboardInterrupt):
@@ -177,6 +191,7 @@ class Probe:
     high: float
     state: str
     run_id: str
+    refused: str | None = None  # why the scenario refuses this value (then it fails, with no replications)
 
     @property
     def p(self) -> float:
@@ -201,7 +216,9 @@ class Answer:
 
     @property
     def best(self) -> Probe:
-        return max(self.probes, key=lambda p: (p.p, -p.x))
+        """The probe with the highest P(met) (the highest value refused when every value is refused)."""
+        ran = [p for p in self.probes if p.refused is None]
+        return max(ran, key=lambda p: (p.p, -p.x)) if ran else max(self.probes, key=lambda p: p.x)
 
 
 @dataclass
@@ -212,9 +229,11 @@ class SizingResult:
 
 def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None = None, sets: Sequence[str] = (),
          scales: Sequence[str] = (), step: float | None = None, integer: bool = False, confidence: float = 0.9,
-         level: float = DEFAULT_LEVEL, method: str = "wilson", first: int = DEFAULT_FIRST, cap: int = DEFAULT_CAP,
+         level: float = DEFAULT_LEVEL, method: str = "wilson", first: int | None = None, cap: int = DEFAULT_CAP,
          seed: int | None = None, simulate: Simulate | None = None) -> Sizing:
     """Parse and check the question; the lowest and highest values are validated before anything runs.
+
+    ``first`` (the first batch at each value) defaults to 20, or ``cap`` when that is smaller.
 
     Raises:
         UsageError: malformed options (``TargetError`` for the target).
@@ -226,8 +245,10 @@ def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None =
         raise UsageError("--confidence and --level must be between 0 and 1")
     if method not in targets.METHODS:
         raise UsageError(f"unknown interval method {method!r}; expected one of {', '.join(targets.METHODS)}")
+    first = min(DEFAULT_FIRST, cap) if first is None else first
     if not 1 <= first <= cap:
-        raise UsageError(f"need 1 <= first batch <= cap (got {first} and {cap})")
+        raise UsageError(f"the first batch (--first {first}) must be from 1 to the most replications at one value "
+                         f"(-n {cap}): give -n {max(first, 1)} or more, or --first {cap} or less")
     parsed_target = targets.parse(target)
     vs = [parse_vary(t) for t in varies[:-1]] + [parse_vary(varies[-1], step, integer)]
     if len(vs) == 2:
@@ -253,43 +274,74 @@ def plan(file: str, varies: Sequence[str], target: str, *, variant: str | None =
                     confidence=confidence, level=level, method=method,  # type: ignore[arg-type]
                     first=first, cap=cap, seed=int(seed if seed is not None else base.metadata.seed),
                     model=runner.model_spec(simulate))
-    for high_end in (False, True):  # both corners of the ranges must make valid scenarios
-        build(sizing, {v.path: v.value(v.count - 1 if high_end else 0) for v in vs})
+    build(sizing, {v.path: v.value(v.count - 1) for v in vs})  # HIGH must make a valid scenario
+    try:  # LOW too, unless a rule across keys refuses it: then it fails the target
+        build(sizing, {v.path: v.value(0) for v in vs})
+    except RefusedValue:
+        pass
     return sizing
 
 
 def build(sizing: Sizing, overrides: dict[str, Any], raw: dict[str, Any] | None = None) -> Scenario:
-    """A probe's scenario: the stored base (``raw``: already parsed) with the overrides; errors at ``--vary``."""
+    """A probe's scenario: the stored base (``raw``: already parsed) with the overrides; errors at ``--vary``.
+
+    Raises:
+        RefusedValue: only rules across keys refuse the values (see :func:`refusal`).
+        ScenarioError: anything else.
+    """
     from ..scenario.paths import apply_overrides
 
     if raw is None:
         raw = yaml.safe_load(sizing.base_text)
+    data = apply_overrides(raw, overrides)
     try:
-        return scenarios.from_data(apply_overrides(raw, overrides), "--vary")
+        return scenarios.from_data(data, "--vary")
     except ScenarioError as e:
         shown = ", ".join(f"{k}={_show(v)}" for k, v in overrides.items())
-        raise ScenarioError([Problem(p.message, file="--vary", path=p.path, got=p.got, hint=f"at {shown}")
-                             for p in e.problems]) from None
+        problems = [Problem(p.message, file="--vary", path=p.path, got=p.got, hint=f"at {shown}") for p in e.problems]
+        reason = refusal(e, data)
+        if reason is not None:
+            raise RefusedValue(problems, reason) from None
+        raise ScenarioError(problems) from None
+
+
+def refusal(e: ScenarioError, data: Any) -> str | None:
+    """The reason when only rules across keys refuse the scenario ``data`` (``forces.uk: sub_units cannot
+    exceed troops_per_unit``), None when a value is out of its field's bounds or the error is another kind."""
+    from pydantic import ValidationError
+
+    cause = e.__cause__
+    errors = cause.errors() if isinstance(cause, ValidationError) else []
+    if not errors or any(err["type"] != "value_error" or not isinstance(err.get("input"), dict) for err in errors):
+        return None
+    return "; ".join(f"{_by_id(data, err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in errors)
+
+
+def _by_id(data: Any, loc: Sequence[int | str]) -> str:
+    """A pydantic location as a key path, list items named by their ``id`` (``forces.uk``, not ``forces.0``)."""
+    parts = []
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            data = None
+        named = isinstance(part, int) and isinstance(data, dict) and isinstance(data.get("id"), str)
+        parts.append(data["id"] if named else str(part))
+    return ".".join(parts)
 
 
 def start(store: Store, sizing: Sizing, command: str | None = None) -> Sizing:
     """Record a planned sizing in the store and give it its id."""
-    ledger = SizingLedger(store.path)
-    try:
+    with SizingLedger(store.path) as ledger:
         sizing.sizing_id = ledger.create(scenario=sizing.scenario, variant=sizing.variant, file=sizing.file,
                                          spec=sizing.spec(), base_text=sizing.base_text, command=command)
-    finally:
-        ledger.close()
     return sizing
 
 
 def load(store: Store, sizing_id: str) -> Sizing:
     """A stored sizing, ready to :func:`run` again (finished probes are read, not rerun)."""
-    ledger = SizingLedger(store.path)
-    try:
+    with SizingLedger(store.path) as ledger:
         rec = ledger.get(sizing_id)
-    finally:
-        ledger.close()
     spec = rec["spec"]
     return Sizing(file=rec["file"], scenario=rec["scenario"], variant=rec["variant"], base_text=rec["base_text"],
                   varies=[Vary(**v) for v in spec["varies"]], target=spec["target"], confidence=spec["confidence"],
@@ -298,11 +350,8 @@ def load(store: Store, sizing_id: str) -> Sizing:
 
 
 def list_sizings(store: Store) -> list[dict[str, Any]]:
-    ledger = SizingLedger(store.path)
-    try:
+    with SizingLedger(store.path) as ledger:
         return ledger.list()
-    finally:
-        ledger.close()
 
 
 def run(sizing: Sizing, store: Store, *, executor: str | Executor = "local", workers: int | None = None,
@@ -315,29 +364,15 @@ def run(sizing: Sizing, store: Store, *, executor: str | Executor = "local", wor
     if not sizing.sizing_id:
         raise UsageError("start the sizing (peacesim.experiment.sizing.start) before running it")
     ledger = SizingLedger(store.path)
-    ledger.claim(sizing.sizing_id)
-    ex = make_executor(executor, workers, scheduler) if isinstance(executor, str) else executor
-    session = _Session(sizing, store, ledger, ex, runner.resolve_model(sizing.model), say, command)
-    cancel = False
-    try:
-        searched = sizing.varies[-1]
-        fixes = [{sizing.varies[0].path: a} for a in sizing.frontier_values()] or [{}]
-        answers = [session.search(fixed, searched) for fixed in fixes]
-        ledger.finish(sizing.sizing_id, "complete")
-    except KeyboardInterrupt:
-        cancel = True
-        session.abandon()
-        ledger.finish(sizing.sizing_id, "incomplete")
-        raise SizingInterrupted(sizing.sizing_id) from None
-    except BaseException:
-        cancel = True
-        session.abandon()
-        ledger.finish(sizing.sizing_id, "incomplete")
-        raise
-    finally:
-        if isinstance(executor, str):
-            ex.close(cancel=cancel)
-        ledger.close()
+    with working(ledger, sizing.sizing_id, executor, workers, scheduler, lambda: SizingInterrupted(sizing.sizing_id)) as ex:
+        session = _Session(sizing, store, ledger, ex, runner.resolve_model(sizing.model), say, command)
+        try:
+            searched = sizing.varies[-1]
+            fixes = [{sizing.varies[0].path: a} for a in sizing.frontier_values()] or [{}]
+            answers = [session.search(fixed, searched) for fixed in fixes]
+        except BaseException:
+            session.abandon()  # the probe under way stays incomplete
+            raise
     return SizingResult(sizing, answers)
 
 
@@ -363,7 +398,10 @@ class _Session:
         if key in self.done:
             return self.done[key]
         s = self.sizing
-        scenario = build(s, overrides, self.raw)
+        try:
+            scenario = build(s, overrides, self.raw)
+        except RefusedValue as e:
+            return self._refused(overrides, x, key, e.reason)
         text, digest = scenarios.resolved_text(scenario), scenarios.scenario_hash(scenario)
         run_id = s.probes.get(key)
         collector = self._open(run_id, scenario, key, text, digest)
@@ -391,6 +429,15 @@ class _Session:
         if self.say:
             where = ", ".join(f"{p}={_show(v)}" for p, v in overrides.items())
             self.say(f"{where}: P(met) {probe.p:.3f} [{low:.3f}, {high:.3f}] over {n} replications: {state}")
+        return probe
+
+    def _refused(self, overrides: dict[str, Any], x: float, key: str, reason: str) -> Probe:
+        """A value the scenario refuses fails the target without a replication (the same on resume)."""
+        probe = Probe(overrides, float(x), 0, 0, 0, 0.0, 0.0, "fails", "", reason)
+        self.done[key] = probe
+        if self.say:
+            where = ", ".join(f"{p}={_show(v)}" for p, v in overrides.items())
+            self.say(f"{where}: refused by the scenario ({reason}): fails")
         return probe
 
     def _open(self, run_id: str | None, scenario: Scenario, key: str, text: str, digest: str) -> Collector:
@@ -467,10 +514,13 @@ def monotone_warning(probes: list[Probe], path: str) -> str | None:
     """A warning when P(met) clearly falls as the value grows (a decisive reversal)."""
     for i, a in enumerate(probes):
         for b in probes[i + 1:]:
+            if a.refused is not None:
+                continue
             if (a.state == "meets" and b.state == "fails") or b.high < a.low:
+                then = (f"the scenario refuses {_show(b.x)} ({b.refused})" if b.refused is not None else
+                        f"{b.p:.2f} [{b.low:.2f}, {b.high:.2f}] at {_show(b.x)}")
                 return (f"P(met) is not monotone in {path}: {a.p:.2f} [{a.low:.2f}, {a.high:.2f}] at {_show(a.x)} but "
-                        f"{b.p:.2f} [{b.low:.2f}, {b.high:.2f}] at {_show(b.x)}; the answer is the smallest value shown "
-                        "to meet the target, and some larger values may not")
+                        f"{then}; the answer is the smallest value shown to meet the target, and some larger values may not")
     return None
 
 

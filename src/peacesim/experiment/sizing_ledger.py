@@ -13,8 +13,8 @@ import json
 import sqlite3
 from typing import Any
 
-from .ledger import JobLedger, now
-from .sqlite import here
+from .ledger import JobLedger
+from .sqlite import here, now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sizings (

@@ -7,15 +7,22 @@ read-only, so a store on a read-only disk or shared read-only can still be read.
 full disk, a locked or read-only file) is a :class:`~peacesim.errors.StoreError` naming the file.
 
 The file's layout version is ``PRAGMA user_version`` (:data:`STORE_VERSION`). A file newer than
-this code is refused with a clear error; an older one is migrated when opened for writing (version
-0, a store made before versions were stamped, gains any column the current tables have and it lacks).
+this code is refused with a clear error; an older one is migrated in place when opened (one line on
+stderr says so): version 0, a store made before versions were stamped, gains any column the current
+tables have and it lacks; version 1 has its band columns renamed ``low``/``high`` -> ``p10``/``p90``
+(the names of every export) and its timestamps rewritten with a colon in the UTC offset.
+
+Timestamps are ISO 8601 with the offset written ``+00:00`` (:func:`now`), which SQLite's
+``datetime()`` and every ISO parser read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +30,12 @@ from pathlib import Path
 from ..errors import StoreError
 
 #: layout version of the store file, kept in ``PRAGMA user_version``; bump it with a step in MIGRATIONS
-STORE_VERSION = 1
+STORE_VERSION = 2
+
+
+def now() -> str:
+    """The time as stored: ISO 8601 to the second with the local UTC offset, ``2026-12-02T14:53:25+00:00``."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _add_missing_columns(db: sqlite3.Connection, schema: str) -> None:
@@ -50,8 +62,50 @@ def _add_missing_columns(db: sqlite3.Connection, schema: str) -> None:
         model.close()
 
 
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _rename_column(db: sqlite3.Connection, table: str, old: str, new: str) -> None:
+    """Rename ``old`` to ``new`` (if the table has ``old``); when ``new`` was already added, move the values."""
+    have = _columns(db, table)
+    if old not in have:
+        return
+    if new in have:
+        db.execute(f"UPDATE {table} SET {new} = COALESCE({new}, {old})")
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {old}")
+    else:
+        db.execute(f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
+
+
+#: table -> its timestamp columns (runs in the store; jobs of the ledgers)
+TIMESTAMPS = {"runs": ("started", "ended"), "sweeps": ("created", "ended"), "sizings": ("created", "ended"),
+              "explorations": ("created", "ended")}
+
+
+def _band_names_and_iso_times(db: sqlite3.Connection, schema: str) -> None:
+    """Version 1 -> 2: ``series_summary.low/high`` become ``p10/p90``; ``+0000`` offsets become ``+00:00``.
+
+    Works on the tables the file has, whatever ``schema`` opened it (a ledger may be first to open it).
+    """
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "series_summary" in tables:
+        _rename_column(db, "series_summary", "low", "p10")
+        _rename_column(db, "series_summary", "high", "p90")
+    for table, cols in TIMESTAMPS.items():
+        if table not in tables:
+            continue
+        have = _columns(db, table)
+        for col in (c for c in cols if c in have):
+            db.execute(f"UPDATE {table} SET {col} = substr({col}, 1, length({col}) - 2) || ':' || substr({col}, -2)"
+                       f" WHERE {col} GLOB '*T*[+-][0-9][0-9][0-9][0-9]'")
+
+
 #: version n -> the step that brings a store at version n (with ``schema``'s tables) to n + 1
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, str], None]] = {0: _add_missing_columns}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, str], None]] = {
+    0: _add_missing_columns,
+    1: _band_names_and_iso_times,
+}
 
 
 def _file_version(db: sqlite3.Connection) -> int:
@@ -64,8 +118,11 @@ def _refuse_newer(path: Path, version: int) -> None:
                          f"understands ({STORE_VERSION}); upgrade peacesim (pip install -U peacesim) or use another --db")
 
 
-def _migrate(db: sqlite3.Connection, path: Path, schema: str) -> None:
-    """Create ``schema``'s tables in a new file, or bring an older file up to :data:`STORE_VERSION`."""
+def _migrate(db: sqlite3.Connection, path: Path, schema: str) -> int | None:
+    """Create ``schema``'s tables in a new file, or bring an older file up to :data:`STORE_VERSION`.
+
+    Returns the version an existing file was migrated from, or None when nothing was migrated.
+    """
     version = _file_version(db)
     _refuse_newer(path, version)
     fresh = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
@@ -78,6 +135,7 @@ def _migrate(db: sqlite3.Connection, path: Path, schema: str) -> None:
         _add_missing_columns(db, schema)
     if version != STORE_VERSION:
         db.execute(f"PRAGMA user_version = {STORE_VERSION}")
+    return version if not fresh and version != STORE_VERSION else None
 
 
 def connect(path: Path, schema: str, what: str, readonly: bool = False) -> sqlite3.Connection:
@@ -105,7 +163,10 @@ def connect(path: Path, schema: str, what: str, readonly: bool = False) -> sqlit
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         with transaction(db, path) as tx:
-            _migrate(tx, path, schema)
+            migrated = _migrate(tx, path, schema)
+        if migrated is not None:
+            print(f"note: {path}: results store migrated in place from layout version {migrated} to "
+                  f"{STORE_VERSION}", file=sys.stderr)
     except StoreError:
         if db is not None:
             db.close()

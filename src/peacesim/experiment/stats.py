@@ -81,11 +81,11 @@ def series_band(values: np.ndarray) -> SeriesBand:
         raise ValueError(f"series_band needs a non-empty (replications, days) array (got shape {arr.shape})")
     if not np.isnan(arr).any():  # the usual case: one vectorised pass (nanquantile loops over days)
         low, high = np.quantile(arr, [BAND_LOW, BAND_HIGH], axis=0)
-        return SeriesBand(mean=arr.mean(axis=0), low=low, high=high)
+        return SeriesBand(mean=arr.mean(axis=0), p10=low, p90=high)
     with np.errstate(all="ignore"), _quiet_all_nan():
         mean = np.nanmean(arr, axis=0)
         low, high = np.nanquantile(arr, [BAND_LOW, BAND_HIGH], axis=0)
-    return SeriesBand(mean=mean, low=low, high=high)
+    return SeriesBand(mean=mean, p10=low, p90=high)
 
 
 def precision_reached(values: np.ndarray, relative: float, confidence: float = 0.95) -> tuple[bool, float, float]:

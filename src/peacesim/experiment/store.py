@@ -31,8 +31,9 @@ import numpy as np
 from ..errors import StoreError
 from .collect import Collector
 from .executors import RepOutput
+from .outputs import IDENTITY_COLUMNS
 from .results import RunResult, SeriesBand, run_label
-from .sqlite import STORE_VERSION, connect, here, process_alive, transaction
+from .sqlite import STORE_VERSION, connect, here, now, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
 #: Environment variable naming the results store when none is given.
@@ -50,15 +51,21 @@ def locate(db: str | Path | None = None, scenario_file: str | Path | None = None
         return Path(db)
     if os.environ.get(DB_ENV):
         return Path(os.environ[DB_ENV])
-    if scenario_file:
-        try:
-            here = Path.cwd().resolve()
-            for folder in Path(scenario_file).resolve().parents:
-                if (folder / DEFAULT_PATH).is_file():
-                    return DEFAULT_PATH if folder == here else folder / DEFAULT_PATH
-        except OSError:
-            pass
+    found = project_store(scenario_file) if scenario_file else None
+    if found is not None:
+        return DEFAULT_PATH if found.parents[1] == Path.cwd().resolve() else found
     return DEFAULT_PATH
+
+
+def project_store(scenario_file: str | Path) -> Path | None:
+    """The ``reports/peacesim.db`` of the nearest folder above the scenario file that has one (absolute)."""
+    try:
+        for folder in Path(scenario_file).resolve().parents:
+            if (folder / DEFAULT_PATH).is_file():
+                return folder / DEFAULT_PATH
+    except OSError:
+        pass
+    return None
 SCHEMA_VERSION = STORE_VERSION  # also in PRAGMA user_version, which is the one checked (sqlite.py)
 STATUSES = ("running", "incomplete", "complete")
 
@@ -107,7 +114,7 @@ CREATE TABLE IF NOT EXISTS series_summary (
     run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
     series TEXT NOT NULL,
     day INTEGER NOT NULL,
-    mean REAL, low REAL, high REAL,
+    mean REAL, p10 REAL, p90 REAL,
     PRIMARY KEY (run_id, series, day)
 ) WITHOUT ROWID;
 """
@@ -160,12 +167,6 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
-
-
-
-
 def _encode(values: np.ndarray) -> bytes:
     return zlib.compress(np.asarray(values, dtype="<f4").tobytes(), 1)
 
@@ -182,6 +183,9 @@ class Store:
         self.path = Path(path)
         self.readonly = readonly
         self._db = connect(self.path, _SCHEMA, "the results store", readonly=readonly)
+        # an older store that could not be migrated (read-only) is read with its own band names
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(series_summary)")}
+        self._band = "p10, p90" if "p10" in have or not have else "low, high"
         if not readonly:
             with self._tx() as db:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -224,7 +228,7 @@ class Store:
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
                         (run_id, scenario, variant, scenario_text, scenario_hash, int(seed), int(replications),
                          float(confidence), json.dumps(options or {}, sort_keys=True), json.dumps(versions()),
-                         command, group_id, *here(), _now()),
+                         command, group_id, *here(), now()),
                     )
                 return run_id
             except sqlite3.IntegrityError:
@@ -280,14 +284,14 @@ class Store:
 
     def mark_incomplete(self, run_id: str) -> None:
         with self._tx() as db:
-            db.execute("UPDATE runs SET status = 'incomplete', ended = ? WHERE run_id = ?", (_now(), run_id))
+            db.execute("UPDATE runs SET status = 'incomplete', ended = ? WHERE run_id = ?", (now(), run_id))
 
     def complete(self, run_id: str, result: RunResult) -> None:
         """Write the daily series summary and mark the run complete, atomically."""
         rows = []
         for name, band in result.series.items():
             for day in range(band.mean.size):
-                rows.append((run_id, name, day, *(_num(a[day]) for a in (band.mean, band.low, band.high))))
+                rows.append((run_id, name, day, *(_num(a[day]) for a in (band.mean, band.p10, band.p90))))
         with self._tx() as db:
             db.execute("DELETE FROM series_summary WHERE run_id = ?", (run_id,))
             db.executemany("INSERT INTO series_summary VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -295,7 +299,7 @@ class Store:
             db.execute("DELETE FROM replication_series WHERE run_id = ?", (run_id,))
             db.execute(
                 "UPDATE runs SET status = 'complete', ended = ?, replications = ? WHERE run_id = ?",
-                (_now(), int(result.replications), run_id),
+                (now(), int(result.replications), run_id),
             )
 
     def delete_run(self, run_id: str) -> None:
@@ -389,37 +393,53 @@ class Store:
         """Daily bands of a complete run, from ``series_summary``."""
         cols: dict[str, list[tuple[float, ...]]] = {}
         for name, mean, low, high in self._db.execute(
-            "SELECT series, mean, low, high FROM series_summary WHERE run_id = ? ORDER BY series, day", (run_id,)
+            f"SELECT series, mean, {self._band} FROM series_summary WHERE run_id = ? ORDER BY series, day", (run_id,)
         ):
             cols.setdefault(name, []).append(tuple(math.nan if v is None else float(v) for v in (mean, low, high)))
         out = {}
         for name, rows in cols.items():
             arr = np.array(rows, dtype=np.float64).reshape(-1, 3)
-            out[name] = SeriesBand(mean=arr[:, 0].copy(), low=arr[:, 1].copy(), high=arr[:, 2].copy())
+            out[name] = SeriesBand(mean=arr[:, 0].copy(), p10=arr[:, 1].copy(), p90=arr[:, 2].copy())
         return out
 
     def tables(self, run_id: str) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-        """Tidy tables of a run for export: name -> (columns, rows)."""
+        """Tidy tables of a run for export: name -> (columns, rows).
+
+        Every row starts with the run's identity (run_id, label, variant), as in a run folder's CSVs.
+        """
         rec = self.get_run(run_id)
         rid = rec.run_id
-        run_cols = ["run_id", "scenario", "variant", "scenario_hash", "seed", "replications", "done", "confidence",
-                    "status", "started", "ended", "command", "versions", "options"]
-        run_row = (rid, rec.scenario, rec.variant, rec.scenario_hash, rec.seed, rec.replications, rec.done,
-                   rec.confidence, rec.status, rec.started, rec.ended, rec.command,
+        ident = (rid, rec.label, rec.variant)
+        run_cols = ["run_id", "label", "variant", "scenario", "overrides", "scenario_hash", "seed", "replications",
+                    "done", "confidence", "status", "started", "ended", "command", "versions", "options"]
+        run_row = (*ident, rec.scenario, json.dumps(list(rec.overrides)), rec.scenario_hash, rec.seed,
+                   rec.replications, rec.done, rec.confidence, rec.status, rec.started, rec.ended, rec.command,
                    json.dumps(rec.versions, sort_keys=True), json.dumps(rec.options, sort_keys=True))
         metrics = self._db.execute(
-            "SELECT run_id, replication, metric, value FROM metrics WHERE run_id = ? ORDER BY replication, metric",
-            (rid,),
+            "SELECT replication, metric, value FROM metrics WHERE run_id = ? ORDER BY replication, metric", (rid,),
         ).fetchall()
         series = self._db.execute(
-            "SELECT run_id, series, day, mean, low, high FROM series_summary WHERE run_id = ? ORDER BY series, day",
-            (rid,),
+            f"SELECT series, day, mean, {self._band} FROM series_summary WHERE run_id = ? ORDER BY series, day", (rid,),
         ).fetchall()
         return {
             "runs": (run_cols, [run_row]),
-            "metrics": (["run_id", "replication", "metric", "value"], metrics),
-            "series": (["run_id", "series", "day", "mean", "p10", "p90"], series),
+            "metrics": ([*IDENTITY_COLUMNS, "replication", "metric", "value"], [(*ident, *r) for r in metrics]),
+            "series": ([*IDENTITY_COLUMNS, "series", "day", "mean", "p10", "p90"], [(*ident, *r) for r in series]),
         }
+
+
+#: The type of every column of :meth:`Store.tables` (``float64``, ``int64`` or ``string``), so that a
+#: column empty in every row (no run ended yet, a metric never defined) keeps its type in Parquet.
+TABLE_TYPES: dict[str, dict[str, str]] = {
+    "runs": {"run_id": "string", "label": "string", "variant": "string", "scenario": "string", "overrides": "string",
+             "scenario_hash": "string", "seed": "int64", "replications": "int64", "done": "int64",
+             "confidence": "float64", "status": "string", "started": "string", "ended": "string",
+             "command": "string", "versions": "string", "options": "string"},
+    "metrics": {"run_id": "string", "label": "string", "variant": "string", "replication": "int64",
+                "metric": "string", "value": "float64"},
+    "series": {"run_id": "string", "label": "string", "variant": "string", "series": "string", "day": "int64",
+               "mean": "float64", "p10": "float64", "p90": "float64"},
+}
 
 
 def _num(x: float) -> float | None:

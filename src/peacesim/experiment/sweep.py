@@ -25,8 +25,9 @@ import yaml
 from ..errors import Problem, ScenarioError, StoreError, UsageError
 from ..scenario.schema import Scenario
 from . import design, runner, scenarios
-from .executors import Executor, Simulate, make_executor
-from .outputs import atomic_open
+from .executors import Executor, Simulate
+from .ledger import working
+from .outputs import IDENTITY_COLUMNS, atomic_open
 from .results import MetricSummary, RunResult
 from .store import Store
 from .sweep_ledger import Ledger
@@ -174,21 +175,15 @@ def plan(
 
 def start(store: Store, sweep: Sweep, command: str | None = None) -> Sweep:
     """Record a planned sweep in the store and give it its id."""
-    ledger = Ledger(store.path)
-    try:
+    with Ledger(store.path) as ledger:
         sweep.sweep_id = ledger.create(sweep, command)
-    finally:
-        ledger.close()
     return sweep
 
 
 def load(store: Store, sweep_id: str) -> Sweep:
     """A stored sweep, with every point's scenario rebuilt from the stored base and overrides."""
-    ledger = Ledger(store.path)
-    try:
+    with Ledger(store.path) as ledger:
         rec = ledger.get(sweep_id)
-    finally:
-        ledger.close()
     raw_base = yaml.safe_load(rec["base_text"])
     params = [design.Param(**{**p, "values": tuple(p["values"])}) for p in rec["spec"]["params"]]
     points, built = [], []
@@ -224,7 +219,8 @@ def run(
     """Run (or finish) every point of a started sweep; complete points are loaded, not rerun.
 
     Args:
-        metrics: names that must exist; checked after the first point so a typo costs one point.
+        metrics: names that must exist: checked against the catalog before any point runs (for the
+            SimPy model), and against what the model reported after the first point.
 
     Raises:
         SweepInterrupted: Ctrl-C; what finished is kept, resume with :func:`load` and :func:`run`.
@@ -232,14 +228,16 @@ def run(
     if not sweep.sweep_id:
         raise UsageError("start the sweep (peacesim.experiment.sweep.start) before running it")
     simulate = runner.resolve_model(sweep.model)
-    ledger = Ledger(store.path)
-    ledger.claim(sweep.sweep_id)
-    orphans = _orphan_runs(store, sweep)
-    ex = make_executor(executor, workers, scheduler) if isinstance(executor, str) else executor
+    check_metrics(metrics, simulate)
     results: list[RunResult] = []
     total = len(sweep.points) * sweep.replications
-    cancel = False
-    try:
+    ledger = Ledger(store.path)
+
+    def interrupted() -> SweepInterrupted:
+        return SweepInterrupted(sweep.sweep_id, len(results), len(sweep.points))
+
+    with working(ledger, sweep.sweep_id, executor, workers, scheduler, interrupted) as ex:
+        orphans = _orphan_runs(store, sweep)
         for pt, sc in zip(sweep.points, sweep.scenarios):
             tick = _shifted(progress, len(results) * sweep.replications, total) if progress else None
             run_id = sweep.run_ids.get(pt.index) or _take(orphans, scenarios.scenario_hash(sc))
@@ -256,33 +254,17 @@ def run(
             results.append(result)
             if progress:
                 progress(len(results) * sweep.replications, total)
-        ledger.finish(sweep.sweep_id, "complete")
-    except KeyboardInterrupt:
-        cancel = True
-        ledger.finish(sweep.sweep_id, "incomplete")
-        raise SweepInterrupted(sweep.sweep_id, len(results), len(sweep.points)) from None
-    except BaseException:
-        cancel = True
-        ledger.finish(sweep.sweep_id, "incomplete")
-        raise
-    finally:
-        if isinstance(executor, str):
-            ex.close(cancel=cancel)
-        ledger.close()
     return SweepResult(sweep, results)
 
 
 def list_sweeps(store: Store) -> list[dict[str, Any]]:
     """The sweeps in the store: id, scenario, variant, mode, points, points done, status."""
-    ledger = Ledger(store.path)
-    try:
+    with Ledger(store.path) as ledger:
         return ledger.list()
-    finally:
-        ledger.close()
 
 
 def write_csv(result: SweepResult, path: Path) -> Path:
-    """``sweep.csv``: one row per point: point, role, run id, parameter values, then for every
+    """``sweep.csv``: one row per point: its run's identity (run id, label, variant), point, role, parameter values, then for every
     metric its mean, ci_low and ci_high (columns ``METRIC.mean``, ``METRIC.ci_low``, ``METRIC.ci_high``)."""
     import csv
 
@@ -291,7 +273,7 @@ def write_csv(result: SweepResult, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path, newline="") as f:
         w = csv.writer(f)
-        w.writerow(["point", "role", "run_id", *(p.path for p in sw.params),
+        w.writerow([*IDENTITY_COLUMNS, "point", "role", *(p.path for p in sw.params),
                     *(f"{m}.{k}" for m in names for k in ("mean", "ci_low", "ci_high"))])
         for pt, res in zip(sw.points, result.results):
             values = sw.values(pt)
@@ -299,7 +281,8 @@ def write_csv(result: SweepResult, path: Path) -> Path:
             for m in names:
                 s = res.summary.get(m)
                 cells += [_cell(getattr(s, k)) if s is not None else "" for k in ("mean", "ci_low", "ci_high")]
-            w.writerow([pt.index, pt.role, res.run_id or "", *(_plain(values[p.path]) for p in sw.params), *cells])
+            w.writerow([res.run_id or "", res.label, res.variant or "", pt.index, pt.role,
+                        *(_plain(values[p.path]) for p in sw.params), *cells])
     return path
 
 
@@ -390,12 +373,31 @@ def _take(orphans: dict[str, list[str]], digest: str) -> str | None:
     return ids.pop(0) if ids else None
 
 
+def check_metrics(wanted: Sequence[str], simulate: Simulate | None = None) -> None:
+    """A name the catalog does not document fails before any point runs, with a did-you-mean.
+
+    The catalog documents the SimPy model's metrics only; another model (a test's) is checked after
+    its first point (:func:`_check_metrics`).
+    """
+    from .. import catalog, model
+    from .compare import unknown_metrics
+
+    if simulate is not None or not getattr(model.simulate, "__module__", "").startswith("peacesim."):
+        return
+    unknown = [m for m in wanted if catalog.pattern_of(m) is None]
+    if unknown:
+        scalars = [k for k, doc in catalog.CATALOG.items() if doc.kind == "scalar"]
+        raise UsageError(f"--metric: {unknown_metrics(unknown, scalars, have='the model reports')}")
+
+
 def _check_metrics(result: RunResult, wanted: Sequence[str], sweep_id: str) -> None:
+    from .compare import unknown_metrics
+
     unknown = [m for m in wanted if m not in result.summary]
     if unknown:
-        known = ", ".join(result.summary) or "none"
-        raise UsageError(f"--metric: unknown metric(s) {', '.join(unknown)}; this model reports: {known}"
-                         f" (the first point is kept; continue with: peacesim sweep --resume {sweep_id} --metric ...)")
+        known = unknown_metrics(unknown, sorted(result.summary), have="this model reports")
+        raise UsageError(f"--metric: {known} (the first point is kept; continue with: "
+                         f"peacesim sweep --resume {sweep_id} --metric ...)")
 
 
 def _cell(x: float) -> str:

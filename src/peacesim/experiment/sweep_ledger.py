@@ -14,8 +14,8 @@ import sqlite3
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from .ledger import JobLedger, now
-from .sqlite import here
+from .ledger import JobLedger
+from .sqlite import here, now
 
 if TYPE_CHECKING:
     from .sweep import Sweep

@@ -50,7 +50,7 @@ def plot_interceptor_stocks(result: RunResult) -> Figure:
     ax = fig.add_subplot()
     for i, sys_id in enumerate(systems):
         s = result.series[f"stock.{sys_id}"]
-        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=names.get(sys_id, sys_id))
+        band(ax, np.arange(len(s.mean)), s.mean, s.p10, s.p90, colour_=colour(i), label=names.get(sys_id, sys_id))
     _mark_withdrawals(ax, result, set(systems))
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
@@ -73,11 +73,11 @@ def plot_leakers(result: RunResult) -> Figure:
     ax = fig.add_subplot()
     for i, zone in enumerate(zones):
         s = result.series[f"leakers_cumulative.{zone}"]
-        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=names.get(zone, zone))
+        band(ax, np.arange(len(s.mean)), s.mean, s.p10, s.p90, colour_=colour(i), label=names.get(zone, zone))
     if "leakers_cumulative" in result.series:
         s = result.series["leakers_cumulative"]
         days = np.arange(len(s.mean))
-        ax.fill_between(days, s.low, s.high, color="black", alpha=0.08, linewidth=0)
+        ax.fill_between(days, s.p10, s.p90, color="black", alpha=0.08, linewidth=0)
         ax.plot(days, s.mean, color="black", linestyle="--", linewidth=1.4, label="All zones")
     scenario = scenario_of(result)
     _mark_withdrawals(ax, result, {a.id for a in scenario.enablers.air_defence} if scenario else set())
@@ -102,7 +102,7 @@ def plot_leakers_overlay(results: Sequence[RunResult]) -> Figure:
     for i, run in enumerate(results):
         if "leakers_cumulative" in run.series:
             s = run.series["leakers_cumulative"]
-            band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(i), label=run_tag(run),
+            band(ax, np.arange(len(s.mean)), s.mean, s.p10, s.p90, colour_=colour(i), label=run_tag(run),
                  alpha=overlay_alpha(len(runs)))
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)

@@ -66,7 +66,7 @@ def plot_coverage(results: RunResult | Sequence[RunResult]) -> Figure:
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.3])
     else:
         top, bottom = fig.subplots(), None
-    band(top, days, ref.mean, ref.low, ref.high, colour_=colour(0), label=run_tag(runs[0]))
+    band(top, days, ref.mean, ref.p10, ref.p90, colour_=colour(0), label=run_tag(runs[0]))
     top.set_ylim(0, 1.02)
     percent_axis(top)
     top.set_ylabel("Weighted coverage")
@@ -110,7 +110,7 @@ def plot_zone_coverage(result: RunResult, ncols: int = 3) -> Figure:
     fig = new_figure(7.5, 1.9 * nrows + 0.6)
     for i, (ax, zone) in enumerate(zip(axes_grid(fig, len(zones), ncols), zones)):
         s = result.series[f"coverage.{zone}"]
-        band(ax, np.arange(len(s.mean)), s.mean, s.low, s.high, colour_=colour(0), label=zone)
+        band(ax, np.arange(len(s.mean)), s.mean, s.p10, s.p90, colour_=colour(0), label=zone)
         ax.set_title(names.get(zone, zone), fontsize=8.5)
         ax.set_ylim(0, 1.05)
         percent_axis(ax)

@@ -44,8 +44,8 @@ def plot_force_flow(result: RunResult) -> Figure:
     )
     if "troops.deployed" in result.series:
         dep = result.series["troops.deployed"]
-        ax.plot(days, dep.low, color="black", linewidth=0.8, linestyle=":", label="Deployed, 10th-90th percentile")
-        ax.plot(days, dep.high, color="black", linewidth=0.8, linestyle=":")
+        ax.plot(days, dep.p10, color="black", linewidth=0.8, linestyle=":", label="Deployed, 10th-90th percentile")
+        ax.plot(days, dep.p90, color="black", linewidth=0.8, linestyle=":")
     scenario = scenario_of(result)
     if scenario is not None:
         required = sum(z.troops_required for z in scenario.zones)

@@ -36,8 +36,11 @@ def plot_sizing(answer: Answer, path: str, target: str, confidence: float, level
         ax.axvspan(float(answer.lower), float(hi), color=colour(0), alpha=BAND_ALPHA, linewidth=0,
                    label="answer interval (not conclusive)")
     ax.axhline(confidence, color=REFERENCE_COLOUR, linestyle="--", linewidth=1, label=f"required P(met) {confidence:g}")
+    refused = [p.x for p in probes if p.refused is not None]
+    if refused:
+        ax.scatter(refused, [0.0] * len(refused), marker="x", color=_STATE_COLOUR["fails"], label="refused by the scenario")
     for state, c in _STATE_COLOUR.items():
-        pts = [p for p in probes if p.state == state]
+        pts = [p for p in probes if p.state == state and p.refused is None]
         if not pts:
             continue
         x = np.array([p.x for p in pts])

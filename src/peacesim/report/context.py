@@ -8,11 +8,8 @@ report never needs the original file, which may have changed since the run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
-import yaml
-
-from peacesim.errors import ReportError
+from peacesim.errors import ReportError, ScenarioError
 from peacesim.experiment.results import RunResult
 from peacesim.scenario.schema import Scenario
 
@@ -23,21 +20,11 @@ def scenario_of(result: RunResult) -> Scenario | None:
     Raises:
         ReportError: the kept text is not a valid scenario (a store from another version).
     """
-    if not result.scenario_text.strip():
-        return None
-    return _parse(result.scenario_text, result.run_id or result.label)
-
-
-@lru_cache(maxsize=16)
-def _parse(text: str, name: str) -> Scenario:
-    """Parse and validate once per text: every chart of a run asks for the same scenario."""
     try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
-        raw = {k: v for k, v in raw.items() if k != "extends"} if isinstance(raw, dict) else raw
-        return Scenario.model_validate(raw)
-    except (yaml.YAMLError, ValueError) as e:
+        return result.scenario  # parsed once, kept on the run
+    except ScenarioError as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise ReportError(f"run {name}: stored scenario text is not valid: {first}") from e
+        raise ReportError(f"run {result.run_id or result.label}: stored scenario text is not valid: {first}") from e
 
 
 def context_elements(result: RunResult) -> frozenset[str]:

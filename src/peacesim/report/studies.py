@@ -26,7 +26,7 @@ from .phrasing import headline_order, noun
 from .summary import StudyFact
 
 if TYPE_CHECKING:
-    from peacesim.experiment.explore_analysis import Answers, Discovery
+    from peacesim.experiment.explore_analysis import Answers
     from peacesim.experiment.sizing import Answer, SizingResult
     from peacesim.experiment.sweep import SweepResult
 
@@ -111,20 +111,10 @@ def sweep_study(result: SweepResult) -> Study:
     return Study("sweep", sw.sweep_id, f"Sweep {sw.sweep_id}", lines, head, table, jobs, fact)
 
 
-def _box_text(box: Discovery) -> str:
-    if not box.limits:
-        return f"no box narrower than the whole space (density {box.density:.0%})"
-    parts = []
-    for u, lo, hi in box.limits:
-        if lo is not None and hi is not None:
-            parts.append(f"{u.label} from {fmt(lo)} to {fmt(hi)}")
-        else:
-            parts.append(f"{u.label} at least {fmt(lo)}" if lo is not None else f"{u.label} at most {fmt(hi or 0.0)}")
-    return "; ".join(parts) + f" (holds in {box.density:.0%} of the points inside, which cover {box.coverage:.0%} of those meeting it)"
-
-
 def exploration_study(answers: Answers) -> Study:
     """An exploration's section: P(met) per target, where it holds, what matters, and its charts."""
+    from peacesim.experiment.explore_analysis import box_text
+
     from .charts_explore import plot_box, plot_outcome_scatter, plot_sensitivity
 
     ex = answers.ex
@@ -141,7 +131,7 @@ def exploration_study(answers: Answers) -> Study:
                 f"({conf}% CI {c.low:.0%}–{c.high:.0%}, {c.n} points)")
         sentences.append(text + ".")
         met = answers.discover(target, True)
-        lines.append(text + f"; it holds where {_box_text(met)}.")
+        lines.append(text + f"; it holds where {box_text(met, prose=True)}.")
         jobs.append((f"{key}-scatter-{n}", f"Exploration {ex.explore_id}: outcome at each point, target {target!r}",
                      functools.partial(plot_outcome_scatter, answers, target)))
         jobs.append((f"{key}-box-{n}", f"Exploration {ex.explore_id}: where {target!r} holds (PRIM box)",

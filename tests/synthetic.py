@@ -1,8 +1,11 @@
 """Small models with a known answer, for checking statistics, executors and the store.
 
 They have the same signature as :func:`peacesim.model.simulate` but take only a few numbers
-from the scenario, so tests (and ``peacesim run --model``) can check the experiment layer
-against closed forms without the SimPy model:
+from the scenario, so tests can check the experiment layer against closed forms without the
+SimPy model. Pass one as ``simulate=`` to the experiment layer or the API; for a command, the
+``synthetic_model`` fixture (``tests/conftest.py``) puts one in the model's place, and
+``python tests/synthetic.py MODEL peacesim-args...`` does so for a command run as a process
+(local workers are forked, so they inherit it):
 
 * ``value`` ~ Normal(mu, sigma) with ``mu = zones[0].troops_required`` and
   ``sigma = zones[0].weight``: the mean is known exactly.
@@ -14,6 +17,7 @@ against closed forms without the SimPy model:
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +36,7 @@ class SyntheticResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+def known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False, **_: Any) -> SyntheticResult:
     """One replication of the known-answer model (see the module docstring)."""
     zone = scenario.zones[0]
     mu, sigma = float(zone.troops_required), float(zone.weight)
@@ -49,7 +53,7 @@ def known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = F
     return SyntheticResult(metrics=metrics, series={"level": level}, events=days)
 
 
-def slow_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+def slow_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False, **_: Any) -> SyntheticResult:
     """:func:`known_answer` that takes 50 ms, so a run can be interrupted half-way in tests."""
     time.sleep(0.05)
     return known_answer(scenario, seed, trace=trace)
@@ -59,7 +63,7 @@ def slow_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: boo
 LONG_S = 60.0
 
 
-def long_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+def long_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False, **_: Any) -> SyntheticResult:
     """:func:`known_answer` after a minute of busy CPU work: a replication far longer than any
     reasonable wait, to test that Ctrl-C and a killed parent stop the workers at once."""
     end = time.monotonic() + LONG_S
@@ -69,8 +73,23 @@ def long_known_answer(scenario: Any, seed: np.random.SeedSequence, *, trace: boo
     return known_answer(scenario, seed, trace=trace)
 
 
-def failing(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False) -> SyntheticResult:
+def failing(scenario: Any, seed: np.random.SeedSequence, *, trace: bool = False, **_: Any) -> SyntheticResult:
     """A model that fails on replication 3, to test how failures are reported."""
     if seed.spawn_key == (3,):
         raise ZeroDivisionError("synthetic failure")
     return known_answer(scenario, seed, trace=trace)
+
+
+def use(name: str = "known_answer") -> None:
+    """Put model ``name`` of this module in place of :func:`peacesim.model.simulate` (this process and forks)."""
+    import peacesim.model
+
+    peacesim.model.simulate = globals()[name]
+
+
+if __name__ == "__main__":  # python tests/synthetic.py MODEL peacesim-args...
+    import synthetic  # this file by its module name, so stored runs name synthetic:MODEL
+    from peacesim.cli import main
+
+    synthetic.use(sys.argv[1])
+    sys.exit(main(sys.argv[2:]))
