@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from peacesim.errors import ReportError
-from peacesim.experiment.results import SeriesBand
+from peacesim.experiment.results import Difference, SeriesBand
 from peacesim.report import (
     TornadoBar,
     plot_comparison_bars,
@@ -157,6 +157,19 @@ def test_comparison_bars_show_shares_as_percent(pair):
     assert ax.patches[0].get_height() == pytest.approx(100 * pair[0].summary["coverage_mean"].mean)
 
 
+def _dots(ax) -> list[tuple[float, float, object]]:
+    """(x, y, face colour) of each round dot of a forest axes."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+
+    out = []
+    for c in ax.collections:
+        if isinstance(c, PathCollection) and len(c.get_offsets()) and c.get_paths()[0].vertices.shape[0] > 4:
+            faces = c.get_facecolors()
+            out += [(float(x), float(y), to_hex(faces[i % len(faces)])) for i, (x, y) in enumerate(c.get_offsets())]
+    return out
+
+
 def test_forest_fills_only_distinguishable_differences(pair):
     comparison = paired_comparison(pair[0], [pair[1]])
     metrics = ["leakers", "coverage_mean"]
@@ -164,14 +177,62 @@ def test_forest_fills_only_distinguishable_differences(pair):
     ax = fig.axes[0]
     diffs = {d.metric: d for d in comparison.differences[pair[1].label]}
     assert diffs["leakers"].distinguishable and not diffs["coverage_mean"].distinguishable
-    markers = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
-    assert len(markers) == 2
-    by_y = {ln.get_ydata()[0]: ln for ln in markers}
-    leak, cov = by_y[1], by_y[0]  # first metric on top
-    assert leak.get_markerfacecolor() != "white" and cov.get_markerfacecolor() == "white"
+    by_y = {y: (x, face) for x, y, face in _dots(ax)}
+    assert len(by_y) == 2
+    (leak_x, leak_face), (_, cov_face) = by_y[1], by_y[0]  # first metric on top
+    assert leak_face != "#ffffff" and cov_face == "#ffffff"
     expected = 100 * diffs["leakers"].mean / diffs["leakers"].reference_mean
-    assert leak.get_xdata()[0] == pytest.approx(expected)
+    assert leak_x == pytest.approx(expected)
     assert "% of baseline mean" in ax.get_xlabel()
+
+
+def _forest_of(pair, *diffs: Difference, others: int = 1):
+    from peacesim.experiment.results import Comparison
+
+    runs = [pair[1]] + [make_run(variant=f"v{k}", run_id=f"r-v{k}") for k in range(1, others)]
+    return Comparison(pair[0], runs, {r.label: list(diffs) for r in runs}, 0.95)
+
+
+@pytest.mark.parametrize("others", [1, 2])
+def test_forest_cuts_a_fall_at_minus_100_percent_and_says_so(pair, others):
+    """A fall to nothing whose interval would pass −100% is drawn from −100%, as the findings give it in units."""
+    kills = Difference("package_kills", 4.70, 0.0, -4.70, -5.44, -3.96, 40)
+    fig = plot_difference_forest(_forest_of(pair, kills, others=others), ["package_kills"])
+    ax = fig.axes[0]
+    segments = [seg for c in ax.collections if hasattr(c, "get_segments") for seg in c.get_segments()]
+    assert segments and min(float(seg[:, 0].min()) for seg in segments) == pytest.approx(-100)
+    assert all(x >= -100 for x, _, _ in _dots(ax))
+    assert "cut there" in fig.get_supxlabel()
+
+
+@pytest.mark.parametrize("others", [1, 2])
+def test_forest_draws_a_rise_given_as_a_multiple_at_the_edge_with_its_multiple(pair, others):
+    missiles = Difference("missiles_leaked_defended", 12.05, 729.0, 716.95, 702.3, 731.6, 40)
+    small = Difference("leakers", 100.0, 139.0, 39.0, 33.0, 45.0, 40)
+    fig = plot_difference_forest(_forest_of(pair, missiles, small, others=others), ["missiles_leaked_defended", "leakers"])
+    big_ax = fig.axes[0]
+    labels = [t.get_text() for t in big_ax.texts]
+    assert "60.5\u00d7" in labels
+    assert big_ax.get_xlim()[1] < 1000  # not squeezed out to +5,949%
+    if others == 1:  # one panel: the +39% row stays readable beside the arrow
+        assert any(x == pytest.approx(39.0) for x, _, _ in _dots(big_ax))
+    note_text = fig.get_supxlabel()
+    assert "multiple of the reference mean" in note_text
+
+
+def test_forest_panel_titles_wrap_instead_of_running_into_the_next_panel(pair):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    names = ["time_to_answer_capped_mean_hours", "missiles_leaked_defended", "package_kills"]
+    diffs = [Difference(m, 10.0, 12.0, 2.0, 1.5, 2.5, 40) for m in names]
+    fig = plot_difference_forest(_forest_of(pair, *diffs, others=2), names)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    titles = [ax.title.get_window_extent(renderer) for ax in fig.axes]
+    boxes = [ax.get_window_extent(renderer) for ax in fig.axes]
+    assert "\n" in fig.axes[0].get_title("left")
+    for title, right in zip(titles, boxes[1:]):
+        assert title.x1 <= right.x0, (title, right)
 
 
 def test_tornado_sorts_by_swing_and_centres_on_base():
@@ -319,3 +380,15 @@ def test_save_figure_solves_the_layout_once_and_restores_it(tmp_path, pair):
     engine = fig.get_layout_engine()
     save_figure(fig, tmp_path / "c")
     assert fig.get_layout_engine() is engine
+
+
+def test_forest_panel_of_an_event_day_is_in_days(pair):
+    """With several runs the day of an event is drawn in days, as the findings give it."""
+    foc = Difference("foc_day", 68.9, 77.0, 8.08, 5.35, 10.8, 40)
+    cov = Difference("coverage_mean", 0.80, 0.72, -0.08, -0.09, -0.07, 40)
+    fig = plot_difference_forest(_forest_of(pair, foc, cov, others=2), ["foc_day", "coverage_mean"])
+    days, share = fig.axes
+    assert days.get_title("left").replace("\n", " ") == "Full operating capability (days later)"
+    assert all(x == pytest.approx(8.08) for x, _, _ in _dots(days))
+    assert all(x == pytest.approx(-10.0) for x, _, _ in _dots(share))
+    assert "days for the day of an event" in fig.get_suptitle()

@@ -115,9 +115,38 @@ def test_event_defined_in_one_run_only_is_said_so():
 
 
 def test_relative_change_with_interval_in_percent():
+    d = Difference("longest_gap_days", 54.3, 73.1, 18.8, 16.8, 20.8, 20)
+    text = change(d, 0.95)
+    assert text == "the longest absence of a contingent rises from 54.3 to 73.1 days (+34.6%, 95% CI +30.9 to +38.3%)"
+
+
+def test_a_rise_of_more_than_200_percent_reads_as_a_multiple_with_a_consistent_interval():
     d = Difference("longest_gap_days", 54.3, 244.0, 189.7, 184.6, 196.0, 20)
     text = change(d, 0.95)
-    assert text == "the longest absence of a contingent rises from 54.3 to 244 days (+349%, 95% CI +340 to +361%)"
+    # 1 + 189.7/54.3 = 4.49; interval 1 + 184.6/54.3 = 4.40 to 1 + 196/54.3 = 4.61, the relative one plus one
+    assert text == ("the longest absence of a contingent rises from 54.3 to 244 days "
+                    "(4.49 times as long, 95% CI 4.40\u20134.61\u00d7)")
+    missiles = Difference("missiles_leaked_defended", 12.05, 729.0, 716.95, 702.3, 731.6, 40)
+    assert "from 12.1 to 729 missiles (60.5 times as many, 95% CI 59.3\u201361.7\u00d7)" in change(missiles, 0.95)
+    just = Difference("missiles_leaked_defended", 10.0, 30.0, 20.0, 18.0, 22.0, 40)  # +200% exactly: still per cent
+    assert "(+200%, 95% CI +180 to +220%)" in change(just, 0.95)
+
+
+def test_the_day_of_an_event_moves_in_days_not_per_cent():
+    later = Difference("foc_day", 68.9, 77.0, 8.08, 5.35, 10.8, 40)
+    assert change(later, 0.95) == ("full operating capability (90% coverage) is reached 8.08 days later, "
+                                   "on day 77 instead of 68.9 (95% CI +5.35 to +10.8 days)")
+    earlier = Difference("ioc_day", 49.5, 40.3, -9.25, -10.5, -8.0, 40)
+    assert "is reached 9.25 days earlier, on day 40.3 instead of 49.5 (95% CI \u221210.5 to \u22128 days)" in change(earlier, 0.95)
+    assert "%" not in change(later, 0.95).replace("90% coverage", "").replace("95% CI", "")
+
+
+def test_a_change_the_same_in_every_replication_gives_no_zero_width_interval():
+    cover = Difference("cover_days.us_patriot", 730.0, 180.0, -550.0, -550.0, -550.0, 40)
+    assert change(cover, 0.95).endswith("fall from 730 to 180 days (\u221275.3%, the same in every replication)")
+    ioc = Difference("ioc_day", 49.5, 50.5, 1.0, 1.0, 1.0, 40)
+    assert change(ioc, 0.95) == ("initial operating capability (50% coverage) is reached 1 day later in every "
+                                 "replication, on day 50.5 instead of 49.5 on average")
 
 
 def test_tiny_relative_change_is_absolute_with_unit_and_enough_digits():

@@ -172,3 +172,22 @@ def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
 def _row_of(html: str, marker: str) -> str:
     i = html.index(marker)
     return html[html.rindex("<tr", 0, i): html.index("</tr>", i)]
+
+
+def test_kills_under_a_heavier_threat_do_not_beat_the_reference(tmp_path):
+    """More threats give more to kill: the table gives no P(beats reference) for kills, and says why."""
+    from peacesim.report.html import MORE_TO_KILL, difference_rows
+    from report_fixtures import summarise
+
+    base, heavier = make_pair()
+    for name, extra in (("threats", 400.0), ("package_kills", 50.0)):
+        heavier.metrics[name] = base.metrics[name] + extra
+        heavier.summary[name] = summarise(heavier.metrics[name])
+    comparison = paired_comparison(base, [heavier])
+    rows = {r["metric"]: r for r in difference_rows(comparison)}
+    assert rows["package_kills"]["p_better"] == MORE_TO_KILL and rows["package_kills"]["more_to_kill"]
+    assert rows["leakers"]["p_better"] != MORE_TO_KILL and not rows["leakers"]["more_to_kill"]
+    text = write_report([base, heavier], tmp_path, comparison=comparison, claims=fake_register()).read_text("utf-8")
+    assert MORE_TO_KILL in text and "† Not applicable: this run faces distinguishably more air threats" in text
+    same = {r["metric"]: r for r in difference_rows(paired_comparison(*make_pair()[:1], [make_pair()[1]]))}
+    assert same["package_kills"]["p_better"] != MORE_TO_KILL  # at the same threat, kills are a gain

@@ -39,12 +39,18 @@ def test_answer_groups_the_options_by_what_the_comparison_shows():
     assert "the largest loss in mean coverage is Thin's" in text
     # the P(better) quoted is the comparison's own
     d = next(d for d in comparison.differences[low.label] if d.metric == "coverage_mean")
-    assert f"ahead of the reference in {round(100 * d.p_better('higher')[0])}% of paired" in text
+    p = d.p_better("higher")[0]
+    if p == 0:
+        assert f"worse in every one of the {d.n} paired replications" in text and "in 0%" not in text
+    else:
+        assert f"ahead of the reference in {round(100 * p)}% of paired" in text
 
 
 def test_sureness_states_spread_and_error_of_the_top_metric():
     run = make_run()
     s = summary([run], None).sureness
+    # a narrow spread is no small risk: the replications vary the luck, not the assumptions
+    assert "under these assumptions" in s[0] and "leaves out any error in the assumptions themselves" in s[0]
     c = run.summary["coverage_mean"]
     assert f"{100 * c.p10:.1f}%" in s[0] and f"{100 * c.p90:.1f}%" in s[0]
     assert f"±{100 * (c.ci_high - c.ci_low) / 2:.3g} percentage points" in s[1]

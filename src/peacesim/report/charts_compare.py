@@ -2,24 +2,31 @@
 
 A comparison is only as good as its intervals, so every chart here draws them: bars carry the
 confidence interval of the mean; the forest plot shows paired differences (common random
-numbers) as a share of the reference with their interval, filled when it excludes zero.
+numbers) as a share of the reference with their interval, filled when it excludes zero. The
+forest plot says what the findings say: no fall is drawn past −100% (an interval that would pass
+it is cut there; the findings give that change in units), a rise the findings give as a
+multiple is drawn as an arrow at the panel's edge, labelled with the multiple, so it neither
+leaves the panel nor squeezes the other runs' changes to nothing, and with several runs the day
+of an event (a capability reached, a stock run out) has its panel in days.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from peacesim.catalog import lookup, pattern_of
 from peacesim.errors import ReportError
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
 from .context import run_tag
 from .labels import metric_label
-from .phrasing import words
+from .phrasing import MULTIPLE_ABOVE, multiple_interval, sig, words
 from .style import (
     BAND_ALPHA,
     DISTINGUISHABLE_COLOUR,
@@ -117,7 +124,8 @@ def plot_difference_forest(comparison: Comparison, metrics: Sequence[str] | None
 
     One row per metric (one small panel per metric, runs as rows, when several runs compare); a
     filled marker means the interval excludes zero (distinguishable), a hollow grey one that it
-    does not. Metrics whose reference mean is zero are left out (no %).
+    does not. Metrics whose reference mean is zero are left out (no %). Falls are cut at −100% and
+    rises of more than 200% drawn as a labelled arrow at the edge (see the module docstring).
     """
     rows = []
     for other, diffs in comparison.differences.items():
@@ -134,44 +142,105 @@ def plot_difference_forest(comparison: Comparison, metrics: Sequence[str] | None
     fig = new_figure(7.5, 0.32 * len(rows) + 1.6)
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
-    for yi, (_, d) in zip(y, rows):
-        _forest_row(ax, yi, d)
+    drawn = _forest_rows(ax, list(y), [d for _, d in rows])
     ax.set_yticks(y, [metric_label(d.metric).text for _, d in rows])
     ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
     ax.set_xlabel(f"Paired difference from the reference (% of {comparison.reference.label} mean)")
     ax.set_title(f"{comparison.others[0].label} against {comparison.reference.label}")
     ax.grid(axis="y", visible=False)
-    note(fig, _forest_note(comparison))
+    note(fig, _forest_note(comparison, drawn))
     return fig
 
 
-def _forest_note(comparison: Comparison) -> str:
+def _forest_note(comparison: Comparison, drawn: ForestDrawn) -> str:
     conf = int(round(100 * comparison.confidence))
-    return (f"Dot: mean paired difference (common random numbers); line: its {conf}% interval. "
+    text = (f"Dot: mean paired difference (common random numbers); line: its {conf}% interval. "
             "Filled: interval excludes zero (distinguishable); hollow grey: not distinguishable.")
+    if drawn.cut:
+        text += (" An interval that would pass \u2212100% is cut there (no fall is larger than the whole; "
+                 "the findings give that change in its unit).")
+    if drawn.multiple:
+        text += (f" Arrow at the edge: a rise of more than {round(100 * MULTIPLE_ABOVE)}%, labelled with its "
+                 "multiple of the reference mean, as the findings give it.")
+    return text
 
 
-def _forest_row(ax: Axes, yi: float, d: Difference) -> None:
-    """One interval and dot of the forest plot, in % of the reference mean."""
+@dataclass(frozen=True)
+class ForestRow:
+    """Where one paired difference is drawn, in % of the reference mean.
+
+    ``cut``: the interval would pass −100% and is cut there; ``times``: a rise of more than
+    ``MULTIPLE_ABOVE`` (:func:`peacesim.report.phrasing.multiple_interval`), drawn at the edge.
+    """
+
+    mid: float
+    low: float
+    high: float
+    cut: bool = False
+    times: float | None = None
+
+
+@dataclass(frozen=True)
+class ForestDrawn:
+    """What a forest panel drew that its footnote must explain."""
+
+    cut: bool = False
+    multiple: bool = False
+
+
+def _in_days(metric: str) -> bool:
+    """The day of an event (a capability reached, a stock run out): its panel is in days, as the findings
+    give it; per cent of a day number means nothing."""
+    return pattern_of(metric) is not None and lookup(metric).event is not None and lookup(metric).unit == "days"
+
+
+def forest_row(d: Difference, in_days: bool = False) -> ForestRow:
+    """A difference as the forest plot draws it, consistent with the findings' wording (``in_days``: in days)."""
+    if in_days:
+        low, high = sorted((d.ci_low, d.ci_high))
+        return ForestRow(d.mean, low, high)
     mid = _pct_of(d.mean, d.reference_mean)
-    lo, hi = sorted((_pct_of(d.ci_low, d.reference_mean), _pct_of(d.ci_high, d.reference_mean)))
-    c = DISTINGUISHABLE_COLOUR if d.distinguishable else INDISTINCT_COLOUR
-    ax.plot([lo, hi], [yi, yi], color=c, linewidth=2, solid_capstyle="butt")
-    ax.plot([mid], [yi], marker="o", markersize=5, color=c, markerfacecolor=c if d.distinguishable else "white")
+    low, high = sorted((_pct_of(d.ci_low, d.reference_mean), _pct_of(d.ci_high, d.reference_mean)))
+    times = multiple_interval(d)
+    if times is not None:
+        return ForestRow(mid, low, high, times=times[0])
+    if low < -100:
+        return ForestRow(max(mid, -100.0), -100.0, max(high, -100.0), cut=True)
+    return ForestRow(mid, low, high)
 
 
-def _forest_rows(ax: Axes, ys: Sequence[float], diffs: Sequence[Difference]) -> None:
-    """Many forest rows in two calls (intervals as one collection, dots as one scatter): a panel of
-    nine runs costs what one row did."""
+def _forest_rows(ax: Axes, ys: Sequence[float], diffs: Sequence[Difference], in_days: bool = False) -> ForestDrawn:
+    """Forest rows in a few calls (intervals as one collection, dots as one scatter): a panel of
+    nine runs costs what one row did. Rises drawn as multiples sit at the right edge, past every
+    other row and past +200%, as an arrow with the multiple beside it."""
     if not diffs:
-        return
-    mid = np.array([_pct_of(d.mean, d.reference_mean) for d in diffs])
-    ends = np.sort(np.array([[_pct_of(d.ci_low, d.reference_mean), _pct_of(d.ci_high, d.reference_mean)]
-                             for d in diffs]), axis=1)
+        return ForestDrawn()
+    geo = [forest_row(d, in_days) for d in diffs]
     colours = [DISTINGUISHABLE_COLOUR if d.distinguishable else INDISTINCT_COLOUR for d in diffs]
-    ax.hlines(ys, ends[:, 0], ends[:, 1], colors=colours, linewidth=2, capstyle="butt")
-    ax.scatter(mid, ys, s=25, c=[c if d.distinguishable else "white" for c, d in zip(colours, diffs)],
-               edgecolors=colours, linewidths=1.2, zorder=3)
+    faces = [c if d.distinguishable else "white" for c, d in zip(colours, diffs)]
+    plain = [i for i, g in enumerate(geo) if g.times is None]
+    if plain:
+        ax.hlines([ys[i] for i in plain], [geo[i].low for i in plain], [geo[i].high for i in plain],
+                  colors=[colours[i] for i in plain], linewidth=2, capstyle="butt")
+        ax.scatter([geo[i].mid for i in plain], [ys[i] for i in plain], s=25, c=[faces[i] for i in plain],
+                   edgecolors=[colours[i] for i in plain], linewidths=1.2, zorder=3)
+    cut = [i for i in plain if geo[i].cut]
+    if cut:  # a bar where the interval is cut
+        ax.scatter([-100.0] * len(cut), [ys[i] for i in cut], marker="|", s=60, c=[colours[i] for i in cut], zorder=3)
+    big = [i for i, g in enumerate(geo) if g.times is not None]
+    if big:
+        edge = 1.15 * max([100 * MULTIPLE_ABOVE, *(geo[i].high for i in plain if math.isfinite(geo[i].high))])
+        ax.scatter([edge] * len(big), [ys[i] for i in big], marker=">", s=40, c=[faces[i] for i in big],
+                   edgecolors=[colours[i] for i in big], linewidths=1.2, zorder=3)
+        for i in big:
+            ax.annotate(f"{sig(geo[i].times or 0.0)}\u00d7", (edge, ys[i]), xytext=(-7, 0), textcoords="offset points",
+                        ha="right", va="center", fontsize=7.5, color=colours[i])
+        ax.set_xlim(right=1.06 * edge)
+    return ForestDrawn(cut=bool(cut), multiple=bool(big))
+
+
+#: Characters of a panel title per line: longer titles wrap instead of running into the next panel.
+PANEL_TITLE_CHARS = 30
 
 
 def _forest_panels(comparison: Comparison, rows: list[tuple[str, Difference]], ncols: int = 3) -> Figure:
@@ -180,24 +249,29 @@ def _forest_panels(comparison: Comparison, rows: list[tuple[str, Difference]], n
     metrics = [m for m in dict.fromkeys(d.metric for _, d in rows) if m in moved] or [rows[0][1].metric]
     others = list(comparison.differences)
     nrows = -(-len(metrics) // ncols)
-    fig = new_figure(9.0, nrows * (0.22 * len(others) + 0.9) + 0.8)
+    fig = new_figure(9.0, nrows * (0.22 * len(others) + 1.05) + 0.8)
     gs = fig.add_gridspec(nrows, ncols)
     y = np.arange(len(others))[::-1]
     names = [words(o.split(":", 1)[-1]) for o in others]
+    drawn = ForestDrawn()
     for i, metric in enumerate(metrics):
         ax = fig.add_subplot(gs[i // ncols, i % ncols])
         by_run = {o: d for o, d in rows if d.metric == metric}
-        drawn = [(yi, by_run[o]) for yi, o in zip(y, others) if o in by_run]
-        _forest_rows(ax, [yi for yi, _ in drawn], [d for _, d in drawn])
+        at = [(yi, by_run[o]) for yi, o in zip(y, others) if o in by_run]
+        days = _in_days(metric)
+        panel = _forest_rows(ax, [yi for yi, _ in at], [d for _, d in at], days)
+        drawn = ForestDrawn(drawn.cut or panel.cut, drawn.multiple or panel.multiple)
         ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
         ax.set_ylim(-0.6, len(others) - 0.4)
         ax.set_yticks(y, names if i % ncols == 0 else [""] * len(others), fontsize=7.5)
-        ax.set_title(metric_label(metric).text, fontsize=8.5)
+        title = metric_label(metric).text + (" (days later)" if days else "")
+        ax.set_title(textwrap.fill(title, PANEL_TITLE_CHARS), fontsize=8.5)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.grid(axis="y", visible=False)
-    fig.suptitle(f"Paired differences against {comparison.reference.label} (% of the reference mean)",
+    unit = "; days for the day of an event" if any(_in_days(m) for m in metrics) else ""
+    fig.suptitle(f"Paired differences against {comparison.reference.label} (% of the reference mean{unit})",
                  x=0.01, ha="left", fontweight="bold")
-    note(fig, _forest_note(comparison))
+    note(fig, _forest_note(comparison, drawn))
     return fig
 
 

@@ -20,7 +20,16 @@ from typing import Literal
 
 import numpy as np
 
-from peacesim.catalog import ANSWER_CAP_HOURS, FOC_THRESHOLD, IOC_THRESHOLD, element_of, lookup, pattern_of
+from peacesim.catalog import (
+    ANSWER_CAP_HOURS,
+    FOC_THRESHOLD,
+    IOC_THRESHOLD,
+    THREAT_VOLUME,
+    element_of,
+    lookup,
+    pattern_of,
+    threat_rises,
+)
 from peacesim.experiment.compare import Unpaired, unpaired
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
@@ -35,6 +44,7 @@ from .phrasing import (
     join,
     output_verb,
     owner,
+    pair,
     run_name,
     share,
     short,
@@ -64,9 +74,12 @@ class Finding:
 
 
 def _ci(s: MetricSummary, name: str, conf: float) -> str:
-    """'95% CI 13.9–14.0%' (the unit is the mean's, given before), or '' with one replication."""
+    """'95% CI 13.9–14.0%' (the unit is the mean's, given before), 'the same in every replication' when
+    nothing varies (an interval '14,600–14,600' says the same less plainly), or '' with one replication."""
     if not (math.isfinite(s.ci_low) and math.isfinite(s.ci_high)):
         return ""
+    if s.n > 1 and s.std <= 1e-9 * abs(s.mean):
+        return "the same in every replication"
     if is_share(name):
         return f"{round(100 * conf)}% CI {sig(100 * s.ci_low)}–{share(s.ci_high)}"
     return f"{round(100 * conf)}% CI {sig(s.ci_low)}–{sig(s.ci_high)}"
@@ -121,7 +134,7 @@ def level_findings(run: RunResult) -> list[Finding]:
             "level", ("troops_in_theatre_min",)))
     ground: list[str] = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
     if len(ground) == 2:
-        text = (f"{share(s['detection_rate'].mean)} of incidents are noticed; "
+        text = (f"{_with_ci(s['detection_rate'], 'detection_rate', conf)} of incidents are noticed; "
                 f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
                 "of all incidents, noticed or not, are answered within the target time")
         wait = "time_to_answer_capped_mean_hours"
@@ -244,15 +257,27 @@ def unpaired_clauses(rows: Sequence[Unpaired], other: RunResult, comparison: Com
     return clauses, added
 
 
+def _more_to_kill(d: Difference, threat: Difference | None, run: RunResult) -> str:
+    """', as there is more to kill (air threats rise from 800 to 48,000)' after a threat-driven metric's
+    rise when the compared run faces more threats (``threat``, its distinguishable rise); else ''."""
+    if threat is None or d.mean <= 0 or pattern_of(d.metric) is None or not lookup(d.metric).threat_driven:
+        return ""
+    return f", as there is more to kill (air threats rise {pair(threat.reference_mean, threat.other_mean, THREAT_VOLUME, run)})"
+
+
 def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comparison,
-                skip: set[str], only_one: Sequence[Unpaired] = ()) -> Finding:
+                skip: set[str], only_one: Sequence[Unpaired] = (), threat: Difference | None = None) -> Finding:
     """One bullet for one compared run: its largest distinguishable headline changes, what it adds
-    or lacks against the reference (``only_one``, from :func:`unpaired`), then what holds."""
+    or lacks against the reference (``only_one``, from :func:`unpaired`), then what holds.
+
+    ``threat`` is the run's rise in air threats when it faces distinguishably more
+    (:func:`peacesim.catalog.threat_rises`): a rise in kills then says it is more to kill.
+    """
     ref, conf = comparison.reference, comparison.confidence
     by_metric = {d.metric: d for d in d_list}
     names = [m for m in headline_order(set(by_metric), ref) if m not in skip]
     stated = sorted((by_metric[m] for m in names if by_metric[m].distinguishable), key=size_of, reverse=True)
-    clauses = [change(d, conf, ref) for d in stated[:MAX_STATED]]
+    clauses = [change(d, conf, ref) + _more_to_kill(d, threat, ref) for d in stated[:MAX_STATED]]
     if len(stated) > MAX_STATED:
         more = len(stated) - MAX_STATED
         clauses.append(f"{more} smaller distinguishable change{'s' if more > 1 else ''} (see the comparison table)")
@@ -294,7 +319,9 @@ def comparison_findings(comparison: Comparison) -> list[Finding]:
     only_one = [u for u in unpaired(comparison) if is_headline_of(u.metric, ref) or _input_set(u.metric)]
     for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
         rows = [u for u in only_one if u.other == label]
-        out.append(run_finding([d for d in diffs if is_headline_of(d.metric, ref)], other, comparison, set(never), rows))
+        threat = next((d for d in diffs if d.metric == THREAT_VOLUME), None) if threat_rises(diffs) else None
+        out.append(run_finding([d for d in diffs if is_headline_of(d.metric, ref)], other, comparison, set(never), rows,
+                               threat))
     return out
 
 

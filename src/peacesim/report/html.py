@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacesim._version import __version__
-from peacesim.catalog import lookup, pattern_of
+from peacesim.catalog import lookup, pattern_of, threat_rises
 from peacesim.errors import PeacesimError, ReportError
 from peacesim.experiment.outputs import atomic_write_text
 from peacesim.experiment.results import Comparison, Difference, RunResult
@@ -24,7 +24,7 @@ from .context import scenario_of
 from .findings import findings
 from .gallery import Chart, Job, overview_jobs, risk_jobs, run_jobs, slug, start_drawing
 from .labels import fmt, fmt_interval, metric_label
-from .phrasing import headline_order, is_headline_of, signed, unit_of
+from .phrasing import headline_order, is_headline_of, multiple_interval, sig, signed, unit_of
 from .studies import exploration_study, sizing_study, sweep_study
 from .summary import limitations, summary
 
@@ -171,11 +171,26 @@ def column_groups(count: int, per: int = RUNS_PER_TABLE) -> list[list[int]]:
     return [[0, *others[k:k + step]] for k in range(0, len(others), step)]
 
 
-def _p_better_text(d: Difference) -> str:
-    """'62% (48–74%)': the share of paired replications in which this run does better; '—' without a direction."""
+#: The P(beats reference) cell of a threat-driven metric (kills) in a run whose threat rises; the
+#: comparison table's footnote (marked with the same sign) says why.
+MORE_TO_KILL = "n/a\u2020"
+
+
+def _more_to_kill(d: Difference, more_threat: bool) -> bool:
+    """Whether ``d`` rises only because there is more to kill: a threat-driven metric under a heavier threat."""
+    return more_threat and pattern_of(d.metric) is not None and lookup(d.metric).threat_driven
+
+
+def _p_better_text(d: Difference, more_threat: bool = False) -> str:
+    """'62% (48–74%)': the share of paired replications in which this run does better; '—' without a
+    direction; 'equal in all 40' when every pair ties (not '50%'); ``MORE_TO_KILL`` for kills in a run facing more threats (no kill it adds is a gain)."""
     better = lookup(d.metric).better if pattern_of(d.metric) else "neither"
     if better == "neither" or d.n == 0:
         return "—"
+    if _more_to_kill(d, more_threat):
+        return MORE_TO_KILL
+    if d.mean == 0 and d.ci_low == 0 and d.ci_high == 0:  # every paired difference is zero: no one beats anyone
+        return f"equal in all {d.n}"
     p, lo, hi = d.p_better(better)
     if not (p == p and lo == lo and hi == hi):
         return "—"
@@ -189,10 +204,26 @@ def _level(x: float, name: str) -> str:
     return fmt(x, name)
 
 
+def _relative_text(d: Difference) -> str:
+    """'+39.0%', or '60.2×' for a rise the findings give as a multiple; '—' when there is none, and for
+    the day of an event (a per cent of a day number means nothing; the findings give it in days)."""
+    if d.n == 0 or d.relative != d.relative or d.mean == 0:
+        return "—"
+    if pattern_of(d.metric) is not None and lookup(d.metric).event is not None:
+        return "—"
+    times = multiple_interval(d)
+    return f"{sig(times[0])}\u00d7" if times else signed(100 * d.relative) + "%"
+
+
 def difference_rows(comparison: Comparison, headline: bool | None = None) -> list[dict[str, Any]]:
-    """The comparison table: each metric of each run against the reference (headline filter as above)."""
+    """The comparison table: each metric of each run against the reference (headline filter as above).
+
+    A threat-driven metric (kills) of a run facing distinguishably more threats gets no
+    P(beats reference): its rise is more to kill, not a gain (``more_to_kill`` marks the row).
+    """
     rows = []
     for other, diffs in comparison.differences.items():
+        more_threat = threat_rises(diffs)
         ordered = {d.metric: d for d in diffs}
         names = headline_order(set(ordered), comparison.reference)
         names += sorted(set(ordered) - set(names))
@@ -208,9 +239,10 @@ def difference_rows(comparison: Comparison, headline: bool | None = None) -> lis
                 "reference": _level(d.reference_mean, d.metric), "value": _level(d.other_mean, d.metric),
                 "diff": signed(scale * d.mean) + pts if defined else "n/a",
                 "ci": f"{signed(scale * d.ci_low)} to {signed(scale * d.ci_high)}" if has_ci else "n/a",
-                "relative": "—" if not defined or d.relative != d.relative or d.mean == 0 else signed(100 * d.relative) + "%",
+                "relative": _relative_text(d),
                 "distinguishable": d.distinguishable,
-                "p_better": _p_better_text(d),
+                "p_better": _p_better_text(d, more_threat),
+                "more_to_kill": _more_to_kill(d, more_threat),
             })
     return rows
 

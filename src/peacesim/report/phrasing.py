@@ -3,8 +3,8 @@
 Findings are read by people who will quote them, so every number is rounded to three
 significant figures, carries its unit, and a change is given in the form that means something:
 percentage points for shares, per cent of the reference when the reference is not near zero and
-the change is at least 1%, the absolute difference with its unit otherwise. A change never
-reads "+0%".
+the change is at least 1%, a multiple of the reference when a rise passes 200% ("60.2 times as
+many"), the absolute difference with its unit otherwise. A change never reads "+0%".
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from .context import context_elements, scenario_of
 
 #: Relative changes smaller than this are given as absolute differences instead.
 MIN_RELATIVE = 0.01
+#: Rises larger than this share of the reference read as a multiple: "+5,949%" means little to a reader.
+MULTIPLE_ABOVE = 2.0
 #: Words kept in capitals when a variant id becomes a label.
 ACRONYMS = {"us": "US", "uk": "UK", "eu": "EU", "isr": "ISR", "npp": "NPP", "qrf": "QRF", "ioc": "IOC", "foc": "FOC"}
 #: What a non-lethal element's output is, after its unit ('km2 demined', 'patients treated').
@@ -190,13 +192,32 @@ def run_name(run: RunResult) -> str:
     return capitalise(words(run.variant or run.scenario_name))
 
 
-def pair(a: float, b: float, name: str, run: RunResult | None = None) -> str:
-    """'from 54.3 to 244 days', with more digits when three would make the two look equal."""
+def _digits(a: float, b: float) -> int:
+    """Significant figures enough to tell ``a`` from ``b`` (three at least)."""
     digits = 3
     while digits < 8 and sig(a, digits) == sig(b, digits) and a != b:
         digits += 1
+    return digits
+
+
+def pair(a: float, b: float, name: str, run: RunResult | None = None) -> str:
+    """'from 54.3 to 244 days', with more digits when three would make the two look equal."""
+    digits = _digits(a, b)
     unit = unit_of(name, run)
     return f"from {sig(a, digits)} to {sig(b, digits)} {unit}".rstrip()
+
+
+def _event_change(d: Difference, what: str, confidence: float, fixed: bool) -> str:
+    """'initial operating capability (50% coverage) is reached 0.940 days later, on day 50.5 instead of 49.5
+    (95% CI +0.363 to +1.52 days)': a day of an event moves in days; per cent of a day number means nothing.
+    ``fixed``: the shift is the same in every replication ('is reached 1 day later in every replication')."""
+    digits = _digits(d.reference_mean, d.other_mean)
+    size = sig(abs(d.mean))
+    when = f"{size} {'day' if size == '1' else 'days'} {'later' if d.mean > 0 else 'earlier'}"
+    days = f"on day {sig(d.other_mean, digits)} instead of {sig(d.reference_mean, digits)}"
+    if fixed:
+        return f"{what} {when} in every replication, {days} on average"
+    return f"{what} {when}, {days} ({round(100 * confidence)}% CI {signed(d.ci_low)} to {signed(d.ci_high)} days)"
 
 
 def is_relative(d: Difference) -> bool:
@@ -216,12 +237,58 @@ def _relative_interval(d: Difference) -> tuple[float, float] | None:
     return (lo, hi) if lo >= -100 else None
 
 
-def change(d: Difference, confidence: float, run: RunResult | None = None) -> str:
-    """'rotation gaps rise from 54.3 to 244 days (+350%, 95% CI +340 to +361%)'.
+def multiple_interval(d: Difference) -> tuple[float, float, float] | None:
+    """A rise of more than ``MULTIPLE_ABOVE`` as (multiple, low, high) of the reference mean, else None.
 
-    A fall to zero in every replication reads 'from 4.70 threats to none' with the change in the
-    metric's unit; so does any change whose relative interval would leave [−100%, ∞).
+    The multiple is other over reference mean; its interval is the relative interval plus one (the
+    paired interval over the reference mean, which is treated as known), so both forms agree.
     """
+    rel = _relative_interval(d)
+    if rel is None or d.reference_mean <= 0 or d.mean / d.reference_mean <= MULTIPLE_ABOVE:
+        return None
+    return 1 + d.mean / d.reference_mean, 1 + rel[0] / 100, 1 + rel[1] / 100
+
+
+def _as_many(name: str) -> str:
+    """'as many' for counts, 'as long' for durations, 'the reference' for a day of an event or an output."""
+    try:
+        m = lookup(name)
+    except KeyError:
+        return "the reference"
+    if m.event is not None or m.unit == "output":
+        return "the reference"
+    return "as long" if m.unit in ("days", "hours") else "as many"
+
+
+def multiple_text(d: Difference, confidence: float) -> str:
+    """'60.2 times as many, 95% CI 59.1–61.3×' (see :func:`multiple_interval`), or '' when not a multiple."""
+    m = multiple_interval(d)
+    if m is None:
+        return ""
+    return f"{sig(m[0])} times {_as_many(d.metric)}, {round(100 * confidence)}% CI {sig(m[1])}–{sig(m[2])}×"
+
+
+def change(d: Difference, confidence: float, run: RunResult | None = None) -> str:
+    """'rotation gaps rise from 54.3 to 73.1 days (+34.6%, 95% CI +31.0 to +38.2%)'.
+
+    A rise of more than 200% reads as a multiple: 'from 12.1 to 729 missiles (60.2 times as many,
+    95% CI 59.1–61.3×)'. The day of an event moves in days ('... is reached 8.08 days later, on day
+    77.0 instead of 68.9 (95% CI +5.35 to +10.8 days)'). A fall to zero in every replication reads
+    'from 4.70 threats to none' with the change in the metric's unit; so does any change whose
+    relative interval would leave [−100%, ∞). A change the same in every replication says so
+    instead of giving an interval of no width ('−75.3%, 95% CI −75.3 to −75.3%').
+    """
+    fixed = d.n > 1 and abs(d.ci_high - d.ci_low) <= 1e-9 * max(1.0, abs(d.mean))
+    if (what := event(d.metric, run)) and not is_share(d.metric) and unit_of(d.metric, run) == "days":
+        return _event_change(d, what, confidence, fixed)
+    text = _change(d, confidence, run)
+    if fixed:
+        text = re.sub(rf", {round(100 * confidence)}% CI [^)]*\)$", ", the same in every replication)", text)
+    return text
+
+
+def _change(d: Difference, confidence: float, run: RunResult | None) -> str:
+    """:func:`change` of any metric but the day of an event, always with its interval."""
     conf = f"{round(100 * confidence)}% CI"
     verb = "rise" if d.mean > 0 else "fall"
     subject = noun(d.metric, run)
@@ -230,6 +297,9 @@ def change(d: Difference, confidence: float, run: RunResult | None = None) -> st
     if is_share(d.metric):
         span = f"from {share(d.reference_mean)} to {share(d.other_mean)}"
         size = f"{signed(100 * d.mean)} points, {conf} {signed(100 * d.ci_low)} to {signed(100 * d.ci_high)}"
+    elif not to_none and (times := multiple_text(d, confidence)):
+        span = pair(d.reference_mean, d.other_mean, d.metric, run)
+        size = times
     elif not to_none and (rel := _relative_interval(d)) is not None:
         span = pair(d.reference_mean, d.other_mean, d.metric, run)
         size = f"{signed(100 * d.mean / d.reference_mean)}%, {conf} {signed(rel[0])} to {signed(rel[1])}%"

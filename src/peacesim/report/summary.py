@@ -93,37 +93,53 @@ def _level(run: RunResult, limit: int = 2) -> str:
     return join(parts)
 
 
+def _verdict(signs: set[int]) -> str:
+    """'worse', 'better', 'mixed' or 'same': what a run's headline signs (see :func:`_better`) add up to."""
+    if 1 in signs and -1 in signs:
+        return "mixed"
+    return "worse" if -1 in signs else "better" if 1 in signs else "same"
+
+
+def _count(k: int, plural: str, singular: str) -> str:
+    return f"{k} {singular if k == 1 else plural}"
+
+
 def _options_sentence(comparison: Comparison) -> str:
-    """How the compared runs fare against the reference on the headline metrics, grouped."""
-    worse, better, mixed, same = [], [], [], []
+    """How the compared runs fare against the reference on the headline metrics, grouped.
+
+    A run facing distinguishably more air threats (:func:`peacesim.catalog.threat_rises`, a ceasefire
+    that fails) is a stress test, not an option anyone chooses: it is said apart, after the options.
+    """
+    groups: dict[str, list[str]] = {"worse": [], "better": [], "mixed": [], "same": []}
+    stress: list[tuple[str, str]] = []
     for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
         more_threat = threat_rises(diffs)
         signs = {_better(d, more_threat) for d in diffs if is_headline_of(d.metric, comparison.reference)}
         name = run_name(other) if other is not None else label
-        if 1 in signs and -1 in signs:
-            mixed.append(name)
-        elif -1 in signs:
-            worse.append(name)
-        elif 1 in signs:
-            better.append(name)
+        if more_threat:
+            stress.append((name, _verdict(signs)))
         else:
-            same.append(name)
-    n = len(comparison.others)
-
-    def count(k: int, plural: str, singular: str) -> str:
-        return f"{k} {singular if k == 1 else plural}"
-
+            groups[_verdict(signs)].append(name)
+    n = sum(len(g) for g in groups.values())
+    worse, better, mixed, same = groups["worse"], groups["better"], groups["mixed"], groups["same"]
     parts = []
     if worse:
-        parts.append(f"{count(len(worse), 'do', 'does')} distinguishably worse on at least one headline measure "
+        parts.append(f"{_count(len(worse), 'do', 'does')} distinguishably worse on at least one headline measure "
                      f"and better on none ({_names(worse)})")
     if better:
-        parts.append(f"{count(len(better), 'do', 'does')} better on at least one and worse on none ({_names(better)})")
+        parts.append(f"{_count(len(better), 'do', 'does')} better on at least one and worse on none ({_names(better)})")
     if mixed:
-        parts.append(f"{count(len(mixed), 'trade', 'trades')} one measure against another ({_names(mixed)})")
+        parts.append(f"{_count(len(mixed), 'trade', 'trades')} one measure against another ({_names(mixed)})")
     if same:
-        parts.append(f"{count(len(same), 'show', 'shows')} no distinguishable change on any headline measure ({_names(same)})")
-    return f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(parts)
+        parts.append(f"{_count(len(same), 'show', 'shows')} no distinguishable change on any headline measure ({_names(same)})")
+    said = {"worse": "does distinguishably worse on at least one headline measure and better on none",
+            "better": "does better on at least one headline measure and worse on none",
+            "mixed": "trades one headline measure against another",
+            "same": "shows no distinguishable change on any headline measure"}
+    tests = [f"under a heavier air threat, {name} {said[verdict]}" for name, verdict in stress]
+    if not n:
+        return "Compared with it, " + "; ".join(tests)
+    return f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(parts + tests)
 
 
 def _largest_loss(comparison: Comparison) -> str:
@@ -142,7 +158,10 @@ def _largest_loss(comparison: Comparison) -> str:
     if _better(d) > 0:
         return ""
     p, _, _ = d.p_better(lookup(top).better)
-    chance = f", ahead of the reference in {round(100 * p)}% of paired replications" if p == p else ""
+    if p == 0:  # "ahead in 0%" makes the reader do the sum
+        chance = f", worse in every one of the {d.n} paired replications"
+    else:
+        chance = f", ahead of the reference in {round(100 * p)}% of paired replications" if p == p else ""
     return (f"the largest loss in {noun(top, ref)} is {run_name(other)}'s "
             f"({value_text(d.other_mean, top, other)} against {value_text(d.reference_mean, top, ref)}{chance})")
 
@@ -156,8 +175,9 @@ def _sureness(run: RunResult) -> list[str]:
     half = (s.ci_high - s.ci_low) / 2
     conf = round(100 * run.confidence)
     spread = (f"From one replication to the next {noun(top, run)} varies: 8 in 10 outcomes lie between "
-              f"{value_text(s.p10, top, run)} and {value_text(s.p90, top, run)}. That spread is the risk a planner "
-              "lives with; more replications do not shrink it.")
+              f"{value_text(s.p10, top, run)} and {value_text(s.p90, top, run)}. That spread is the luck a planner "
+              "lives with under these assumptions; more replications do not shrink it, and it leaves out any error "
+              "in the assumptions themselves.")
     rel = abs(half / s.mean) if s.mean else math.inf
     how = "precisely" if rel < 0.02 else "well" if rel < 0.1 else "only roughly"
     margin = f"{100 * half:.3g} percentage points" if lookup(top).share else value_text(half, top, run)
