@@ -37,3 +37,19 @@ def test_manifest_reproduces_the_run(tmp_path: Path) -> None:
     a, b = (json.loads((tmp_path / d / "summary.json").read_text()) for d in ("first", "again"))
     assert a["metrics"] == b["metrics"]
     assert json.loads((tmp_path / "again" / "manifest.json").read_text())["scenario_hash"] == manifest["scenario_hash"]
+
+
+def test_summary_csv_is_summary_json_in_long_form(tmp_path: Path) -> None:
+    """summary.csv: one row per (metric, statistic) with the run's identity; the same numbers as summary.json."""
+    import csv
+
+    assert main(["run", str(SMALL), "-n", "3", "-q", "--executor", "serial", "--out", str(tmp_path / "r"),
+                 "--db", str(tmp_path / "s.db")]) == 0
+    doc = json.loads((tmp_path / "r" / "summary.json").read_text())
+    with (tmp_path / "r" / "summary.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["run_id", "label", "variant", "metric", "statistic", "value"]
+    assert {r["run_id"] for r in rows} == {doc["run_id"]} and {r["label"] for r in rows} == {doc["label"]}
+    got = {(r["metric"], r["statistic"]): (float(r["value"]) if r["value"] else None) for r in rows}
+    want = {(m, k): v for m, stats in doc["metrics"].items() for k, v in stats.items()}
+    assert got == want

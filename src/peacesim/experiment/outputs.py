@@ -2,7 +2,8 @@
 
 ``manifest.json`` (run id, label, overrides, scenario hash, seed, versions, command: what made the
 run; and ``written``, when, in ISO 8601), ``summary.json`` (exactly: scenario, variant, label, overrides, seed, replications, run_id,
-metrics with mean, ci_low, ci_high, std, p10, p50, p90, n; NaN as null), ``replications.csv`` (one
+metrics with mean, ci_low, ci_high, std, p10, p50, p90, n; NaN as null), ``summary.csv`` (the same
+statistics long and tidy: metric, statistic, value, for DuckDB or pandas), ``replications.csv`` (one
 row per replication, one column per metric), ``series.csv`` (tidy: series, day, mean, p10, p90)
 and the resolved ``scenario.yaml``; every CSV row starts with the run id, label and variant. With
 variants, ``compare.csv`` (paired differences with both run ids, plus rows for metrics only one
@@ -328,11 +329,11 @@ IDENTITY_COLUMNS = ("run_id", "label", "variant")
 
 
 def write_run(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write summary.json, replications.csv, series.csv, scenario.yaml and manifest.json; return the paths.
+    """Write summary.json, summary.csv, replications.csv, series.csv, scenario.yaml and manifest.json; return the paths.
 
     The files go into a new folder that replaces ``out_dir`` whole (see :func:`replacing_dir`).
     """
-    names = ("summary.json", "replications.csv", "series.csv", "scenario.yaml", "manifest.json")
+    names = ("summary.json", "replications.csv", "series.csv", "scenario.yaml", "manifest.json", "summary.csv")
     with replacing_dir(out_dir) as stage:
         _write_run_files(result, [stage / n for n in names])
     return [out_dir / n for n in names]
@@ -355,6 +356,13 @@ def _write_run_files(result: RunResult, paths: list[Path]) -> None:
                 w.writerow([*ident, name, day, _cell(band.mean[day]), _cell(band.p10[day]), _cell(band.p90[day])])
     atomic_write_text(paths[3], result.scenario_text)
     atomic_write_text(paths[4], json.dumps(manifest_dict(result), indent=2) + "\n")
+    with atomic_open(paths[5], newline="") as f:
+        w = csv.writer(f)
+        w.writerow([*IDENTITY_COLUMNS, "metric", "statistic", "value"])
+        for name, s in sorted(result.summary.items()):
+            for k in SUMMARY_STATISTICS:
+                w.writerow([*ident, name, k, _cell(getattr(s, k))])
+            w.writerow([*ident, name, "n", int(s.n)])
 
 
 def write_comparison(comparison: Comparison, out_dir: Path, metrics: Collection[str] | None = None) -> Path:
