@@ -172,10 +172,14 @@ def test_threat_driven_variant_is_worse_not_a_trade_off(shipped: Comparison) -> 
     assert not any(threat_rises(diffs) for label, diffs in shipped.differences.items() if label != fails)
     answer = " ".join(summary([shipped.reference, *shipped.others], shipped).answer)
     assert "trades one measure against another" not in answer, answer
-    # a failed ceasefire is a stress test, not an option: said apart, after the six options
-    assert answer.count("Of the 6 options compared with it, 5 do distinguishably worse") == 1, answer
-    assert ("under a heavier air threat, Ceasefire fails does distinguishably worse on at least one headline "
-            "measure and better on none") in answer, answer
+    # a failed ceasefire and a withdrawal are stress cases (kind: stress), not options: said apart, after
+    # the five options
+    assert answer.count("Of the 5 options compared with it, 4 do distinguishably worse") == 1, answer
+    options, stress = answer.split("Of the 2 stress cases (what could happen to the package, not what it could be), ")
+    assert "Ceasefire" not in options and "withdrawal" not in options, answer
+    assert stress.startswith("both do distinguishably worse on at least one headline measure and better on none "
+                             "(Ceasefire fails and US withdrawal day 180); Ceasefire fails faces a heavier air threat, "
+                             "so more kills there are no gain."), answer
 
 
 # --- 7. read as a sceptical analyst ------------------------------------------------------------------

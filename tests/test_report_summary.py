@@ -96,3 +96,21 @@ def test_summary_is_the_first_section_of_the_report(tmp_path):
     sections = re.findall(r'<section id="([a-z-]+)"', html)
     assert sections[:2] == ["summary", "limitations"]
     assert "<script" not in html.split('<section id="summary"')[1].split("</section>")[0]
+
+
+def test_a_stress_case_is_said_apart_from_the_options_whatever_its_threat():
+    """A variant of kind stress (a withdrawal) is what could happen to the package, not an option:
+    the summary counts only options in 'Of the N options' and names the stress case after them."""
+    base, worse = make_pair()
+    same = make_run(variant="same", run_id="r-same", seed=9)
+    withdrawal = make_run(_scenario(variant="us_withdrawal_day_180", variant_kind="stress"),
+                          variant="us_withdrawal_day_180", run_id="r-wd", seed=10, effects=Effects(coverage=0.55))
+    comparison = compare(base, [worse, same, withdrawal], 0.95)
+    s = summary([base, worse, same, withdrawal], comparison)
+    text = " ".join(s.answer)
+    assert "Of the 2 options compared with it" in text, text
+    assert ("In the stress case (what could happen to the package, not what it could be), US withdrawal day 180 "
+            "does distinguishably worse on at least one headline measure and better on none.") in text, text
+    options = text.split("In the stress case")[0]
+    assert "withdrawal" not in options.lower(), text  # nor the largest loss among the options
+    assert "which of the 3 options does better" in s.question
