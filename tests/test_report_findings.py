@@ -237,3 +237,28 @@ def test_runs_with_the_same_metrics_have_no_adds_clause(seven):
     base, others, comparison = seven
     text = " ".join(f.text for f in findings([base, *others], comparison))
     assert "adds" not in text and "not in this run" not in text
+
+
+def _tiny_comparison():
+    """A pair whose only distinguishable changes but one are too small to matter (11.82 to 11.83 hours)."""
+    from peacesim.experiment.results import Comparison
+
+    base, other = make_pair()
+    tiny = [Difference("incidents_answered_on_target_share", 0.0758, 0.0756, -0.0002, -0.0003, -0.0001, 20),
+            Difference("time_to_answer_capped_mean_hours", 11.82, 11.83, 0.01, 0.005, 0.015, 20)]
+    big = Difference("coverage_mean", 0.89, 0.70, -0.19, -0.2, -0.18, 20)
+    return base, other, tiny, big, Comparison(reference=base, others=[other], differences={other.label: tiny + [big]},
+                                              confidence=0.95)
+
+
+def test_distinguishable_changes_too_small_to_matter_share_one_clause_and_take_no_slot():
+    from peacesim.report.findings import run_finding
+
+    base, other, tiny, big, comparison = _tiny_comparison()
+    f = run_finding([*tiny, big], other, comparison, set())
+    assert f.metrics == ("coverage_mean",), f.text
+    assert ("2 changes too small to matter: incidents answered on target −0.020 points and time to answer "
+            "+0.60 min") in f.text, f.text
+    assert "11.83" not in f.text and "smaller" not in f.text
+    alone = run_finding(tiny, other, comparison, set())
+    assert alone.kind == "no_difference" and alone.metrics == () and "too small to matter" in alone.text

@@ -174,10 +174,12 @@ def test_threat_driven_variant_is_worse_not_a_trade_off(shipped: Comparison) -> 
     assert "trades one measure against another" not in answer, answer
     # a failed ceasefire and a withdrawal are stress cases (kind: stress), not options: said apart, after
     # the five options
-    assert answer.count("Of the 5 options compared with it, 4 do distinguishably worse") == 1, answer
+    assert answer.count("Of the 5 options compared with it, counting only changes that are distinguishable and large "
+                        "enough to matter (1 percentage point, 15 minutes, 1 day, or 1% of a count), 4 do materially "
+                        "worse") == 1, answer
     options, stress = answer.split("Of the 2 stress cases (what could happen to the package, not what it could be), ")
     assert "Ceasefire" not in options and "withdrawal" not in options, answer
-    assert stress.startswith("both do distinguishably worse on at least one headline measure and better on none "
+    assert stress.startswith("both do materially worse on at least one headline measure and better on none "
                              "(Ceasefire fails and US withdrawal day 180); Ceasefire fails faces a heavier air threat, "
                              "so more kills there are no gain."), answer
 
@@ -276,3 +278,12 @@ def test_the_table_gives_no_per_cent_of_a_day_number(shipped: Comparison) -> Non
     rows = [r for r in difference_rows(shipped) if r["metric"] in ("ioc_day", "foc_day") or "stockout_day" in r["metric"]]
     assert rows and all(r["relative"] == "\u2014" for r in rows)
     assert any(r["relative"].endswith("%") for r in difference_rows(shipped) if r["metric"] == "coverage_mean")
+
+
+def test_every_stated_change_is_large_enough_to_matter(shipped: Comparison) -> None:
+    from peacesim.catalog import is_material
+
+    out = findings([shipped.reference, *shipped.others], shipped)
+    for f, (label, diffs) in zip([f for f in out if f.lead], shipped.differences.items(), strict=True):
+        by_metric = {d.metric: d for d in diffs}
+        assert all(is_material(by_metric[m]) for m in f.metrics if m in by_metric), (label, f.text)

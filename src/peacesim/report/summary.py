@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from peacesim.catalog import lookup, pattern_of, threat_rises
+from peacesim.catalog import is_material, lookup, pattern_of, threat_rises
 from peacesim.experiment.results import Comparison, Difference, RunResult
 
 from .assumptions import AssumptionRow
@@ -56,12 +56,13 @@ class Limitations:
 
 
 def _better(d: Difference, more_threat: bool = False) -> int:
-    """+1 when a distinguishable difference is good news for the compared run, -1 bad, 0 neither.
+    """+1 when a material difference (distinguishable and large enough to matter,
+    :func:`peacesim.catalog.is_material`) is good news for the compared run, -1 bad, 0 neither.
 
     With ``more_threat`` (the run faces more threats, :func:`peacesim.catalog.threat_rises`), a
     threat-driven metric (kills) is neither: it rises because there is more to kill.
     """
-    if not d.distinguishable or pattern_of(d.metric) is None:
+    if not is_material(d) or pattern_of(d.metric) is None:
         return 0
     entry = lookup(d.metric)
     if entry.better == "neither" or not math.isfinite(d.mean) or d.mean == 0 or (more_threat and entry.threat_driven):
@@ -101,13 +102,16 @@ def _verdict(signs: set[int]) -> str:
 
 
 #: What each verdict (:func:`_verdict`) says of one run and of several.
-_SAID = {"worse": ("does distinguishably worse on at least one headline measure and better on none",
-                   "do distinguishably worse on at least one headline measure and better on none"),
-         "better": ("does better on at least one headline measure and worse on none",
-                    "do better on at least one headline measure and worse on none"),
+_SAID = {"worse": ("does materially worse on at least one headline measure and better on none",
+                   "do materially worse on at least one headline measure and better on none"),
+         "better": ("does materially better on at least one headline measure and worse on none",
+                    "do materially better on at least one headline measure and worse on none"),
          "mixed": ("trades one headline measure against another", "trade one headline measure against another"),
-         "same": ("shows no distinguishable change on any headline measure",
-                  "show no distinguishable change on any headline measure")}
+         "same": ("shows no material change on any headline measure",
+                  "show no material change on any headline measure")}
+#: What "material" means, said once before the verdicts (:data:`peacesim.catalog.MATERIAL_ABSOLUTE`).
+MATERIAL = ("counting only changes that are distinguishable and large enough to matter (1 percentage point, "
+            "15 minutes, 1 day, or 1% of a count)")
 
 
 def is_stress(other: RunResult, diffs: Sequence[Difference]) -> bool:
@@ -155,15 +159,17 @@ def _options_sentence(comparison: Comparison) -> str:
     if options:
         n = len(options)
         loss = _largest_loss(comparison)
-        sentences.append(f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(_grouped(options))
+        sentences.append(f"Of the {n} option{'s' if n > 1 else ''} compared with it, {MATERIAL}, "
+                         + "; ".join(_grouped(options))
                          + (f"; {loss}" if loss else "") + _heavier(heavier[False]) + ".")
+    said = "" if options else f" {MATERIAL},"  # what counts, said once
     if len(stress) == 1:
         name, verdict = stress[0]
-        sentences.append(f"In the stress case (what could happen to the package, not what it could be), {name} "
+        sentences.append(f"In the stress case (what could happen to the package, not what it could be),{said} {name} "
                          f"{_SAID[verdict][0]}{_heavier(heavier[True])}.")
     elif stress:
-        sentences.append(f"Of the {len(stress)} stress cases (what could happen to the package, not what it could be), "
-                         + "; ".join(_grouped(stress)) + _heavier(heavier[True]) + ".")
+        sentences.append(f"Of the {len(stress)} stress cases (what could happen to the package, not what it could be),"
+                         f"{said} " + "; ".join(_grouped(stress)) + _heavier(heavier[True]) + ".")
     return " ".join(sentences)
 
 
@@ -182,9 +188,9 @@ def _largest_loss(comparison: Comparison) -> str:
     if top is None:
         return ""
     rows = [(d, o) for (_, diffs), o in zip(comparison.differences.items(), comparison.others, strict=True)
-            if not is_stress(o, diffs) for d in diffs if d.metric == top and d.n > 0 and d.distinguishable]
+            if not is_stress(o, diffs) for d in diffs if d.metric == top and d.n > 0 and is_material(d)]
     if not rows:
-        return f"no option changes {noun(top, ref)} distinguishably"
+        return f"no option changes {noun(top, ref)} materially"
     sign = 1.0 if lookup(top).better == "higher" else -1.0
     d, other = min(rows, key=lambda r: sign * r[0].mean)
     if _better(d) > 0:
