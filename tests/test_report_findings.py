@@ -52,7 +52,7 @@ def test_findings_state_only_headline_metrics(seven):
         assert not _names_in(f.text), f.text
 
 
-def test_at_most_three_changes_stated_per_run_ranked_by_size(seven):
+def test_at_most_three_changes_stated_per_run(seven):
     base, others, comparison = seven
     for f in findings([base, *others], comparison):
         if f.kind == "difference":
@@ -262,3 +262,23 @@ def test_distinguishable_changes_too_small_to_matter_share_one_clause_and_take_n
     assert "11.83" not in f.text and "smaller" not in f.text
     alone = run_finding(tiny, other, comparison, set())
     assert alone.kind == "no_difference" and alone.metrics == () and "too small to matter" in alone.text
+
+
+def test_changes_are_stated_in_headline_order_not_by_relative_size():
+    """FOC 8 days later (+12%) is what a planner asks about before a rise of 60 times in leakers."""
+    from peacesim.experiment.results import Comparison
+    from peacesim.report.findings import run_finding
+
+    base = make_run(run_id="r-base")
+    other = make_run(variant="rotation_two_deep", run_id="r-rot", seed=9)
+    diffs = [Difference("foc_day", 68.9, 77.0, 8.1, 5.4, 10.8, 20),
+             Difference("missiles_leaked_defended", 12.1, 729.0, 716.9, 700.0, 730.0, 20),
+             Difference("package_kills", 4.7, 14.0, 9.3, 8.0, 10.0, 20),
+             Difference("cover_days.us_patriot", 730.0, 300.0, -430.0, -440.0, -420.0, 20),
+             Difference("stockout_day.us_patriot", 100.0, 40.0, -60.0, -70.0, -50.0, 20)]
+    comparison = Comparison(reference=base, others=[other], differences={other.label: diffs}, confidence=0.95)
+    f = run_finding(diffs, other, comparison, set())
+    assert f.metrics == ("foc_day", "missiles_leaked_defended", "package_kills"), f.text
+    assert f.text.startswith("Rotation two deep: full operating capability (90% coverage) is reached 8.10 days later")
+    assert "material changes also in United States Patriot interceptor cover and United States Patriot stock-out" in f.text
+    assert "smaller" not in f.text

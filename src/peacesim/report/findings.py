@@ -2,7 +2,7 @@
 
 A reader gets a handful of sentences: two to four about the reference run's headline metrics
 (``peacesim.model.HEADLINE_METRICS``), then one bullet per compared run naming its largest
-material headline changes and, in one clause each, the distinguishable changes too small to matter
+first material headline changes (in headline order) and, in one clause each, the distinguishable changes too small to matter
 and the headline metrics that do not move. Two rules keep them honest: a difference is stated only
 when its paired interval excludes zero and it is at least the metric's material change
 (:func:`peacesim.catalog.is_material`), and metrics outside the headline set never appear (they
@@ -53,7 +53,6 @@ from .phrasing import (
     short,
     sig,
     signed,
-    size_of,
     system_name,
     unit_of,
     value_text,
@@ -295,7 +294,7 @@ def _too_small(small: Sequence[Difference], run: RunResult) -> str:
 
 def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comparison,
                 skip: set[str], only_one: Sequence[Unpaired] = (), threat: Difference | None = None) -> Finding:
-    """One bullet for one compared run: its largest distinguishable headline changes, what it adds
+    """One bullet for one compared run: its first material headline changes, what it adds
     or lacks against the reference (``only_one``, from :func:`unpaired`), then what holds.
 
     ``threat`` is the run's rise in air threats when it faces distinguishably more
@@ -305,11 +304,14 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
     by_metric = {d.metric: d for d in d_list}
     names = [m for m in headline_order(set(by_metric), ref) if m not in skip]
     distinct = [by_metric[m] for m in names if by_metric[m].distinguishable]
-    stated = sorted((d for d in distinct if is_material(d)), key=size_of, reverse=True)
+    # in headline order (the catalog's rank: what a planner asks first), not by size: a percentage of
+    # a count and days of a capability have no common scale, and FOC 8 days later outranks 2% more kills
+    stated = [d for d in distinct if is_material(d)]
     clauses = [change(d, conf, ref) + _more_to_kill(d, threat, ref) for d in stated[:MAX_STATED]]
     if len(stated) > MAX_STATED:
-        more = len(stated) - MAX_STATED
-        clauses.append(f"{more} smaller change{'s' if more > 1 else ''} large enough to matter (see the comparison table)")
+        rest = [short(d.metric, ref) + (" (more to kill)" if _more_to_kill(d, threat, ref) else "")
+                for d in stated[MAX_STATED:]]
+        clauses.append(f"material change{'s' if len(rest) > 1 else ''} also in {join(rest)} (see the comparison table)")
     small = [d for d in distinct if not is_material(d)]
     for m in names:
         a, b = _defined(ref, m), _defined(other, m)

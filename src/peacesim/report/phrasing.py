@@ -311,12 +311,6 @@ def _change(d: Difference, confidence: float, run: RunResult | None) -> str:
     return f"{subject} {verb} {span} ({size})"
 
 
-def size_of(d: Difference) -> float:
-    """A scale-free size for ranking changes: |difference| over the larger of the two means."""
-    scale = max(abs(d.reference_mean), abs(d.other_mean))
-    return abs(d.mean) / scale if scale > 0 else 0.0
-
-
 def join(items: list[str], conj: str = "and") -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(items) <= 1:
