@@ -32,7 +32,8 @@ def test_answer_groups_the_options_by_what_the_comparison_shows():
     comparison = compare(base, [worse, same, low], 0.95)  # the real pairing, with P(better)
     s = summary([base, worse, same, low], comparison)
     text = " ".join(s.answer)
-    assert text.startswith("In the baseline run, mean coverage is ")
+    # weighted by importance, as the findings say: no share of all required troops
+    assert text.startswith("In the baseline run, mean coverage (weighted by each zone's importance) is ")
     # thin loses coverage (higher is better) and gains nothing: it is among those doing worse
     m = re.search(r"(\d) do(?:es)? materially worse[^(]*\(([^)]*)\)", text)
     assert m and "Thin" in m[2]

@@ -24,6 +24,8 @@ from .phrasing import capitalise, event, headline_order, is_headline_of, join, n
 
 #: Compared runs named in a group of the answer before "and N others".
 MAX_NAMED = 4
+#: What a headline's bare noun would hide from a first-screen reader: coverage is no share of all troops.
+GLOSS = {"coverage_mean": "weighted by each zone's importance"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def _names(runs: Sequence[str]) -> str:
 
 
 def _level(run: RunResult, limit: int = 2) -> str:
-    """'mean coverage is 89.4% and the strength in theatre on the leanest day is 1,406 troops'."""
+    """'mean coverage (weighted by each zone's importance) is 89.4% and initial operating capability ...'."""
     parts = []
     for m in headline_order(set(run.summary), run):
         s = run.summary[m]
@@ -88,7 +90,8 @@ def _level(run: RunResult, limit: int = 2) -> str:
             parts.append(f"{what} on day {sig(s.mean)} on average")
         else:
             verb = "are" if lookup(m).plural else "is"
-            parts.append(f"{noun(m, run)} {verb} {value_text(s.mean, m, run)}")
+            gloss = f" ({GLOSS[m]})" if m in GLOSS else ""
+            parts.append(f"{noun(m, run)}{gloss} {verb} {value_text(s.mean, m, run)}")
         if len(parts) == limit:
             break
     return join(parts)
