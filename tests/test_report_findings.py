@@ -282,3 +282,15 @@ def test_changes_are_stated_in_headline_order_not_by_relative_size():
     assert f.text.startswith("Rotation two deep: full operating capability (90% coverage) is reached 8.10 days later")
     assert "material changes also in United States Patriot interceptor cover and United States Patriot stock-out" in f.text
     assert "smaller" not in f.text
+
+
+def test_one_of_a_unit_is_singular():
+    from peacesim.report.phrasing import pair, value_text
+
+    assert value_text(1.0, "leakers") == "1 threat" and value_text(2.0, "leakers") == "2 threats"
+    assert pair(3.0, 1.0, "leakers") == "from 3 threats to 1"  # not 'from 3 to 1 threats'
+    assert pair(1.0, 3.0, "leakers") == "from 1 to 3 threats"
+    text = change(Difference("missiles_leaked_defended", 0.0, 1.0, 1.0, 0.5, 1.5, 20), 0.95)
+    assert "from 0 missiles to 1 (+1 missile, 95% CI +0.500 to +1.50)" in text, text
+    share_text = change(Difference("coverage_mean", 0.80, 0.81, 0.01, 0.005, 0.015, 20), 0.95)
+    assert "(+1 point, 95% CI" in share_text, share_text

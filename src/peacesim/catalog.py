@@ -450,6 +450,19 @@ def _percent(p: float, digits: int) -> str:
     return text.rstrip(".")
 
 
+#: The singular of each unit word, for a number that reads as exactly one ("1 threat", "−1 day").
+SINGULAR: dict[str, str] = {
+    "days": "day", "hours": "hour", "threats": "threat", "missiles": "missile", "troops": "troop",
+    "incidents": "incident", "items": "item", "interceptors": "interceptor", "points": "point",
+    "patients": "patient", "minutes": "minute",
+}
+
+
+def unit_after(text: str, unit: str) -> str:
+    """The unit word after a number as written: singular after '1', '+1' or '−1' ('1 threat'), else ``unit``."""
+    return SINGULAR.get(unit, unit) if text.lstrip("+-\u2212") == "1" else unit
+
+
 def format_value(x: float | None, name: str = "", *, signed: bool = False, digits: int = 3) -> str:
     """A value of metric ``name`` as written everywhere: shares as percentages, others by :func:`number`.
 

@@ -40,6 +40,7 @@ from .context import scenario_of
 from .phrasing import (
     capitalise,
     change,
+    counted,
     event,
     headline_order,
     is_headline_of,
@@ -274,11 +275,11 @@ def _tiny(d: Difference, run: RunResult) -> str:
     '+0.60 min', '+0.40 days', '+0.50%' of a count."""
     unit = unit_of(d.metric, run)
     if is_share(d.metric):
-        return f"{signed(100 * d.mean, 2)} points"
+        return counted(signed(100 * d.mean, 2), "points")
     if unit == "hours":
         return f"{signed(60 * d.mean, 2)} min"
     if unit == "days" or not (math.isfinite(d.reference_mean) and d.reference_mean):
-        return f"{signed(d.mean, 2)} {unit}".rstrip()
+        return counted(signed(d.mean, 2), unit)
     return f"{signed(100 * d.mean / d.reference_mean, 2)}%"
 
 
