@@ -310,9 +310,9 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
     stated = [d for d in distinct if is_material(d)]
     clauses = [change(d, conf, ref) + _more_to_kill(d, threat, ref) for d in stated[:MAX_STATED]]
     if len(stated) > MAX_STATED:
-        rest = [short(d.metric, ref) + (" (more to kill)" if _more_to_kill(d, threat, ref) else "")
+        also = [short(d.metric, ref) + (" (more to kill)" if _more_to_kill(d, threat, ref) else "")
                 for d in stated[MAX_STATED:]]
-        clauses.append(f"material change{'s' if len(rest) > 1 else ''} also in {join(rest)} (see the comparison table)")
+        clauses.append(f"material change{'s' if len(also) > 1 else ''} also in {join(also)} (see the comparison table)")
     small = [d for d in distinct if not is_material(d)]
     for m in names:
         a, b = _defined(ref, m), _defined(other, m)
