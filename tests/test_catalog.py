@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from peacesim.catalog import CATALOG, pattern_of
 from peacesim.experiment import scenarios
@@ -39,3 +40,22 @@ def test_metric_names_in_the_report_and_cli_code_are_in_the_catalog() -> None:
             if name.split(".")[0] in stems and "<" not in name and name not in NOT_METRICS and pattern_of(name) is None:
                 stale.append(f"{path.name}: {name}")
     assert not stale, stale
+
+
+@pytest.mark.parametrize(("metric", "ref", "mean", "material"), [
+    ("coverage_mean", 0.89, -0.0099, False), ("coverage_mean", 0.89, -0.01, True),
+    ("time_to_answer_capped_mean_hours", 11.82, 0.01, False), ("time_to_answer_capped_mean_hours", 11.82, 0.25, True),
+    ("foc_day", 68.9, 0.9, False), ("foc_day", 68.9, 8.1, True),
+    ("troops_in_theatre_min", 1390.0, -10.0, False), ("troops_in_theatre_min", 1390.0, -20.0, True),
+    ("missiles_leaked_defended", 0.0, 0.5, True),  # from none: any distinguishable change matters
+])
+def test_material_change_by_unit(metric: str, ref: float, mean: float, material: bool) -> None:
+    from peacesim.catalog import is_material
+    from peacesim.experiment.results import Difference
+
+    low, high = sorted((0.5 * mean, 1.5 * mean))
+    d = Difference(metric, ref, ref + mean, mean, low, high, 40)
+    assert d.distinguishable
+    assert is_material(d) is material
+    undistinguished = Difference(metric, ref, ref + mean, mean, -abs(mean), abs(mean), 40)
+    assert not is_material(undistinguished)

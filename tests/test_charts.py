@@ -392,3 +392,15 @@ def test_forest_panel_of_an_event_day_is_in_days(pair):
     assert all(x == pytest.approx(8.08) for x, _, _ in _dots(days))
     assert all(x == pytest.approx(-10.0) for x, _, _ in _dots(share))
     assert "days for the day of an event" in fig.get_suptitle()
+
+
+def test_forest_of_one_run_draws_an_event_day_in_days_on_its_own_axis(pair):
+    """With a single compared run the day of an event is drawn in days too, not in % of a day number."""
+    foc = Difference("foc_day", 68.9, 77.0, 8.08, 5.35, 10.8, 40)
+    cov = Difference("coverage_mean", 0.80, 0.72, -0.08, -0.09, -0.07, 40)
+    fig = plot_difference_forest(_forest_of(pair, foc, cov, others=1), ["foc_day", "coverage_mean"])
+    share, days = fig.axes
+    assert "% of baseline mean" in share.get_xlabel() and "days later" in days.get_xlabel()
+    assert [x for x, _, _ in _dots(share)] == [pytest.approx(-10.0)]
+    assert [x for x, _, _ in _dots(days)] == [pytest.approx(8.08)]
+    assert [t.get_text() for t in days.get_yticklabels()] == ["Full operating capability"]

@@ -162,3 +162,13 @@ def test_duplicate_ids_are_located_at_the_second_item(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as e:
         load_scenario(f)
     assert errors(e) == [f"{f}:19:5: zones[1]: duplicate zone id 'kyiv'"]
+
+
+def test_a_variant_kind_is_kept_and_a_combination_with_a_stress_case_is_one() -> None:
+    """kind: stress (what could happen to the package) survives loading as metadata.variant_kind."""
+    baseline = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    assert load_scenario(baseline).metadata.variant_kind is None
+    assert load_scenario(baseline, variant="rotation_two_deep").metadata.variant_kind == "option"
+    assert load_scenario(baseline, variant="ceasefire_fails").metadata.variant_kind == "stress"
+    both = load_scenario(baseline, variant="rotation_two_deep+us_withdrawal_day_180").metadata
+    assert both.variant == "rotation_two_deep+us_withdrawal_day_180" and both.variant_kind == "stress"

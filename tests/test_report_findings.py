@@ -52,7 +52,7 @@ def test_findings_state_only_headline_metrics(seven):
         assert not _names_in(f.text), f.text
 
 
-def test_at_most_three_changes_stated_per_run_ranked_by_size(seven):
+def test_at_most_three_changes_stated_per_run(seven):
     base, others, comparison = seven
     for f in findings([base, *others], comparison):
         if f.kind == "difference":
@@ -237,3 +237,60 @@ def test_runs_with_the_same_metrics_have_no_adds_clause(seven):
     base, others, comparison = seven
     text = " ".join(f.text for f in findings([base, *others], comparison))
     assert "adds" not in text and "not in this run" not in text
+
+
+def _tiny_comparison():
+    """A pair whose only distinguishable changes but one are too small to matter (11.82 to 11.83 hours)."""
+    from peacesim.experiment.results import Comparison
+
+    base, other = make_pair()
+    tiny = [Difference("incidents_answered_on_target_share", 0.0758, 0.0756, -0.0002, -0.0003, -0.0001, 20),
+            Difference("time_to_answer_capped_mean_hours", 11.82, 11.83, 0.01, 0.005, 0.015, 20)]
+    big = Difference("coverage_mean", 0.89, 0.70, -0.19, -0.2, -0.18, 20)
+    return base, other, tiny, big, Comparison(reference=base, others=[other], differences={other.label: tiny + [big]},
+                                              confidence=0.95)
+
+
+def test_distinguishable_changes_too_small_to_matter_share_one_clause_and_take_no_slot():
+    from peacesim.report.findings import run_finding
+
+    base, other, tiny, big, comparison = _tiny_comparison()
+    f = run_finding([*tiny, big], other, comparison, set())
+    assert f.metrics == ("coverage_mean",), f.text
+    assert ("2 changes too small to matter: incidents answered on target −0.020 points and time to answer "
+            "+0.60 min") in f.text, f.text
+    assert "11.83" not in f.text and "smaller" not in f.text
+    alone = run_finding(tiny, other, comparison, set())
+    assert alone.kind == "no_difference" and alone.metrics == () and "too small to matter" in alone.text
+
+
+def test_changes_are_stated_in_headline_order_not_by_relative_size():
+    """FOC 8 days later (+12%) is what a planner asks about before a rise of 60 times in leakers."""
+    from peacesim.experiment.results import Comparison
+    from peacesim.report.findings import run_finding
+
+    base = make_run(run_id="r-base")
+    other = make_run(variant="rotation_two_deep", run_id="r-rot", seed=9)
+    diffs = [Difference("foc_day", 68.9, 77.0, 8.1, 5.4, 10.8, 20),
+             Difference("missiles_leaked_defended", 12.1, 729.0, 716.9, 700.0, 730.0, 20),
+             Difference("package_kills", 4.7, 14.0, 9.3, 8.0, 10.0, 20),
+             Difference("cover_days.us_patriot", 730.0, 300.0, -430.0, -440.0, -420.0, 20),
+             Difference("stockout_day.us_patriot", 100.0, 40.0, -60.0, -70.0, -50.0, 20)]
+    comparison = Comparison(reference=base, others=[other], differences={other.label: diffs}, confidence=0.95)
+    f = run_finding(diffs, other, comparison, set())
+    assert f.metrics == ("foc_day", "missiles_leaked_defended", "package_kills"), f.text
+    assert f.text.startswith("Rotation two deep: full operating capability (90% coverage) is reached 8.10 days later")
+    assert "material changes also in United States Patriot interceptor cover and United States Patriot stock-out" in f.text
+    assert "smaller" not in f.text
+
+
+def test_one_of_a_unit_is_singular():
+    from peacesim.report.phrasing import pair, value_text
+
+    assert value_text(1.0, "leakers") == "1 threat" and value_text(2.0, "leakers") == "2 threats"
+    assert pair(3.0, 1.0, "leakers") == "from 3 threats to 1"  # not 'from 3 to 1 threats'
+    assert pair(1.0, 3.0, "leakers") == "from 1 to 3 threats"
+    text = change(Difference("missiles_leaked_defended", 0.0, 1.0, 1.0, 0.5, 1.5, 20), 0.95)
+    assert "from 0 missiles to 1 (+1 missile, 95% CI +0.500 to +1.50)" in text, text
+    share_text = change(Difference("coverage_mean", 0.80, 0.81, 0.01, 0.005, 0.015, 20), 0.95)
+    assert "(+1 point, 95% CI" in share_text, share_text

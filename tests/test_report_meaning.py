@@ -172,10 +172,16 @@ def test_threat_driven_variant_is_worse_not_a_trade_off(shipped: Comparison) -> 
     assert not any(threat_rises(diffs) for label, diffs in shipped.differences.items() if label != fails)
     answer = " ".join(summary([shipped.reference, *shipped.others], shipped).answer)
     assert "trades one measure against another" not in answer, answer
-    # a failed ceasefire is a stress test, not an option: said apart, after the six options
-    assert answer.count("Of the 6 options compared with it, 5 do distinguishably worse") == 1, answer
-    assert ("under a heavier air threat, Ceasefire fails does distinguishably worse on at least one headline "
-            "measure and better on none") in answer, answer
+    # a failed ceasefire and a withdrawal are stress cases (kind: stress), not options: said apart, after
+    # the five options
+    assert answer.count("Of the 5 options compared with it, counting only changes that are distinguishable and large "
+                        "enough to matter (1 percentage point, 15 minutes, 1 day, or 1% of a count), 4 do materially "
+                        "worse") == 1, answer
+    options, stress = answer.split("Of the 2 stress cases (what could happen to the package, not what it could be), ")
+    assert "Ceasefire" not in options and "withdrawal" not in options, answer
+    assert stress.startswith("both do materially worse on at least one headline measure and better on none "
+                             "(Ceasefire fails and US withdrawal day 180); Ceasefire fails faces a heavier air threat, "
+                             "so more kills there are no gain."), answer
 
 
 # --- 7. read as a sceptical analyst ------------------------------------------------------------------
@@ -250,8 +256,10 @@ def test_a_capability_reached_later_reads_in_days(shipped: Comparison) -> None:
 
 def test_more_kills_under_a_heavier_threat_say_there_is_more_to_kill(shipped: Comparison) -> None:
     bullet = _bullet(shipped, "Ceasefire fails")
+    # stated, the rise says why; folded after the first changes in headline order, it says so in brief
     assert re.search(r"threats killed by the package's air defences rise from [\d.,]+ to [\d.,]+ threats \([^)]+\), "
-                     r"as there is more to kill \(air threats rise from [\d,]+ to [\d,]+ threats\)", bullet), bullet
+                     r"as there is more to kill \(air threats rise from [\d,]+ to [\d,]+ threats\)", bullet) or \
+        re.search(r"material changes also in package kills \(more to kill\)", bullet), bullet
     assert "more to kill" not in _bullet(shipped, "US withdrawal day 180")
 
 
@@ -265,10 +273,20 @@ def test_the_largest_loss_never_reads_ahead_in_0_percent(shipped: Comparison) ->
 def test_nothing_that_never_varies_gets_an_interval_of_no_width(shipped: Comparison, text: str) -> None:
     assert not re.search(r"CI (\u2212?[\d.,]+)%?(?:\u2013| to )\1%?\)", text), text  # "14,600–14,600", "−75.3 to −75.3%"
     assert "patients treated (the same in every replication)" in _bullet(shipped, "Japan engineering medical")
-    assert "(\u221275.3%, the same in every replication)" in _bullet(shipped, "US withdrawal day 180")
+    withdrawal = _bullet(shipped, "US withdrawal day 180")  # armaments −75.3% in every replication, named or folded
+    assert "(\u221275.3%, the same in every replication)" in withdrawal or "armaments delivered" in withdrawal, withdrawal
 
 
 def test_the_table_gives_no_per_cent_of_a_day_number(shipped: Comparison) -> None:
     rows = [r for r in difference_rows(shipped) if r["metric"] in ("ioc_day", "foc_day") or "stockout_day" in r["metric"]]
     assert rows and all(r["relative"] == "\u2014" for r in rows)
     assert any(r["relative"].endswith("%") for r in difference_rows(shipped) if r["metric"] == "coverage_mean")
+
+
+def test_every_stated_change_is_large_enough_to_matter(shipped: Comparison) -> None:
+    from peacesim.catalog import is_material
+
+    out = findings([shipped.reference, *shipped.others], shipped)
+    for f, (label, diffs) in zip([f for f in out if f.lead], shipped.differences.items(), strict=True):
+        by_metric = {d.metric: d for d in diffs}
+        assert all(is_material(by_metric[m]) for m in f.metrics if m in by_metric), (label, f.text)

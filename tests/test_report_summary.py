@@ -32,9 +32,10 @@ def test_answer_groups_the_options_by_what_the_comparison_shows():
     comparison = compare(base, [worse, same, low], 0.95)  # the real pairing, with P(better)
     s = summary([base, worse, same, low], comparison)
     text = " ".join(s.answer)
-    assert text.startswith("In the baseline run, mean coverage is ")
+    # weighted by importance, as the findings say: no share of all required troops
+    assert text.startswith("In the baseline run, mean coverage (weighted by each zone's importance) is ")
     # thin loses coverage (higher is better) and gains nothing: it is among those doing worse
-    m = re.search(r"(\d) do(?:es)? distinguishably worse[^(]*\(([^)]*)\)", text)
+    m = re.search(r"(\d) do(?:es)? materially worse[^(]*\(([^)]*)\)", text)
     assert m and "Thin" in m[2]
     assert "the largest loss in mean coverage is Thin's" in text
     # the P(better) quoted is the comparison's own
@@ -96,3 +97,33 @@ def test_summary_is_the_first_section_of_the_report(tmp_path):
     sections = re.findall(r'<section id="([a-z-]+)"', html)
     assert sections[:2] == ["summary", "limitations"]
     assert "<script" not in html.split('<section id="summary"')[1].split("</section>")[0]
+
+
+def test_a_stress_case_is_said_apart_from_the_options_whatever_its_threat():
+    """A variant of kind stress (a withdrawal) is what could happen to the package, not an option:
+    the summary counts only options in 'Of the N options' and names the stress case after them."""
+    base, worse = make_pair()
+    same = make_run(variant="same", run_id="r-same", seed=9)
+    withdrawal = make_run(_scenario(variant="us_withdrawal_day_180", variant_kind="stress"),
+                          variant="us_withdrawal_day_180", run_id="r-wd", seed=10, effects=Effects(coverage=0.55))
+    comparison = compare(base, [worse, same, withdrawal], 0.95)
+    s = summary([base, worse, same, withdrawal], comparison)
+    text = " ".join(s.answer)
+    assert "Of the 2 options compared with it" in text, text
+    assert ("In the stress case (what could happen to the package, not what it could be), US withdrawal day 180 "
+            "does materially worse on at least one headline measure and better on none.") in text, text
+    options = text.split("In the stress case")[0]
+    assert "withdrawal" not in options.lower(), text  # nor the largest loss among the options
+    assert "which of the 3 options does better" in s.question
+
+
+def test_an_option_with_only_changes_too_small_to_matter_is_no_worse():
+    from peacesim.experiment.results import Comparison, Difference
+
+    base, other = make_pair()
+    tiny = [Difference("incidents_answered_on_target_share", 0.0758, 0.0756, -0.0002, -0.0003, -0.0001, 20),
+            Difference("time_to_answer_capped_mean_hours", 11.82, 11.83, 0.01, 0.005, 0.015, 20)]
+    comparison = Comparison(reference=base, others=[other], differences={other.label: tiny}, confidence=0.95)
+    text = " ".join(summary([base, other], comparison).answer)
+    assert "1 shows no material change on any headline measure (No US air defence)" in text, text
+    assert "no option changes mean coverage materially" in text

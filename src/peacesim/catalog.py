@@ -34,6 +34,16 @@ ANSWER_CAP_HOURS = 24.0
 
 MINUS = "\u2212"
 
+#: The smallest change a planner would act on, by unit: a change below it may be distinguishable
+#: (many replications tell 11.82 hours from 11.83) but is too small to matter, so findings and
+#: the summary's verdicts leave it out (the comparison tables still show it). Shares and
+#: probabilities: 1 percentage point. Durations: 15 minutes (a quarter of an hour is about the
+#: least a response plan is timed in) and 1 day (the model's reporting step). Counts (troops,
+#: threats, items, output): 1% of the larger of the two means, as a count has no natural grain.
+MATERIAL_ABSOLUTE: dict[str, float] = {"share": 0.01, "probability": 0.01, "hours": 0.25, "days": 1.0}
+#: For units not in :data:`MATERIAL_ABSOLUTE`: the material change as a share of the larger mean.
+MATERIAL_RELATIVE = 0.01
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -90,6 +100,20 @@ class Metric:
     @property
     def higher_is_better(self) -> bool | None:
         return {"higher": True, "lower": False}.get(self.better)
+
+    def material_threshold(self, reference: float, other: float) -> float:
+        """The smallest change of this metric that matters (see :data:`MATERIAL_ABSOLUTE`), between means
+        ``reference`` and ``other``: absolute by unit, else :data:`MATERIAL_RELATIVE` of the larger mean."""
+        if self.unit in MATERIAL_ABSOLUTE:
+            return MATERIAL_ABSOLUTE[self.unit]
+        scale = max((abs(x) for x in (reference, other) if math.isfinite(x)), default=0.0)
+        return MATERIAL_RELATIVE * scale
+
+    @property
+    def material_text(self) -> str:
+        """The material change in words for the docs ('1 point', '15 min', '1 day', '1% of the larger mean')."""
+        absolute = {"share": "1 point", "probability": "1 point", "hours": "15 min", "days": "1 day"}
+        return absolute.get(self.unit, f"{MATERIAL_RELATIVE:.0%}")
 
 
 def _m(name: str, unit: str, better: Better, label: str, meaning: str, **kw: object) -> Metric:
@@ -341,6 +365,28 @@ class PairedChange(Protocol):
     def distinguishable(self) -> bool: ...
 
 
+class PairedMeans(PairedChange, Protocol):
+    """What :func:`is_material` reads of a paired difference: also the two means."""
+
+    @property
+    def reference_mean(self) -> float: ...
+    @property
+    def other_mean(self) -> float: ...
+
+
+def is_material(d: PairedMeans) -> bool:
+    """Whether a paired difference is distinguishable and at least its metric's material change.
+
+    A metric the catalog does not know has no material threshold: distinguishable is enough.
+    """
+    if not d.distinguishable or not math.isfinite(d.mean):
+        return False
+    key = pattern_of(d.metric)
+    if key is None:
+        return True
+    return abs(d.mean) >= CATALOG[key].material_threshold(d.reference_mean, d.other_mean) * (1 - 1e-9)
+
+
 def threat_rises(differences: Iterable[PairedChange]) -> bool:
     """Whether a compared run faces distinguishably more threats than its reference (its paired differences).
 
@@ -404,6 +450,19 @@ def _percent(p: float, digits: int) -> str:
     return text.rstrip(".")
 
 
+#: The singular of each unit word, for a number that reads as exactly one ("1 threat", "−1 day").
+SINGULAR: dict[str, str] = {
+    "days": "day", "hours": "hour", "threats": "threat", "missiles": "missile", "troops": "troop",
+    "incidents": "incident", "items": "item", "interceptors": "interceptor", "points": "point",
+    "patients": "patient", "minutes": "minute",
+}
+
+
+def unit_after(text: str, unit: str) -> str:
+    """The unit word after a number as written: singular after '1', '+1' or '−1' ('1 threat'), else ``unit``."""
+    return SINGULAR.get(unit, unit) if text.lstrip("+-\u2212") == "1" else unit
+
+
 def format_value(x: float | None, name: str = "", *, signed: bool = False, digits: int = 3) -> str:
     """A value of metric ``name`` as written everywhere: shares as percentages, others by :func:`number`.
 
@@ -454,14 +513,20 @@ def markdown() -> str:
         "W: also computed over each day window (`metrics.windows` in the scenario, or `run --window 180:730`),",
         "named `name[start,end]`.",
         "",
-        "| metric | kind | unit | better | H | W | meaning |",
-        "|---|---|---|---|---|---|---|",
+        "Material: the smallest change a planner would act on. A distinguishable change smaller than it is",
+        "too small to matter: the findings group such changes in one clause and the summary does not count them",
+        "(the comparison tables still show every change). Shares and probabilities: 1 percentage point;",
+        "hours: 15 minutes (about the least a response plan is timed in); days: 1 day (the model's reporting step);",
+        "counts (troops, threats, items, output): 1% of the larger of the two means, as a count has no natural grain.",
+        "",
+        "| metric | kind | unit | better | H | W | material | meaning |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for m in _ENTRIES:
         better = {"higher": "↑", "lower": "↓"}.get(m.better, "")
         head = "H" if m.headline is not None else ""
         win = "W" if m.kind == "scalar" and m.windowed else ""
-        lines.append(f"| `{m.name}` | {m.kind} | {m.unit} | {better} | {head} | {win} | {m.meaning} |")
+        lines.append(f"| `{m.name}` | {m.kind} | {m.unit} | {better} | {head} | {win} | {m.material_text} | {m.meaning} |")
     return "\n".join(lines) + "\n"
 
 

@@ -6,8 +6,9 @@ numbers) as a share of the reference with their interval, filled when it exclude
 forest plot says what the findings say: no fall is drawn past −100% (an interval that would pass
 it is cut there; the findings give that change in units), a rise the findings give as a
 multiple is drawn as an arrow at the panel's edge, labelled with the multiple, so it neither
-leaves the panel nor squeezes the other runs' changes to nothing, and with several runs the day
-of an event (a capability reached, a stock run out) has its panel in days.
+leaves the panel nor squeezes the other runs' changes to nothing, and the day of an event (a
+capability reached, a stock run out) is drawn in days: a panel of its own with several runs, an
+axis of its own below the others with one.
 """
 
 from __future__ import annotations
@@ -139,15 +140,30 @@ def plot_difference_forest(comparison: Comparison, metrics: Sequence[str] | None
         raise ReportError("the comparison has no differences to plot (all reference means zero or no shared metrics)")
     if len(comparison.differences) > 1:
         return _forest_panels(comparison, rows)
-    fig = new_figure(7.5, 0.32 * len(rows) + 1.6)
-    ax = fig.add_subplot()
-    y = np.arange(len(rows))[::-1]
-    drawn = _forest_rows(ax, list(y), [d for _, d in rows])
-    ax.set_yticks(y, [metric_label(d.metric).text for _, d in rows])
-    ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
-    ax.set_xlabel(f"Paired difference from the reference (% of {comparison.reference.label} mean)")
-    ax.set_title(f"{comparison.others[0].label} against {comparison.reference.label}")
-    ax.grid(axis="y", visible=False)
+    return _forest_single(comparison, [d for _, d in rows])
+
+
+def _forest_single(comparison: Comparison, diffs: list[Difference]) -> Figure:
+    """One compared run: its rows in % of the reference, and below them, on an axis of their own, the
+    days of events in days (as the findings give them; per cent of a day number means nothing)."""
+    groups = [(False, [d for d in diffs if not _in_days(d.metric)]), (True, [d for d in diffs if _in_days(d.metric)])]
+    groups = [(days, ds) for days, ds in groups if ds]
+    fig = new_figure(7.5, sum(0.32 * len(ds) + 0.9 for _, ds in groups) + 0.7)
+    gs = fig.add_gridspec(len(groups), 1, height_ratios=[len(ds) + 1.5 for _, ds in groups])
+    drawn = ForestDrawn()
+    for i, (days, ds) in enumerate(groups):
+        ax = fig.add_subplot(gs[i, 0])
+        y = np.arange(len(ds))[::-1]
+        panel = _forest_rows(ax, list(y), ds, days)
+        drawn = ForestDrawn(drawn.cut or panel.cut, drawn.multiple or panel.multiple)
+        ax.set_yticks(y, [metric_label(d.metric).text for d in ds])
+        ax.set_ylim(-0.6, len(ds) - 0.4)
+        ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
+        ax.set_xlabel("Paired difference from the reference (days later)" if days else
+                      f"Paired difference from the reference (% of {comparison.reference.label} mean)")
+        if i == 0:
+            ax.set_title(f"{comparison.others[0].label} against {comparison.reference.label}")
+        ax.grid(axis="y", visible=False)
     note(fig, _forest_note(comparison, drawn))
     return fig
 

@@ -2,9 +2,11 @@
 
 A reader gets a handful of sentences: two to four about the reference run's headline metrics
 (``peacesim.model.HEADLINE_METRICS``), then one bullet per compared run naming its largest
-distinguishable headline changes and, in one clause, the headline metrics that do not move.
-Two rules keep them honest: a difference is stated only when its paired interval excludes zero,
-and metrics outside the headline set never appear (they stay in the tables). The relative
+first material headline changes (in headline order) and, in one clause each, the distinguishable changes too small to matter
+and the headline metrics that do not move. Two rules keep them honest: a difference is stated only
+when its paired interval excludes zero and it is at least the metric's material change
+(:func:`peacesim.catalog.is_material`), and metrics outside the headline set never appear (they
+stay in the tables). The relative
 interval divides the paired interval by the reference mean, treating that mean as known: with
 common random numbers its own error is small next to the difference's. A headline metric only one
 run of a pair has (a variant adds a non-lethal element, or removes an air-defence system) cannot be
@@ -26,6 +28,7 @@ from peacesim.catalog import (
     IOC_THRESHOLD,
     THREAT_VOLUME,
     element_of,
+    is_material,
     lookup,
     pattern_of,
     threat_rises,
@@ -37,6 +40,7 @@ from .context import scenario_of
 from .phrasing import (
     capitalise,
     change,
+    counted,
     event,
     headline_order,
     is_headline_of,
@@ -49,8 +53,9 @@ from .phrasing import (
     share,
     short,
     sig,
-    size_of,
+    signed,
     system_name,
+    unit_of,
     value_text,
     words,
 )
@@ -265,9 +270,32 @@ def _more_to_kill(d: Difference, threat: Difference | None, run: RunResult) -> s
     return f", as there is more to kill (air threats rise {pair(threat.reference_mean, threat.other_mean, THREAT_VOLUME, run)})"
 
 
+def _tiny(d: Difference, run: RunResult) -> str:
+    """A change too small to matter, in the unit that makes it look as small as it is: '−0.020 points',
+    '+0.60 min', '+0.40 days', '+0.50%' of a count."""
+    unit = unit_of(d.metric, run)
+    if is_share(d.metric):
+        return counted(signed(100 * d.mean, 2), "points")
+    if unit == "hours":
+        return f"{signed(60 * d.mean, 2)} min"
+    if unit == "days" or not (math.isfinite(d.reference_mean) and d.reference_mean):
+        return counted(signed(d.mean, 2), unit)
+    return f"{signed(100 * d.mean / d.reference_mean, 2)}%"
+
+
+def _too_small(small: Sequence[Difference], run: RunResult) -> str:
+    """'2 changes too small to matter: time to answer +0.60 min and detection −0.30 points' (see
+    :func:`peacesim.catalog.is_material`)."""
+    shown = [f"{short(d.metric, run)} {_tiny(d, run)}" for d in small[:MAX_UNCHANGED]]
+    rest = len(small) - len(shown)
+    k = len(small)
+    return (f"{k} change{'s' if k > 1 else ''} too small to matter: "
+            + join(shown + ([f"{rest} other{'s' if rest > 1 else ''}"] if rest else [])))
+
+
 def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comparison,
                 skip: set[str], only_one: Sequence[Unpaired] = (), threat: Difference | None = None) -> Finding:
-    """One bullet for one compared run: its largest distinguishable headline changes, what it adds
+    """One bullet for one compared run: its first material headline changes, what it adds
     or lacks against the reference (``only_one``, from :func:`unpaired`), then what holds.
 
     ``threat`` is the run's rise in air threats when it faces distinguishably more
@@ -276,11 +304,16 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
     ref, conf = comparison.reference, comparison.confidence
     by_metric = {d.metric: d for d in d_list}
     names = [m for m in headline_order(set(by_metric), ref) if m not in skip]
-    stated = sorted((by_metric[m] for m in names if by_metric[m].distinguishable), key=size_of, reverse=True)
+    distinct = [by_metric[m] for m in names if by_metric[m].distinguishable]
+    # in headline order (the catalog's rank: what a planner asks first), not by size: a percentage of
+    # a count and days of a capability have no common scale, and FOC 8 days later outranks 2% more kills
+    stated = [d for d in distinct if is_material(d)]
     clauses = [change(d, conf, ref) + _more_to_kill(d, threat, ref) for d in stated[:MAX_STATED]]
     if len(stated) > MAX_STATED:
-        more = len(stated) - MAX_STATED
-        clauses.append(f"{more} smaller distinguishable change{'s' if more > 1 else ''} (see the comparison table)")
+        also = [short(d.metric, ref) + (" (more to kill)" if _more_to_kill(d, threat, ref) else "")
+                for d in stated[MAX_STATED:]]
+        clauses.append(f"material change{'s' if len(also) > 1 else ''} also in {join(also)} (see the comparison table)")
+    small = [d for d in distinct if not is_material(d)]
     for m in names:
         a, b = _defined(ref, m), _defined(other, m)
         if a and not b and (what := event(m, ref)):
@@ -291,9 +324,11 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
             clauses.append(_never_text([m], ref, 2))
     extra, added = unpaired_clauses(only_one, other, comparison)
     clauses += extra
+    if small:
+        clauses.append(_too_small(small, ref))
     unchanged = [short(m, ref) for m in names
                  if not by_metric[m].distinguishable and _defined(ref, m) and _defined(other, m)]
-    quiet = not stated and len(clauses) == len(extra)  # nothing but what the run adds or lacks
+    quiet = not stated and len(clauses) == len(extra) + bool(small)  # nothing but what the run adds or lacks
     if unchanged and quiet and len(unchanged) + sum(not _defined(ref, m) for m in names) == len(names):
         clauses.insert(0, "no distinguishable change in any headline measure")
     elif unchanged:

@@ -13,7 +13,17 @@ import math
 import re
 from collections.abc import Iterable
 
-from peacesim.catalog import HEADLINE_METRICS, MINUS, element_of, is_headline, lookup, number, pattern_of, split_window
+from peacesim.catalog import (
+    HEADLINE_METRICS,
+    MINUS,
+    element_of,
+    is_headline,
+    lookup,
+    number,
+    pattern_of,
+    split_window,
+    unit_after,
+)
 from peacesim.experiment.results import Difference, RunResult
 
 from .context import context_elements, scenario_of
@@ -80,8 +90,12 @@ def value_text(value: float, name: str, run: RunResult | None = None) -> str:
     """A metric value with its unit ('14.0%', '54.3 days', '142,584 threats')."""
     if is_share(name):
         return share(value)
-    unit = unit_of(name, run)
-    return f"{sig(value)} {unit}".rstrip()
+    return counted(sig(value), unit_of(name, run))
+
+
+def counted(text: str, unit: str) -> str:
+    """A number as written and its unit, singular after one ('1 threat', '+1 day', '2.50 days')."""
+    return f"{text} {unit_after(text, unit)}".rstrip()
 
 
 def headline_order(names: Iterable[str], run: RunResult | None = None) -> list[str]:
@@ -204,7 +218,10 @@ def pair(a: float, b: float, name: str, run: RunResult | None = None) -> str:
     """'from 54.3 to 244 days', with more digits when three would make the two look equal."""
     digits = _digits(a, b)
     unit = unit_of(name, run)
-    return f"from {sig(a, digits)} to {sig(b, digits)} {unit}".rstrip()
+    first, second = sig(a, digits), sig(b, digits)
+    if unit and unit_after(second, unit) != unit:  # 'from 3 threats to 1', not 'from 3 to 1 threats'
+        return f"from {counted(first, unit)} to {second}"
+    return f"from {first} to {counted(second, unit)}"
 
 
 def _event_change(d: Difference, what: str, confidence: float, fixed: bool) -> str:
@@ -212,8 +229,7 @@ def _event_change(d: Difference, what: str, confidence: float, fixed: bool) -> s
     (95% CI +0.363 to +1.52 days)': a day of an event moves in days; per cent of a day number means nothing.
     ``fixed``: the shift is the same in every replication ('is reached 1 day later in every replication')."""
     digits = _digits(d.reference_mean, d.other_mean)
-    size = sig(abs(d.mean))
-    when = f"{size} {'day' if size == '1' else 'days'} {'later' if d.mean > 0 else 'earlier'}"
+    when = f"{counted(sig(abs(d.mean)), 'days')} {'later' if d.mean > 0 else 'earlier'}"
     days = f"on day {sig(d.other_mean, digits)} instead of {sig(d.reference_mean, digits)}"
     if fixed:
         return f"{what} {when} in every replication, {days} on average"
@@ -296,7 +312,7 @@ def _change(d: Difference, confidence: float, run: RunResult | None) -> str:
     to_none = d.other_mean == 0 and d.reference_mean > 0  # a mean of non-negative values is 0 only if all are
     if is_share(d.metric):
         span = f"from {share(d.reference_mean)} to {share(d.other_mean)}"
-        size = f"{signed(100 * d.mean)} points, {conf} {signed(100 * d.ci_low)} to {signed(100 * d.ci_high)}"
+        size = f"{counted(signed(100 * d.mean), 'points')}, {conf} {signed(100 * d.ci_low)} to {signed(100 * d.ci_high)}"
     elif not to_none and (times := multiple_text(d, confidence)):
         span = pair(d.reference_mean, d.other_mean, d.metric, run)
         size = times
@@ -306,15 +322,9 @@ def _change(d: Difference, confidence: float, run: RunResult | None) -> str:
     else:
         span = f"from {value_text(d.reference_mean, d.metric, run)} to none" if to_none else \
             pair(d.reference_mean, d.other_mean, d.metric, run)
-        size = f"{signed(d.mean)} {unit}".rstrip() + f", {conf} {signed(d.ci_low)} to {signed(d.ci_high)}"
+        size = counted(signed(d.mean), unit) + f", {conf} {signed(d.ci_low)} to {signed(d.ci_high)}"
     verb = verb if plural(d.metric) else verb + "s"
     return f"{subject} {verb} {span} ({size})"
-
-
-def size_of(d: Difference) -> float:
-    """A scale-free size for ranking changes: |difference| over the larger of the two means."""
-    scale = max(abs(d.reference_mean), abs(d.other_mean))
-    return abs(d.mean) / scale if scale > 0 else 0.0
 
 
 def join(items: list[str], conj: str = "and") -> str:

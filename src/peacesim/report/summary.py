@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from peacesim.catalog import lookup, pattern_of, threat_rises
+from peacesim.catalog import is_material, lookup, pattern_of, threat_rises
 from peacesim.experiment.results import Comparison, Difference, RunResult
 
 from .assumptions import AssumptionRow
@@ -24,6 +24,8 @@ from .phrasing import capitalise, event, headline_order, is_headline_of, join, n
 
 #: Compared runs named in a group of the answer before "and N others".
 MAX_NAMED = 4
+#: What a headline's bare noun would hide from a first-screen reader: coverage is no share of all troops.
+GLOSS = {"coverage_mean": "weighted by each zone's importance"}
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,13 @@ class Limitations:
 
 
 def _better(d: Difference, more_threat: bool = False) -> int:
-    """+1 when a distinguishable difference is good news for the compared run, -1 bad, 0 neither.
+    """+1 when a material difference (distinguishable and large enough to matter,
+    :func:`peacesim.catalog.is_material`) is good news for the compared run, -1 bad, 0 neither.
 
     With ``more_threat`` (the run faces more threats, :func:`peacesim.catalog.threat_rises`), a
     threat-driven metric (kills) is neither: it rises because there is more to kill.
     """
-    if not d.distinguishable or pattern_of(d.metric) is None:
+    if not is_material(d) or pattern_of(d.metric) is None:
         return 0
     entry = lookup(d.metric)
     if entry.better == "neither" or not math.isfinite(d.mean) or d.mean == 0 or (more_threat and entry.threat_driven):
@@ -76,7 +79,7 @@ def _names(runs: Sequence[str]) -> str:
 
 
 def _level(run: RunResult, limit: int = 2) -> str:
-    """'mean coverage is 89.4% and the strength in theatre on the leanest day is 1,406 troops'."""
+    """'mean coverage (weighted by each zone's importance) is 89.4% and initial operating capability ...'."""
     parts = []
     for m in headline_order(set(run.summary), run):
         s = run.summary[m]
@@ -87,7 +90,8 @@ def _level(run: RunResult, limit: int = 2) -> str:
             parts.append(f"{what} on day {sig(s.mean)} on average")
         else:
             verb = "are" if lookup(m).plural else "is"
-            parts.append(f"{noun(m, run)} {verb} {value_text(s.mean, m, run)}")
+            gloss = f" ({GLOSS[m]})" if m in GLOSS else ""
+            parts.append(f"{noun(m, run)}{gloss} {verb} {value_text(s.mean, m, run)}")
         if len(parts) == limit:
             break
     return join(parts)
@@ -100,59 +104,96 @@ def _verdict(signs: set[int]) -> str:
     return "worse" if -1 in signs else "better" if 1 in signs else "same"
 
 
-def _count(k: int, plural: str, singular: str) -> str:
-    return f"{k} {singular if k == 1 else plural}"
+#: What each verdict (:func:`_verdict`) says of one run and of several.
+_SAID = {"worse": ("does materially worse on at least one headline measure and better on none",
+                   "do materially worse on at least one headline measure and better on none"),
+         "better": ("does materially better on at least one headline measure and worse on none",
+                    "do materially better on at least one headline measure and worse on none"),
+         "mixed": ("trades one headline measure against another", "trade one headline measure against another"),
+         "same": ("shows no material change on any headline measure",
+                  "show no material change on any headline measure")}
+#: What "material" means, said once before the verdicts (:data:`peacesim.catalog.MATERIAL_ABSOLUTE`).
+MATERIAL = ("counting only changes that are distinguishable and large enough to matter (1 percentage point, "
+            "15 minutes, 1 day, or 1% of a count)")
+
+
+def is_stress(other: RunResult, diffs: Sequence[Difference]) -> bool:
+    """Whether a compared run is a stress case (what could happen to the package) rather than an option.
+
+    The scenario says so (a variant's ``kind: stress``, kept as ``metadata.variant_kind``); a run
+    stored before variants had a kind is a stress case when it faces distinguishably more air threats.
+    """
+    scenario = scenario_of(other)
+    kind = scenario.metadata.variant_kind if scenario is not None else None
+    return kind == "stress" if kind is not None else threat_rises(diffs)
+
+
+def _grouped(runs: Sequence[tuple[str, str]]) -> list[str]:
+    """'4 do distinguishably worse ... (A, B, C and D)', one clause per verdict, in a fixed order."""
+    parts = []
+    for verdict in _SAID:
+        names = [name for name, v in runs if v == verdict]
+        if names:
+            k = len(names)
+            count = ("both" if k == 2 else f"all {k}") if k == len(runs) and k > 1 else str(k)
+            parts.append(f"{count} {_SAID[verdict][k > 1]} ({_names(names)})")
+    return parts
 
 
 def _options_sentence(comparison: Comparison) -> str:
-    """How the compared runs fare against the reference on the headline metrics, grouped.
+    """How the compared options fare against the reference on the headline metrics, grouped; then,
+    apart, the stress cases (:func:`is_stress`: a failed ceasefire, a withdrawal), which no one chooses.
 
-    A run facing distinguishably more air threats (:func:`peacesim.catalog.threat_rises`, a ceasefire
-    that fails) is a stress test, not an option anyone chooses: it is said apart, after the options.
+    A run facing distinguishably more air threats (:func:`peacesim.catalog.threat_rises`) has a
+    threat-driven rise (more kills) counted as neither good nor bad, and its name says so.
     """
-    groups: dict[str, list[str]] = {"worse": [], "better": [], "mixed": [], "same": []}
+    options: list[tuple[str, str]] = []
     stress: list[tuple[str, str]] = []
+    heavier: dict[bool, list[str]] = {False: [], True: []}  # by is_stress
     for (label, diffs), other in zip(comparison.differences.items(), comparison.others, strict=True):
         more_threat = threat_rises(diffs)
         signs = {_better(d, more_threat) for d in diffs if is_headline_of(d.metric, comparison.reference)}
-        name = run_name(other) if other is not None else label
+        name = run_name(other)
+        case = is_stress(other, diffs)
+        (stress if case else options).append((name, _verdict(signs)))
         if more_threat:
-            stress.append((name, _verdict(signs)))
-        else:
-            groups[_verdict(signs)].append(name)
-    n = sum(len(g) for g in groups.values())
-    worse, better, mixed, same = groups["worse"], groups["better"], groups["mixed"], groups["same"]
-    parts = []
-    if worse:
-        parts.append(f"{_count(len(worse), 'do', 'does')} distinguishably worse on at least one headline measure "
-                     f"and better on none ({_names(worse)})")
-    if better:
-        parts.append(f"{_count(len(better), 'do', 'does')} better on at least one and worse on none ({_names(better)})")
-    if mixed:
-        parts.append(f"{_count(len(mixed), 'trade', 'trades')} one measure against another ({_names(mixed)})")
-    if same:
-        parts.append(f"{_count(len(same), 'show', 'shows')} no distinguishable change on any headline measure ({_names(same)})")
-    said = {"worse": "does distinguishably worse on at least one headline measure and better on none",
-            "better": "does better on at least one headline measure and worse on none",
-            "mixed": "trades one headline measure against another",
-            "same": "shows no distinguishable change on any headline measure"}
-    tests = [f"under a heavier air threat, {name} {said[verdict]}" for name, verdict in stress]
-    if not n:
-        return "Compared with it, " + "; ".join(tests)
-    return f"Of the {n} option{'s' if n > 1 else ''} compared with it, " + "; ".join(parts + tests)
+            heavier[case].append(name)
+    sentences = []
+    if options:
+        n = len(options)
+        loss = _largest_loss(comparison)
+        sentences.append(f"Of the {n} option{'s' if n > 1 else ''} compared with it, {MATERIAL}, "
+                         + "; ".join(_grouped(options))
+                         + (f"; {loss}" if loss else "") + _heavier(heavier[False]) + ".")
+    said = "" if options else f" {MATERIAL},"  # what counts, said once
+    if len(stress) == 1:
+        name, verdict = stress[0]
+        sentences.append(f"In the stress case (what could happen to the package, not what it could be),{said} {name} "
+                         f"{_SAID[verdict][0]}{_heavier(heavier[True])}.")
+    elif stress:
+        sentences.append(f"Of the {len(stress)} stress cases (what could happen to the package, not what it could be),"
+                         f"{said} " + "; ".join(_grouped(stress)) + _heavier(heavier[True]) + ".")
+    return " ".join(sentences)
+
+
+def _heavier(names: Sequence[str]) -> str:
+    """'; Ceasefire fails faces a heavier air threat, so more kills there are no gain' (or '')."""
+    if not names:
+        return ""
+    return f"; {join(list(names))} {'faces' if len(names) == 1 else 'face'} a heavier air threat, so more kills there are no gain"
 
 
 def _largest_loss(comparison: Comparison) -> str:
-    """The compared run that does worst on the first headline metric, with P(better)."""
+    """The option (no stress case) that does worst on the first headline metric, with P(better)."""
     ref = comparison.reference
     top = next((m for m in headline_order(set(ref.summary), ref) if ref.summary[m].n > 0
                 and lookup(m).better != "neither"), None)
     if top is None:
         return ""
     rows = [(d, o) for (_, diffs), o in zip(comparison.differences.items(), comparison.others, strict=True)
-            for d in diffs if d.metric == top and d.n > 0 and d.distinguishable]
+            if not is_stress(o, diffs) for d in diffs if d.metric == top and d.n > 0 and is_material(d)]
     if not rows:
-        return f"no option changes {noun(top, ref)} distinguishably"
+        return f"no option changes {noun(top, ref)} materially"
     sign = 1.0 if lookup(top).better == "higher" else -1.0
     d, other = min(rows, key=lambda r: sign * r[0].mean)
     if _better(d) > 0:
@@ -199,14 +240,15 @@ def summary(results: Sequence[RunResult], comparison: Comparison | None,
     scenario = scenario_of(ref)
     stated = scenario.metadata.question.strip() if scenario is not None else ""
     title = scenario.metadata.title if scenario is not None else ref.label
-    options = f" and which of the {len(results)} options does better" if len(results) > 1 else ""
+    n_options = len(results) - (sum(is_stress(o, d) for o, d in zip(comparison.others, comparison.differences.values(),
+                                                                    strict=True)) if comparison is not None else 0)
+    options = f" and which of the {n_options} options does better" if n_options > 1 else ""
     question = stated or f"What does “{title}” achieve{options}?"
     lead = _level(ref)
     answer = [f"In the {words(ref.variant or ref.scenario_name)} run, {lead}." if lead else
               "The reference run records no headline metric."]
     if comparison is not None and comparison.others:
-        loss = _largest_loss(comparison)
-        answer.append(_options_sentence(comparison) + (f"; {loss}." if loss else "."))
+        answer.append(_options_sentence(comparison))
     answer += [f.sentence for f in facts]
     key = next((f.key_assumption for f in facts if f.key_assumption), "")
     if not key:

@@ -333,6 +333,9 @@ def _apply_variant(tree: Node, name: str, label: str | None = None, last: bool =
     if metadata.is_map:
         origin = Origin(where.file, where.line, where.column, via)
         metadata.value["variant"] = Node(label or name, origin, origin)
+        kind, was = node.get("kind"), metadata.get("variant_kind")
+        stress = (kind is not None and kind.value == "stress") or (was is not None and was.value == "stress")
+        metadata.value["variant_kind"] = Node("stress" if stress else "option", origin, origin)
         _add_claims(metadata, node.get("claims"), via)
         desc = node.get("description")
         if desc is not None and isinstance(desc.value, str) and desc.value.strip():

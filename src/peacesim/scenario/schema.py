@@ -7,7 +7,7 @@ loader has already merged (``extends``) and patched (variant, ``--set``); see :m
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -16,6 +16,9 @@ from .enablers import Active, Enablers
 from .forces import Force, LiftPool, Zone
 from .provenance import cited_ids, field_value
 from .threats import ScaleThreat, Threats, TimelineChange, Withdraw
+
+#: What a variant is: a package one could choose (option) or something that could happen to it (stress).
+VariantKind = Literal["option", "stress"]
 
 
 class Source(Spec):
@@ -46,12 +49,19 @@ class Metadata(Spec):
     claims: list[ClaimId] = Field(default_factory=list, description="Claims the scenario as a whole encodes.")
     sources: dict[Id, Source] = Field(default_factory=dict, description="Sources that elements cite by id.")
     variant: str | None = Field(default=None, description="Set by the loader: the variant this scenario is.")
+    variant_kind: VariantKind | None = Field(
+        default=None, description="Set by the loader: the variant's kind (stress if any combined variant is one).")
 
 
 class Variant(Spec):
     """A named what-if: changes applied to the base before validation."""
 
     description: str = Field(default="", max_length=5000, description="What the what-if changes and why.")
+    kind: VariantKind = Field(
+        default="option",
+        description="option: what the package could be (fewer nations, no US air defence); stress: what could "
+                    "happen to it (a failed ceasefire, a withdrawal). The report's summary weighs options against "
+                    "each other and states stress cases apart.")
     claims: list[ClaimId] = Field(default_factory=list, description="Claims this variant encodes.")
     set: dict[str, Any] = Field(
         default_factory=dict, description="Key path -> new value, e.g. forces.uk.rotation_depth: 2."
