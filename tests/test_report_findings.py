@@ -294,3 +294,23 @@ def test_one_of_a_unit_is_singular():
     assert "from 0 missiles to 1 (+1 missile, 95% CI +0.500 to +1.50)" in text, text
     share_text = change(Difference("coverage_mean", 0.80, 0.81, 0.01, 0.005, 0.015, 20), 0.95)
     assert "(+1 point, 95% CI" in share_text, share_text
+
+
+def test_a_rise_to_a_multiple_is_always_stated_but_in_headline_order():
+    """Ceasefire fails: three ground measures rank first, but 60 times as many missiles must not be left
+    to 'also in'; kills rising under a heavier threat do not claim the slot."""
+    from peacesim.experiment.results import Comparison
+    from peacesim.report.findings import run_finding
+
+    base = make_run(run_id="r-base")
+    other = make_run(variant="ceasefire_fails", run_id="r-cf", seed=9)
+    diffs = [Difference("detection_rate", 0.698, 0.638, -0.060, -0.066, -0.053, 20),
+             Difference("incidents_answered_on_target_share", 0.0758, 0.0031, -0.0727, -0.0755, -0.0697, 20),
+             Difference("time_to_answer_capped_mean_hours", 11.6, 22.5, 10.9, 10.8, 11.0, 20),
+             Difference("missiles_leaked_defended", 12.1, 729.0, 716.9, 700.0, 730.0, 20),
+             Difference("package_kills", 4.7, 206.0, 201.3, 197.0, 205.0, 20)]
+    threat = Difference("threats", 398.0, 71487.0, 71089.0, 70000.0, 72000.0, 20)
+    comparison = Comparison(reference=base, others=[other], differences={other.label: diffs}, confidence=0.95)
+    f = run_finding(diffs, other, comparison, set(), threat=threat)
+    assert f.metrics == ("detection_rate", "incidents_answered_on_target_share", "missiles_leaked_defended"), f.text
+    assert "material changes also in" in f.text and "package kills (more to kill)" in f.text

@@ -1,8 +1,9 @@
 """Findings in plain words, computed from the statistics, never written by hand.
 
 A reader gets a handful of sentences: two to four about the reference run's headline metrics
-(``peacesim.model.HEADLINE_METRICS``), then one bullet per compared run naming its largest
-first material headline changes (in headline order) and, in one clause each, the distinguishable changes too small to matter
+(``peacesim.model.HEADLINE_METRICS``), then one bullet per compared run naming its
+first material headline changes (in headline order; a rise to a multiple of the reference is always
+among them) and, in one clause each, the distinguishable changes too small to matter
 and the headline metrics that do not move. Two rules keep them honest: a difference is stated only
 when its paired interval excludes zero and it is at least the metric's material change
 (:func:`peacesim.catalog.is_material`), and metrics outside the headline set never appear (they
@@ -46,6 +47,7 @@ from .phrasing import (
     is_headline_of,
     is_share,
     join,
+    multiple_interval,
     output_verb,
     owner,
     pair,
@@ -306,8 +308,13 @@ def run_finding(d_list: Sequence[Difference], other: RunResult, comparison: Comp
     names = [m for m in headline_order(set(by_metric), ref) if m not in skip]
     distinct = [by_metric[m] for m in names if by_metric[m].distinguishable]
     # in headline order (the catalog's rank: what a planner asks first), not by size: a percentage of
-    # a count and days of a capability have no common scale, and FOC 8 days later outranks 2% more kills
-    stated = [d for d in distinct if is_material(d)]
+    # a count and days of a capability have no common scale, and FOC 8 days later outranks 2% more kills.
+    # One exception: a rise to a multiple of the reference (60 times as many missiles) is always among
+    # the changes stated, unless it is kills under a heavier threat (more to kill is no finding of its own)
+    material = [d for d in distinct if is_material(d)]
+    first = sorted(material, key=lambda d: not (multiple_interval(d) and not _more_to_kill(d, threat, ref)))
+    chosen = {d.metric for d in first[:MAX_STATED]}
+    stated = [d for d in material if d.metric in chosen] + [d for d in material if d.metric not in chosen]
     clauses = [change(d, conf, ref) + _more_to_kill(d, threat, ref) for d in stated[:MAX_STATED]]
     if len(stated) > MAX_STATED:
         also = [short(d.metric, ref) + (" (more to kill)" if _more_to_kill(d, threat, ref) else "")
