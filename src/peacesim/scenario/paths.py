@@ -109,14 +109,29 @@ def _child(node: Node, segments: list[Segment], i: int, schema: Any) -> Node | N
 
 def _missing_key(node: Node, segments: list[Segment], i: int, schema: Any) -> ScenarioError:
     allowed = fields.keys_at(schema, segments[:i]) or []
+    if segments[i] in allowed and i + 1 < len(segments):
+        return _left_out(segments, i, schema)
     present = list(node.value)
     return _fail(segments, i, "key", present + [k for k in allowed if k not in present])
 
 
-def get_node(root: Node, segments: list[Segment], schema: Any = None) -> Node:
-    """The node at a path; raises ScenarioError naming the first segment that is not there."""
+def _left_out(segments: list[Segment], i: int, schema: Any) -> ScenarioError:
+    """A path through a key the file leaves at its default (``forces`` when there are none): say so,
+    rather than suggest the very key that was given."""
+    here, inner = format_path(segments[: i + 1]), segments[i + 1]
+    if fields.holds_list(schema, segments[: i + 1]):
+        what = f"index [{inner}]" if isinstance(inner, int) else f"item with {item_key_field(tuple(segments[: i + 1]))} {inner!r}"
+        message = f"no {what} under {here}: the scenario has no {here} (the list is empty)"
+    else:
+        message = f"no {inner!r} under {here}: the scenario leaves {here} out"
+    return ScenarioError(Problem(message, path=format_path(segments)))
+
+
+def get_node(root: Node, segments: list[Segment], schema: Any = None, depth: int | None = None) -> Node:
+    """The node at a path (or at its first ``depth`` segments, errors still naming the whole path);
+    raises ScenarioError naming the first segment that is not there."""
     node = root
-    for i in range(len(segments)):
+    for i in range(len(segments) if depth is None else depth):
         nxt = _child(node, segments, i, schema)
         if nxt is None:
             raise _missing_key(node, segments, i, schema)
@@ -154,7 +169,7 @@ def set_node(root: Node, segments: list[Segment], value: Node, schema: Any = Non
 
 def remove_node(root: Node, segments: list[Segment], schema: Any = None) -> None:
     """Delete the list item or key at the path."""
-    parent = get_node(root, segments[:-1], schema) if len(segments) > 1 else root
+    parent = get_node(root, segments, schema, depth=len(segments) - 1)
     target = _child(parent, segments, len(segments) - 1, schema)
     if target is None:
         raise _missing_key(parent, segments, len(segments) - 1, schema)
