@@ -1,0 +1,167 @@
+"""Scenarios and bad inputs the shipped files never exercise: each valid one runs, reports and
+compares with findings true in words; each bad one fails with exit 2 and a located, plain message.
+
+The fixtures are in tests/data/unseen/ (one odd shape each: no forces, no threats, a contingent
+that never arrives, a one-day horizon, HTML in every text, the largest allowed values, ...).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peacesim import api
+from peacesim.cli import main
+from peacesim.report.findings import findings
+
+UNSEEN = Path(__file__).parent / "data" / "unseen"
+FIXTURES = sorted(p.name for p in UNSEEN.glob("*.yaml"))
+#: Words a finding must never contain: an undefined number read out, or an impossible day count.
+UNTRUE = re.compile(r"\bn/a of\b|\bn/a troops\b|is n/a\b|\bnan\b|\binf\b|\b1 days\b", re.IGNORECASE)
+
+
+def _text(names: list[str], tmp_path: Path, **overrides: object) -> str:
+    """The findings of the fixtures' runs (2 replications each), the first the reference."""
+    runs = [api.run(api.load(UNSEEN / n, **overrides), replications=2, executor="serial") for n in names]
+    return "\n".join(f.text for f in findings(runs))
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_unseen_fixture_validates(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """Every odd-but-valid fixture passes validate (base and variants)."""
+    assert main(["validate", str(UNSEEN / name)]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_no_ground_requirement_says_coverage_is_not_measured(tmp_path: Path) -> None:
+    """Air defence only: no 'n/a' sentences, but why coverage, strength and response are unmeasured."""
+    text = _text(["aironly.yaml"], tmp_path)
+    assert "No zone requires troops, so coverage and operating capability are not measured." in text
+    assert "No contingent takes part, so no troops are in theatre." in text
+    assert "No incident occurs within the 90 days in any replication" in text
+    assert "reach defended zones unkilled" in text  # the air sentence is still there
+    assert not UNTRUE.search(text), text
+
+
+def test_contingent_after_horizon_has_no_leanest_day(tmp_path: Path) -> None:
+    """A contingent ready on day 500 of 100: the leanest-day strength is said to be unmeasured."""
+    text = _text(["late.yaml"], tmp_path)
+    assert "No day within the 100 days has every contingent due in theatre" in text
+    assert "initial operating capability (50% coverage) is never reached in 100 days" in text
+    assert not UNTRUE.search(text), text
+
+
+def test_no_incidents_is_said_plainly(tmp_path: Path) -> None:
+    """No threats at all: no 'n/a of incidents are noticed'."""
+    text = _text(["minimal.yaml"], tmp_path)
+    assert "No incident occurs within the 60 days in any replication" in text
+    assert not UNTRUE.search(text), text
+
+
+def test_one_day_horizon_reads_one_day(tmp_path: Path) -> None:
+    """'1 day', not '1 days'; the window [0,1] adds no second cover or stock-out clause."""
+    text = _text(["oneday.yaml"], tmp_path)
+    assert "never reached in 1 day." in text
+    assert text.count("has interceptors in stock") == 1
+    assert text.count("stock runs out") == 1
+    assert not UNTRUE.search(text), text
+
+
+def test_a_window_is_never_stated_as_the_whole_run(tmp_path: Path) -> None:
+    """A windowed cover or stock-out is not read out 'out of 90 days' beside the whole run's."""
+    text = _text(["aironly.yaml"], tmp_path, overrides={"metrics.windows": [{"start_day": 30, "end_day": 60}]})
+    assert text.count("has interceptors in stock") == 1
+    assert text.count("stock runs out") == 1
+
+
+def test_windowed_event_in_a_comparison_names_its_window(tmp_path: Path) -> None:
+    """A stock-out only the reference has, whole run and window: two clauses that differ."""
+    window = {"metrics.windows": [{"start_day": 30, "end_day": 60}]}
+    runs = [api.run(api.load(UNSEEN / "aironly.yaml", variant, overrides=window), replications=3, executor="serial")
+            for variant in (None, "big")]
+    comparison = api.compare(runs[0], runs[1:])
+    text = "\n".join(f.text for f in findings(runs, comparison))
+    assert "the US Patriot stock runs out in the reference but never in this run" in text
+    assert "the US Patriot stock runs out over days 30\u201360 in the reference but never in this run" in text
+
+
+@pytest.mark.parametrize("name", ["removeall.yaml", "html_name.yaml", "withdraw0.yaml"])
+def test_run_all_variants_report_and_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str) -> None:
+    """run --all-variants --report and compare FILE end in 0, and the report reads no 'nan' or 'n/a of'."""
+    shutil.copy(UNSEEN / name, tmp_path / name)
+    db, out = str(tmp_path / "s.db"), tmp_path / "out"
+    code = main(["run", str(tmp_path / name), "--all-variants", "-n", "2", "--executor", "serial", "-q",
+                 "--report", "--db", db, "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    page = (out / "report.html").read_text()
+    words = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style|svg)\b.*?</\1>", "", page, flags=re.S))
+    assert not UNTRUE.search(words)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    if name == "html_name.yaml":
+        assert "&lt;script&gt;alert(" in page and "Київ" in page
+    if "variants:" in (UNSEEN / name).read_text():
+        assert main(["compare", str(tmp_path / name), "--all-variants", "-n", "2", "--executor", "serial", "-q",
+                     "--db", db, "--out", str(tmp_path / "cmp")]) == 0
+
+
+def test_compare_a_file_without_variants_fails_before_running(capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    """Nothing to compare is said at once (exit 2), with no replication run and nothing stored."""
+    db = tmp_path / "s.db"
+    code = main(["compare", str(UNSEEN / "minimal.yaml"), "--all-variants", "-n", "2", "--db", str(db)])
+    assert code == 2
+    assert "minimal.yaml has no variants" in capsys.readouterr().err
+    assert not db.exists() or api.runs(db) == []
+
+
+def _validate(capsys: pytest.CaptureFixture[str], path: Path) -> list[str]:
+    assert main(["validate", str(path)]) == 2
+    return capsys.readouterr().err.splitlines()
+
+
+def test_tab_indentation_says_use_spaces(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    p = tmp_path / "tabs.yaml"
+    p.write_text("metadata:\n\tname: x\n")
+    assert _validate(capsys, p)[0].endswith(":2:1: invalid YAML: while scanning for the next token found character "
+                                            "that cannot start any token; a tab cannot indent YAML, use spaces")
+
+
+def test_utf16_file_says_save_as_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    p = tmp_path / "utf16.yaml"
+    p.write_bytes("metadata: {name: x}\n".encode("utf-16"))
+    assert _validate(capsys, p)[0] == f"{p}:1: the file is UTF-16 text; save it as UTF-8"
+
+
+def test_variant_path_into_an_empty_list_says_the_list_is_empty(capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    """No 'no key forces ...; did you mean forces?': the scenario has no forces, said as such."""
+    text = (UNSEEN / "aironly.yaml").read_text().split("variants:")[0] + (
+        "variants:\n  v:\n    set: {forces.uk.tour_days: 3}\n  r:\n    remove: [forces.nope]\n")
+    p = tmp_path / "v.yaml"
+    p.write_text(text)
+    err = _validate(capsys, p)
+    assert any(line.endswith("forces.uk.tour_days: no item with id 'uk' under forces: the scenario has no forces "
+                             "(the list is empty); in variant 'v'") for line in err), err
+    assert any(line.endswith("forces.nope: no item with id 'nope' under forces: the scenario has no forces "
+                             "(the list is empty); in variant 'r'") for line in err), err
+    assert not any("did you mean 'forces'" in line for line in err)
+
+
+def test_set_into_an_empty_list_says_the_list_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["explain", str(UNSEEN / "aironly.yaml"), "--set", "enablers.isr.sat.detection_probability=0.5"])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --set: enablers.isr.sat.detection_probability: no item with id 'sat' under enablers.isr: "
+        "the scenario has no enablers.isr (the list is empty)")
+
+
+def test_url_with_angle_brackets_says_what_is_wrong(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An https address refused for its '<' does not say it lacks https://."""
+    p = tmp_path / "u.yaml"
+    p.write_text((UNSEEN / "minimal.yaml").read_text().replace(
+        "  replications: 3\n", "  replications: 3\n  sources:\n    s: {title: t, url: 'https://example.com/?q=<x>'}\n"))
+    err = _validate(capsys, p)
+    assert "with no spaces, quotes or angle brackets" in err[0]
