@@ -165,3 +165,31 @@ def test_url_with_angle_brackets_says_what_is_wrong(capsys: pytest.CaptureFixtur
         "  replications: 3\n", "  replications: 3\n  sources:\n    s: {title: t, url: 'https://example.com/?q=<x>'}\n"))
     err = _validate(capsys, p)
     assert "with no spaces, quotes or angle brackets" in err[0]
+
+
+def test_scale_to_overflow_is_a_located_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--scale by 1e308 on an integer field: exit 2 naming --scale, never 'internal error: OverflowError'."""
+    code = main(["run", str(UNSEEN / "minimal.yaml"), "-n", "1", "--executor", "serial", "-q",
+                 "--scale", "forces.*.troops_per_unit=1e308", "--db", str(tmp_path / "s.db"), "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --scale: forces.uk.troops_per_unit: scaling 100 by 1e+308 gives a number too large to hold")
+    assert not (tmp_path / "o").exists()
+
+
+def test_scaled_value_out_of_bounds_is_reported_at_scale(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A value --scale made invalid is the scale's doing, not the file line's (which holds 100)."""
+    code = main(["run", str(UNSEEN / "minimal.yaml"), "-n", "1", "--executor", "serial", "-q",
+                 "--scale", "forces.*.troops_per_unit=-1", "--db", str(tmp_path / "s.db")])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --scale: forces.uk.troops_per_unit: Input should be greater than or equal to 1 (got -100)")
+
+
+def test_vary_error_names_items_by_id(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """size --vary down to an invalid value: the key path reads forces.uk, not forces.0."""
+    code = main(["size", str(UNSEEN / "minimal.yaml"), "--vary", "forces.uk.tour_days=0:5",
+                 "--target", "coverage_mean >= 0.5", "-n", "1", "--executor", "serial", "-q", "--db", str(tmp_path / "s.db")])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --vary: forces.uk.tour_days: Input should be greater than 0 (got 0.0); at forces.uk.tour_days=0")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import itertools
+import math
 import re
 from typing import Any, Iterable, Mapping
 
@@ -280,7 +281,10 @@ def scale_path(root: Node, text: str, factor: float, schema: Any = None, where: 
             glob = f" (from the glob {text!r})" if path != text else ""
             raise ScenarioError(Problem(f"cannot scale {shown}: only numbers can be multiplied{glob}", file=where, path=path))
         scaled = x * factor
+        if not math.isfinite(scaled):
+            raise ScenarioError(Problem(f"scaling {x!r} by {factor:g} gives a number too large to hold", file=where, path=path))
         node.value = int(round(scaled)) if isinstance(x, int) else float(scaled)
+        node.origin = Origin(where, via=where)  # an error in the scaled value is the scale's, not the file's line
     return paths
 
 
