@@ -193,3 +193,18 @@ def test_vary_error_names_items_by_id(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 2
     assert capsys.readouterr().err.strip() == (
         "error: --vary: forces.uk.tour_days: Input should be greater than 0 (got 0.0); at forces.uk.tour_days=0")
+
+
+@pytest.mark.parametrize(("flag", "message"), [
+    ("coverage_maen=0.1", "--precision names unknown metric 'coverage_maen' (did you mean coverage_mean?)"),
+    ("coverage=0.1", "--precision names 'coverage', a daily series, not a per-replication metric"),
+])
+def test_precision_typo_fails_before_any_replication(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                     flag: str, message: str) -> None:
+    """A misspelt --precision metric is refused at once: no incomplete run is left in the store."""
+    db = tmp_path / "s.db"
+    code = main(["run", str(UNSEEN / "minimal.yaml"), "-n", "1", "--executor", "serial", "-q",
+                 "--precision", flag, "--db", str(db)])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not db.exists() or api.runs(db) == []
