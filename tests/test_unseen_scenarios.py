@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,35 @@ def test_precision_typo_fails_before_any_replication(capsys: pytest.CaptureFixtu
     assert code == 2
     assert message in capsys.readouterr().err
     assert not db.exists() or api.runs(db) == []
+
+
+def _summary_text(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style|svg)\b.*?</\1>", "", page, flags=re.S)))
+
+
+def test_report_of_an_inconclusive_sizing_and_an_lhs_exploration_reads_true(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sizing inconclusive at its highest value says so (not 'the range is too narrow'); a report with an
+    LHS exploration does not say 'No exploration is part of this report'."""
+    monkeypatch.setenv("PEACESIM_REPORT_WORKERS", "1")
+    vague = (UNSEEN / "minimal.yaml").read_text().replace("troops_per_unit: 100", "troops_per_unit: {explore: [50, 150], value: 100}")
+    (tmp_path / "v.yaml").write_text(vague)
+    db = str(tmp_path / "s.db")
+    quiet = ["--executor", "serial", "-q", "--db", db]
+    assert main(["run", str(tmp_path / "v.yaml"), "-n", "2", *quiet]) == 0
+    assert main(["size", str(tmp_path / "v.yaml"), "--vary", "forces.uk.troops_per_unit=50:200:50",
+                 "--target", "coverage_mean >= 0.5", "-n", "4", "--first", "2", *quiet]) == 0
+    assert main(["explore", str(tmp_path / "v.yaml"), "--samples", "2", "-n", "2",
+                 "--target", "coverage_mean >= 0.5", *quiet]) == 0
+    capsys.readouterr()
+    ids = [r.run_id for r in api.runs(db) if not r.run_id.startswith(("sz", "ex"))]
+    with sqlite3.connect(db) as c:
+        sizing = c.execute("SELECT sizing_id FROM sizings").fetchone()[0]
+        explore = c.execute("SELECT explore_id FROM explorations").fetchone()[0]
+    out = tmp_path / "rep"
+    assert main(["report", ids[-1], sizing, explore, "--db", db, "--out", str(out)]) == 0
+    text = _summary_text((out / "report.html").read_text())
+    assert "too narrow" not in text
+    assert "too close to 90% to tell (more replications or a wider range would say)" in text
+    assert "No exploration is part of this report" not in text
+    assert f"Exploration {explore} (lhs) does not measure which vague value matters most" in text

@@ -152,6 +152,9 @@ def exploration_study(answers: Answers) -> Study:
                               f"{idx.total_ci[j, 1]:.2f}), over the range {u.describe()}.")
     else:
         lines.append("Which value matters most needs a Sobol' design (peacesim explore --sampler sobol).")
+    if not key_assumption and ex.design.sampler != "sobol":  # the summary must not say no exploration is here
+        key_assumption = (f"Exploration {ex.explore_id} ({ex.design.sampler}) does not measure which vague value "
+                          "matters most; peacesim explore --sampler sobol would.")
     fact = StudyFact(" ".join(sentences), key_assumption) if sentences or key_assumption else None
     return Study("exploration", ex.explore_id, f"Exploration {ex.explore_id}", lines, [], [], jobs, fact)
 
