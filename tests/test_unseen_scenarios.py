@@ -241,3 +241,12 @@ def test_report_of_an_inconclusive_sizing_and_an_lhs_exploration_reads_true(
     assert "too close to 90% to tell (more replications or a wider range would say)" in text
     assert "No exploration is part of this report" not in text
     assert f"Exploration {explore} (lhs) does not measure which vague value matters most" in text
+
+
+def test_misspelt_required_key_is_one_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """'tour_dayz: unknown key; did you mean tour_days?' alone, not also 'tour_days: required key is missing'."""
+    p = tmp_path / "typo.yaml"
+    p.write_text((UNSEEN / "minimal.yaml").read_text().replace("tour_days: 30", "tour_dayz: 30"))
+    err = _validate(capsys, p)
+    assert err == [f"{p}:13:5: forces.uk.tour_dayz: unknown key; did you mean 'tour_days'? (got 30)",
+                   "error: 1 problem(s) found in 1 of 1 file(s)"]
