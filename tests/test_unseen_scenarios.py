@@ -250,3 +250,13 @@ def test_misspelt_required_key_is_one_problem(capsys: pytest.CaptureFixture[str]
     err = _validate(capsys, p)
     assert err == [f"{p}:13:5: forces.uk.tour_dayz: unknown key; did you mean 'tour_days'? (got 30)",
                    "error: 1 problem(s) found in 1 of 1 file(s)"]
+
+
+def test_indexed_key_path_in_a_flow_mapping_says_to_quote_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """set: {timeline[0].day: 3} is a YAML syntax error; the message says how to write it."""
+    p = tmp_path / "flow.yaml"
+    p.write_text((UNSEEN / "withdraw0.yaml").read_text() + "variants:\n  v:\n    set: {timeline[0].day: 3}\n")
+    err = _validate(capsys, p)
+    assert err[0].endswith("; inside { } or [ ], quote a key path with an index: 'timeline[0].day'"), err
+    p.write_text((UNSEEN / "withdraw0.yaml").read_text() + "variants:\n  v:\n    set: {'timeline[0].day': 3}\n")
+    assert main(["validate", str(p)]) == 0

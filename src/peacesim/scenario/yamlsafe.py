@@ -131,6 +131,16 @@ def _tab_at(text: str, line: int, column: int) -> bool:
     return 0 <= line < len(lines) and "\t" in lines[line][: column + 1]
 
 
+_BRACKET_PATH = re.compile(r"(?<!['\"\w])[A-Za-z_][\w.]*\[\d+\]")
+
+
+def _bracket_path_at(text: str, line: int) -> bool:
+    """Whether a line holds an unquoted key path with an index (``timeline[0].day``), which YAML's flow
+    style reads as the start of a list."""
+    lines = text.splitlines()
+    return 0 <= line < len(lines) and bool(_BRACKET_PATH.search(lines[line]))
+
+
 def parse(text: str, source: str) -> Node | None:
     """Parse one YAML document into a :class:`Node` tree (None for an empty document).
 
@@ -151,6 +161,8 @@ def parse(text: str, source: str) -> Node | None:
         message = " ".join(str(p) for p in (e.context, e.problem) if p) or "invalid YAML"
         if mark is not None and _tab_at(text, mark.line, mark.column):
             message += "; a tab cannot indent YAML, use spaces"
+        elif mark is not None and "flow" in message and _bracket_path_at(text, mark.line):
+            message += "; inside { } or [ ], quote a key path with an index: 'timeline[0].day'"
         raise ScenarioError(
             Problem(f"invalid YAML: {message}", file=source, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)
         ) from e
