@@ -89,7 +89,7 @@ def test_windowed_event_in_a_comparison_names_its_window(tmp_path: Path) -> None
     assert "the US Patriot stock runs out over days 30\u201360 in the reference but never in this run" in text
 
 
-@pytest.mark.parametrize("name", ["removeall.yaml", "html_name.yaml", "withdraw0.yaml"])
+@pytest.mark.parametrize("name", ["removeall.yaml", "html_name.yaml", "withdraw0.yaml", "kitchen.yaml"])
 def test_run_all_variants_report_and_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str) -> None:
     """run --all-variants --report and compare FILE end in 0, and the report reads no 'nan' or 'n/a of'."""
     shutil.copy(UNSEEN / name, tmp_path / name)
