@@ -260,3 +260,48 @@ def test_indexed_key_path_in_a_flow_mapping_says_to_quote_it(capsys: pytest.Capt
     assert err[0].endswith("; inside { } or [ ], quote a key path with an index: 'timeline[0].day'"), err
     p.write_text((UNSEEN / "withdraw0.yaml").read_text() + "variants:\n  v:\n    set: {'timeline[0].day': 3}\n")
     assert main(["validate", str(p)]) == 0
+
+
+def _many(zones: int, systems: int) -> str:
+    """A scenario of many air-defended zones and systems under drone raids."""
+    lines = ["metadata: {name: many, title: Many zones, horizon_days: 10, replications: 1}", "zones:"]
+    lines += [f"  - {{id: z{i}, name: Zone {i}, kind: city, lat: {45 + i * 0.1:.1f}, lon: 30, troops_required: 0, "
+              "needs_air_defence: true}" for i in range(zones)]
+    lines += ["enablers:", "  air_defence:"]
+    lines += [f"    - {{id: ad{i}, provider: P, system: S{i}, batteries: 1, stock: {3 + i}, "
+              f"kill_probability: {{drone: 0.5}}, zones: [z{i}]}}" for i in range(systems)]
+    weights = ", ".join(f"z{i}: 1" for i in range(zones))
+    lines += ["threats:", "  air_raids:",
+              f"    - {{id: d, threat_type: drone, interval_days: 1, raid_size: 30, target_weights: {{{weights}}}}}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_air_charts_of_many_zones_and_systems_show_the_ten_that_matter(tmp_path: Path) -> None:
+    """30 zones and 14 systems: each chart draws at most 10 (and says so), so its legend fits the figure."""
+    from peacesim.report.charts_airdefence import MAX_LINES, plot_interceptor_stocks, plot_leakers
+
+    p = tmp_path / "many.yaml"
+    p.write_text(_many(30, 14))
+    result = api.run(api.load(p), replications=1, executor="serial")
+    leakers, stocks = plot_leakers(result), plot_interceptor_stocks(result)
+    legend = leakers.axes[0].get_legend()
+    assert len(legend.get_texts()) == MAX_LINES + 1  # and 'All zones'
+    assert legend.get_title().get_text() == "10 of 30 zones, those with most leakers"
+    legend = stocks.axes[0].get_legend()
+    assert len(legend.get_texts()) == MAX_LINES
+    assert legend.get_title().get_text() == "10 of 14 systems, those drained most"
+
+
+def test_a_long_chart_title_wraps_when_saved(tmp_path: Path) -> None:
+    """A 64-character scenario name in a title wraps within the figure's width, in the title's style."""
+    import matplotlib.pyplot as plt
+
+    from peacesim.report.style import save_figure
+
+    fig = plt.figure(figsize=(7.5, 3.6))
+    ax = fig.add_subplot()
+    ax.set_title("Threats that got through, by zone: m" + "x" * 63, loc="left", fontweight="bold")
+    save_figure(fig, tmp_path / "t")
+    title = ax.get_title(loc="left")
+    assert "\n" in title and max(len(line) for line in title.splitlines()) <= 7.5 * 7.5
+    plt.close(fig)
