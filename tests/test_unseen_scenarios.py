@@ -305,3 +305,24 @@ def test_a_long_chart_title_wraps_when_saved(tmp_path: Path) -> None:
     title = ax.get_title(loc="left")
     assert "\n" in title and max(len(line) for line in title.splitlines()) <= 7.5 * 7.5
     plt.close(fig)
+
+
+def test_map_of_many_zones_leaves_out_names_that_would_overlap(tmp_path: Path) -> None:
+    """60 zones close together: no two shown names overlap, none lies on the legend, and the note says how many are left out."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from peacesim.report.map import plot_zone_map
+
+    p = tmp_path / "many.yaml"
+    p.write_text(_many(60, 2))
+    fig = plot_zone_map(api.run(api.load(p), replications=1, executor="serial"))
+    ax = fig.axes[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    shown = [t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and t.get_text().startswith("Zone")]
+    hidden = sum(1 for t in ax.texts if not t.get_visible() and t.get_text().startswith("Zone"))
+    assert hidden > 0 and shown
+    assert not any(a.overlaps(b) for i, a in enumerate(shown) for b in shown[i + 1:])
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert not any(box.overlaps(legend) for box in shown)
+    notes = " ".join(" ".join(t.get_text().split()) for t in fig.texts)
+    assert f"{hidden} of 60 zone names left out where they would overlap" in notes
