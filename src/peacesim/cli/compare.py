@@ -72,7 +72,7 @@ def command(targets: tuple[str, ...], variants: tuple[str, ...], all_variants: b
                 raise UsageError(f"give two or more run ids, or one scenario FILE (no file {targets[0]!r})")
             results = [store.load_run(t) for t in targets]
     if len(results) < 2:
-        raise UsageError("nothing to compare: give --variant NAME or --all-variants (the file has variants?)")
+        raise UsageError("nothing to compare: give --variant NAME or --all-variants")
     ref = _pick_reference(results, reference)
     others = [r for r in results if r is not ref]
     comparison = compare(ref, others, confidence)
@@ -106,7 +106,12 @@ def _run_file(store: Store, file: str, variants: tuple[str, ...], all_variants: 
 
     if variants and all_variants:
         raise UsageError("use either --variant or --all-variants, not both")
-    loaded = load_variants(file, scenarios.list_variants(file) if all_variants else list(variants), sets, scales)
+    names = scenarios.list_variants(file) if all_variants else list(variants)
+    if not names:
+        # checked before any replication runs: one run alone has nothing to be compared with
+        raise UsageError(f"nothing to compare: {file} has no variants; add one under variants: or compare run ids"
+                         if all_variants else "nothing to compare: give --variant NAME or --all-variants")
+    loaded = load_variants(file, names, sets, scales)
     check_work(loaded, replications, allow_large)
 
     def show(i: int, result: RunResult) -> None:

@@ -59,6 +59,15 @@ class Precision:
             value = math.nan
         if not sep or not name.strip() or not (value > 0):
             raise UsageError(f"--precision expects METRIC=REL with REL > 0, e.g. coverage_mean=0.01 (got {text!r})")
+        from ..catalog import CATALOG, pattern_of, suggest
+
+        # checked before any replication runs, so a typo leaves no incomplete run in the store
+        name = name.strip()
+        key = pattern_of(name)
+        if key is None or CATALOG[key].kind != "scalar":
+            what = (f"unknown metric {name!r}{suggest(name)}" if key is None
+                    else f"{name!r}, a daily series, not a per-replication metric")
+            raise UsageError(f"--precision names {what}; list them with: peacesim metrics --kind scalar")
         return cls(name.strip(), value)
 
 

@@ -57,8 +57,13 @@ def from_data(raw: Any, where: str) -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as e:
+        from ..scenario.locate import walk
+        from ..scenario.paths import format_path
+        from ..scenario.tracked import Origin, from_plain
+
+        root = from_plain(raw, Origin())  # key paths name list items by id (forces.uk), as everywhere else
         raise ScenarioError([
-            Problem(err["msg"], file=where, path=".".join(str(p) for p in err["loc"]) or None,
+            Problem(err["msg"], file=where, path=format_path(walk(root, tuple(err["loc"]))[0]) or None,
                     got=None if err["type"] == "missing" else repr(err.get("input"))[:80])
             for err in e.errors()
         ]) from e

@@ -7,7 +7,7 @@ marked, because they usually explain a kink.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +23,20 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 BAND = "Lines: mean over {n} replications; shaded: 10th-90th percentile."
+#: Lines one chart draws at most: with more (150 zones, 30 systems) the legend would not fit the figure.
+MAX_LINES = 10
+
+
+def _most(result: RunResult, prefix: str, ids: Sequence[str], key: Callable[[np.ndarray], float]) -> list[str]:
+    """The ``MAX_LINES`` ids whose mean series ``prefix.<id>`` scores highest by ``key`` (all when few), in order."""
+    if len(ids) <= MAX_LINES:
+        return list(ids)
+    ranked = sorted(ids, key=lambda i: -key(result.series[f"{prefix}.{i}"].mean))[:MAX_LINES]
+    return [i for i in ids if i in ranked]
+
+
+def _legend_title(shown: int, total: int, what: str) -> str | None:
+    return f"{shown} of {total} {what}" if shown < total else None
 
 
 def _mark_withdrawals(ax: Axes, result: RunResult, ids: set[str]) -> None:
@@ -48,7 +62,8 @@ def plot_interceptor_stocks(result: RunResult) -> Figure:
     names = {a.id: f"{a.system} ({a.provider})" for a in scenario.enablers.air_defence} if scenario else {}
     fig = new_figure(7.5, 3.6)
     ax = fig.add_subplot()
-    for i, sys_id in enumerate(systems):
+    shown = _most(result, "stock", systems, lambda m: -float(m[-1]) / max(float(m.max()), 1.0) if m.size else 0.0)
+    for i, sys_id in enumerate(shown):
         s = result.series[f"stock.{sys_id}"]
         band(ax, np.arange(len(s.mean)), s.mean, s.p10, s.p90, colour_=colour(i), label=names.get(sys_id, sys_id))
     _mark_withdrawals(ax, result, set(systems))
@@ -57,7 +72,8 @@ def plot_interceptor_stocks(result: RunResult) -> Figure:
     ax.set_xlabel("Day of the operation")
     ax.set_ylabel("Interceptors in stock (missiles)")
     ax.set_title(f"Interceptor stocks by system: {result.label}")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0),
+              title=_legend_title(len(shown), len(systems), "systems, those drained most"))
     note(fig, BAND.format(n=result.replications))
     return fig
 
@@ -71,7 +87,8 @@ def plot_leakers(result: RunResult) -> Figure:
     names = zone_names(result)
     fig = new_figure(7.5, 3.6)
     ax = fig.add_subplot()
-    for i, zone in enumerate(zones):
+    shown = _most(result, "leakers_cumulative", zones, lambda m: float(m[-1]) if m.size else 0.0)
+    for i, zone in enumerate(shown):
         s = result.series[f"leakers_cumulative.{zone}"]
         band(ax, np.arange(len(s.mean)), s.mean, s.p10, s.p90, colour_=colour(i), label=names.get(zone, zone))
     if "leakers_cumulative" in result.series:
@@ -86,7 +103,7 @@ def plot_leakers(result: RunResult) -> Figure:
     ax.set_xlabel("Day of the operation")
     ax.set_ylabel("Cumulative leakers (threats)")
     ax.set_title(f"Threats that got through, by zone: {result.label}")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", title=_legend_title(len(shown), len(zones), "zones, those with most leakers"))
     note(fig, BAND.format(n=result.replications))
     return fig
 

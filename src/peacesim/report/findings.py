@@ -32,6 +32,7 @@ from peacesim.catalog import (
     is_material,
     lookup,
     pattern_of,
+    split_window,
     threat_rises,
 )
 from peacesim.experiment.compare import Unpaired, unpaired
@@ -105,13 +106,18 @@ def _horizon(run: RunResult) -> int | None:
     return len(band.mean) if band is not None else None
 
 
+def _days(n: int) -> str:
+    """'730 days', '1 day' (a one-day horizon)."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _event_clause(run: RunResult, name: str) -> str:
     """'the X stock runs out on day 49 on average (95% CI 46–51)' or '... never ... in 730 days'."""
     s, what = run.summary[name], event(name, run) or name
     if s.n == 0:
         horizon = _horizon(run)
         never = what.replace(" is reached", " is never reached").replace(" runs out", " never runs out")
-        return never + (f" in {horizon} days" if horizon else "")
+        return never + (f" in {_days(horizon)}" if horizon and split_window(name)[1] is None else "")
     share_of = "" if s.n == run.replications else f" in {s.n} of {run.replications} replications,"
     ci = _ci(s, name, run.confidence)
     return f"{what}{share_of} on day {sig(s.mean)} on average" + (f" ({ci})" if ci else "")
@@ -121,7 +127,7 @@ def level_findings(run: RunResult) -> list[Finding]:
     """Two to four sentences on one run's headline metrics, each with its interval."""
     s, conf, out = run.summary, run.confidence, []
     subject = f"The {words(run.variant)} run" if run.variant else f"The {words(run.scenario_name)} run"
-    if "coverage_mean" in s:
+    if _measured(run, "coverage_mean"):
         # weighted: a zone's filled share of its required troops counts by its importance (weight), so
         # this is no share of all required troops
         text = (f"{subject}'s mean coverage (each zone's filled share of its required troops, weighted by the "
@@ -134,12 +140,12 @@ def level_findings(run: RunResult) -> list[Finding]:
                 text += ", and " + _event_clause(run, "foc_day")
                 used.append("foc_day")
         out.append(Finding(text + ".", "level", tuple(used)))
-    if "troops_in_theatre_min" in s:
+    if _measured(run, "troops_in_theatre_min"):
         out.append(Finding(
             f"On the leanest day once every contingent should have arrived, "
             f"{_with_ci(s['troops_in_theatre_min'], 'troops_in_theatre_min', conf)} are in theatre.",
             "level", ("troops_in_theatre_min",)))
-    ground: list[str] = [m for m in ("detection_rate", "incidents_answered_on_target_share") if m in s]
+    ground: list[str] = [m for m in ("detection_rate", "incidents_answered_on_target_share") if _measured(run, m)]
     if len(ground) == 2:
         text = (f"{_with_ci(s['detection_rate'], 'detection_rate', conf)} of incidents are noticed; "
                 f"{_with_ci(s['incidents_answered_on_target_share'], 'incidents_answered_on_target_share', conf)} "
@@ -151,8 +157,9 @@ def level_findings(run: RunResult) -> list[Finding]:
             ground.append(wait)
         out.append(Finding(text + ".", "level", tuple(ground)))
     air = [m for m in ("missiles_leaked_defended", "package_kills") if m in s]
-    covers = [m for m in headline_order(set(s), run) if m.startswith("cover_days.")]
-    stockouts = [m for m in headline_order(set(s), run) if m.startswith("stockout_day.")]
+    whole_run = {m for m in s if split_window(m)[1] is None}  # a window's cover is no cover 'out of the horizon'
+    covers = [m for m in headline_order(whole_run, run) if m.startswith("cover_days.")]
+    stockouts = [m for m in headline_order(whole_run, run) if m.startswith("stockout_day.")]
     if air or covers or stockouts:
         parts = []
         if "missiles_leaked_defended" in s:
@@ -162,7 +169,34 @@ def level_findings(run: RunResult) -> list[Finding]:
             parts.append(f"the package's air defences kill {_with_ci(s['package_kills'], 'package_kills', conf, run)}")
         parts += _stock_clauses(run, covers, stockouts)
         out.append(Finding(capitalise("; ".join(parts)) + ".", "level", tuple(air + covers + stockouts)))
-    return out[:4]
+    return (out + _unmeasured_findings(run))[:4]  # each unmeasured sentence stands in for a measured one
+
+
+def _measured(run: RunResult, name: str) -> bool:
+    """Whether a run has the metric and it is defined in some replication ('n/a' is no finding)."""
+    return name in run.summary and run.summary[name].n > 0
+
+
+def _unmeasured_findings(run: RunResult) -> list[Finding]:
+    """Why a headline measure the run has is undefined in every replication, said in words, instead
+    of a sentence about 'n/a' (a scenario with no troops required, no contingent in time, no incident)."""
+    s, out = run.summary, []
+    horizon = _horizon(run)
+    within = f" within the {_days(horizon)}" if horizon else ""
+    if "coverage_mean" in s and not _measured(run, "coverage_mean"):
+        out.append(Finding("No zone requires troops, so coverage and operating capability are not measured.",
+                           "level", ("coverage_mean",)))
+    if "troops_in_theatre_min" in s and not _measured(run, "troops_in_theatre_min"):
+        scenario = scenario_of(run)
+        text = ("No contingent takes part, so no troops are in theatre." if scenario is not None and not scenario.forces
+                else f"No day{within} has every contingent due in theatre, so the leanest-day strength is not measured.")
+        out.append(Finding(text, "level", ("troops_in_theatre_min",)))
+    if "detection_rate" in s and not _measured(run, "detection_rate"):
+        none = "incidents" in s and s["incidents"].n > 0 and s["incidents"].mean == 0
+        if none:
+            out.append(Finding(f"No incident occurs{within} in any replication, so detection and response are not tested.",
+                               "level", ("detection_rate",)))
+    return out
 
 
 def _covered_throughout(run: RunResult, cover: str, horizon: int | None) -> bool:
@@ -183,10 +217,10 @@ def _stock_clauses(run: RunResult, covers: Sequence[str], stockouts: Sequence[st
         system = element_of(m)
         stockout = f"stockout_day.{system}"
         if _covered_throughout(run, m, horizon) and (stockout not in s or s[stockout].n == 0):
-            parts.append(f"the {system_name(run, system)} never runs out of interceptors in the {horizon} days")
+            parts.append(f"the {system_name(run, system)} never runs out of interceptors in the {_days(horizon or 0)}")
             said.add(stockout)
             continue
-        out_of = f" out of {horizon} days" if horizon else ""
+        out_of = f" out of {_days(horizon)}" if horizon else ""
         parts.append(f"the {system_name(run, system)} has interceptors in stock for "
                      f"{_with_ci(s[m], m, conf, run)}{out_of}")
     return parts + [_event_clause(run, m) for m in stockouts if m not in said]

@@ -136,7 +136,8 @@ def plot_zone_map(result: RunResult) -> Figure:
         handles.append(Line2D([], [], color=NO_TROOPS_COLOUR, linewidth=2.2, linestyle=(0, (4, 2)), label="Line zone"))
     ax.legend(handles=handles, loc="lower left", fontsize=7.5)
     separate_labels(fig, labels)
-    note(fig, CREDIT)
+    hidden = sum(not text.get_visible() for text in labels)
+    note(fig, CREDIT + (f" {hidden} of {len(labels)} zone names left out where they would overlap." if hidden else ""))
     return fig
 
 
@@ -157,6 +158,10 @@ def separate_labels(fig: Figure, labels: list[Any], step_pt: float = 9.0, tries:
     fig.draw_without_rendering()
     renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
     placed: list[Any] = []
+    for ax in {label.axes for label in labels}:  # the legend and the axes' numbers are taken already
+        legend = ax.get_legend()
+        placed += [legend.get_window_extent(renderer)] if legend is not None else []
+        placed += [b for b in (ax.xaxis.get_tightbbox(renderer), ax.yaxis.get_tightbbox(renderer)) if b is not None]
     for text in sorted(labels, key=lambda t: -t.xy[1]):
         x0, y0 = text.get_position()
         box = text.get_window_extent(renderer)
@@ -171,4 +176,7 @@ def separate_labels(fig: Figure, labels: list[Any], step_pt: float = 9.0, tries:
                 text.set_va("top")
                 text.set_position((x0, y0 + shift))
             box = text.get_window_extent(renderer)
+        if _overlaps(box, placed):
+            text.set_visible(False)  # crowded (a hundred zones): no label rather than labels over each other
+            continue
         placed.append(box)

@@ -189,7 +189,7 @@ def event(name: str, run: RunResult | None = None) -> str | None:
         template = lookup(name).event
     except KeyError:
         return None
-    return None if template is None else template.replace("{element}", _element_words(name, run))
+    return None if template is None else _fill(template, name, run)  # a window's event says its window
 
 
 def words(identifier: str) -> str:

@@ -152,6 +152,9 @@ def exploration_study(answers: Answers) -> Study:
                               f"{idx.total_ci[j, 1]:.2f}), over the range {u.describe()}.")
     else:
         lines.append("Which value matters most needs a Sobol' design (peacesim explore --sampler sobol).")
+    if not key_assumption and ex.design.sampler != "sobol":  # the summary must not say no exploration is here
+        key_assumption = (f"Exploration {ex.explore_id} ({ex.design.sampler}) does not measure which vague value "
+                          "matters most; peacesim explore --sampler sobol would.")
     fact = StudyFact(" ".join(sentences), key_assumption) if sentences or key_assumption else None
     return Study("exploration", ex.explore_id, f"Exploration {ex.explore_id}", lines, [], [], jobs, fact)
 
@@ -166,8 +169,13 @@ def _answer_text(a: Answer, path: str, confidence: float) -> str:
         return (f"the target is not met within the range: the best P(met) is {b.p:.0%} ({b.low:.0%}–{b.high:.0%}) "
                 f"at {path} = {show_value(b.x)}, short of the {confidence:.0%} required")
     if a.status == "open" or a.value is None:
-        return (f"the range is too narrow to tell: the smallest {path} is at least {show_value(a.lower)}"
-                if a.lower is not None else f"no value of {path} was shown to meet the target")
+        if a.lower is None or not a.probes:
+            return f"no value of {path} was shown to meet the target"
+        # open: even the highest value is inconclusive, which more replications may settle as well as a wider range
+        top = max(a.probes, key=lambda p: p.x)
+        return (f"no value tried is shown to meet it: at the highest, {path} = {show_value(top.x)}, P(met) is "
+                f"{top.p:.0%} ({top.low:.0%}–{top.high:.0%}, {top.n} replications), too close to {confidence:.0%} to tell "
+                f"(more replications or a wider range would say); the smallest {path} is at least {show_value(a.lower)}")
     p = at.get(float(a.value))
     text = f"the smallest {path} that meets it is {show_value(a.value)}"
     if p is not None:

@@ -151,6 +151,22 @@ def axes_grid(fig: Figure, n: int, ncols: int = 3, **kwargs: Any) -> Iterator[Ax
         yield ax
 
 
+#: Characters of a bold chart title per inch of figure width: a longer title (a 64-character scenario
+#: name) wraps instead of running off the figure.
+TITLE_CHARS_PER_INCH = 7.5
+
+
+def _wrap_titles(fig: Figure) -> None:
+    import textwrap
+
+    width = max(20, int(fig.get_figwidth() * TITLE_CHARS_PER_INCH))
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):  # the style puts titles on the left
+            title = ax.get_title(loc=loc)
+            if len(title) > width and "\n" not in title:
+                ax.set_title(textwrap.fill(title, width, break_long_words=True), loc=loc)
+
+
 def save_figure(fig: Figure, base_path: Path | str) -> list[Path]:
     """Write ``base_path.png`` and ``base_path.svg``; return both paths.
 
@@ -165,6 +181,7 @@ def save_figure(fig: Figure, base_path: Path | str) -> list[Path]:
     engine = fig.get_layout_engine()
     try:
         with matplotlib.rc_context(RC):
+            _wrap_titles(fig)  # in the style's context, so a re-set title keeps its weight and size
             for ext, meta in (("png", {"Software": "peacesim"}), ("svg", {"Date": None})):
                 path = base.with_name(base.name + "." + ext)
                 fig.savefig(path, format=ext, metadata=meta)

@@ -23,7 +23,8 @@ _WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 def _web_address(value: str) -> str:
     # Reports turn these into links: a javascript: or file: address must never get there.
     if value and not _WEB_ADDRESS.fullmatch(value):
-        raise ValueError("url must be a web address starting with http:// or https://")
+        raise ValueError("url must be a web address starting with http:// or https://, with no spaces, "
+                         "quotes or angle brackets (write them %-encoded: %20, %22, %3C, %3E)")
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -80,6 +81,8 @@ def problems_from(err: ValidationError, root: Node, model: type[BaseModel], pref
     from .schema import CrossReferenceError
 
     out: list[Problem] = []
+    missing: dict[tuple[str, str], Problem] = {}  # (parent path, key) of each required key that is missing
+    meant: set[tuple[str, str]] = set()  # (parent path, key) an unknown key there is taken to mean
     for e in err.errors(include_url=False):
         cause = (e.get("ctx") or {}).get("error")
         if isinstance(cause, CrossReferenceError):
@@ -96,9 +99,16 @@ def problems_from(err: ValidationError, root: Node, model: type[BaseModel], pref
         elif e["type"] == "extra_forbidden":
             message = _unknown_key(model, typed)
             origin = node.key_origin or origin
-        out.append(Problem(message, file=origin.file, line=origin.line, column=origin.column,
-                           path=format_path(user) or None, got=got, hint=_via(origin)))
-    return out
+            if m := re.search(r"did you mean '([^']+)'", message):
+                meant.add((format_path(user[:-1]), m[1]))
+        problem = Problem(message, file=origin.file, line=origin.line, column=origin.column,
+                          path=format_path(user) or None, got=got, hint=_via(origin))
+        if e["type"] == "missing" and user:
+            missing[(format_path(user[:-1]), str(user[-1]))] = problem
+        out.append(problem)
+    # 'tour_dayz: unknown key; did you mean tour_days?' says it all: no second line that tour_days is missing
+    redundant = {id(missing[k]) for k in meant if k in missing}
+    return [p for p in out if id(p) not in redundant]
 
 
 def _unknown_key(model: type[BaseModel], typed: list[Segment]) -> str:

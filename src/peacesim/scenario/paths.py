@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import itertools
+import math
 import re
 from typing import Any, Iterable, Mapping
 
@@ -109,14 +110,29 @@ def _child(node: Node, segments: list[Segment], i: int, schema: Any) -> Node | N
 
 def _missing_key(node: Node, segments: list[Segment], i: int, schema: Any) -> ScenarioError:
     allowed = fields.keys_at(schema, segments[:i]) or []
+    if segments[i] in allowed and i + 1 < len(segments):
+        return _left_out(segments, i, schema)
     present = list(node.value)
     return _fail(segments, i, "key", present + [k for k in allowed if k not in present])
 
 
-def get_node(root: Node, segments: list[Segment], schema: Any = None) -> Node:
-    """The node at a path; raises ScenarioError naming the first segment that is not there."""
+def _left_out(segments: list[Segment], i: int, schema: Any) -> ScenarioError:
+    """A path through a key the file leaves at its default (``forces`` when there are none): say so,
+    rather than suggest the very key that was given."""
+    here, inner = format_path(segments[: i + 1]), segments[i + 1]
+    if fields.holds_list(schema, segments[: i + 1]):
+        what = f"index [{inner}]" if isinstance(inner, int) else f"item with {item_key_field(tuple(segments[: i + 1]))} {inner!r}"
+        message = f"no {what} under {here}: the scenario has no {here} (the list is empty)"
+    else:
+        message = f"no {inner!r} under {here}: the scenario leaves {here} out"
+    return ScenarioError(Problem(message, path=format_path(segments)))
+
+
+def get_node(root: Node, segments: list[Segment], schema: Any = None, depth: int | None = None) -> Node:
+    """The node at a path (or at its first ``depth`` segments, errors still naming the whole path);
+    raises ScenarioError naming the first segment that is not there."""
     node = root
-    for i in range(len(segments)):
+    for i in range(len(segments) if depth is None else depth):
         nxt = _child(node, segments, i, schema)
         if nxt is None:
             raise _missing_key(node, segments, i, schema)
@@ -154,7 +170,7 @@ def set_node(root: Node, segments: list[Segment], value: Node, schema: Any = Non
 
 def remove_node(root: Node, segments: list[Segment], schema: Any = None) -> None:
     """Delete the list item or key at the path."""
-    parent = get_node(root, segments[:-1], schema) if len(segments) > 1 else root
+    parent = get_node(root, segments, schema, depth=len(segments) - 1)
     target = _child(parent, segments, len(segments) - 1, schema)
     if target is None:
         raise _missing_key(parent, segments, len(segments) - 1, schema)
@@ -265,7 +281,10 @@ def scale_path(root: Node, text: str, factor: float, schema: Any = None, where: 
             glob = f" (from the glob {text!r})" if path != text else ""
             raise ScenarioError(Problem(f"cannot scale {shown}: only numbers can be multiplied{glob}", file=where, path=path))
         scaled = x * factor
+        if not math.isfinite(scaled):
+            raise ScenarioError(Problem(f"scaling {x!r} by {factor:g} gives a number too large to hold", file=where, path=path))
         node.value = int(round(scaled)) if isinstance(x, int) else float(scaled)
+        node.origin = Origin(where, via=where)  # an error in the scaled value is the scale's, not the file's line
     return paths
 
 

@@ -95,6 +95,8 @@ def _kind(mode: int) -> str:
 
 def decode(data: bytes, name: str) -> str:
     """Bytes of a scenario file as text: UTF-8, no NUL bytes, a leading BOM dropped."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError(Problem("the file is UTF-16 text; save it as UTF-8", file=name, line=1))
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ScenarioError(Problem("binary content (NUL byte), expected a YAML text file", file=name, line=line))
@@ -123,6 +125,22 @@ def load_file(path: Path | str) -> Node:
     return node
 
 
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the parser stopped on a tab (YAML forbids tabs in indentation; its message does not say so)."""
+    lines = text.splitlines()
+    return 0 <= line < len(lines) and "\t" in lines[line][: column + 1]
+
+
+_BRACKET_PATH = re.compile(r"(?<!['\"\w])[A-Za-z_][\w.]*\[\d+\]")
+
+
+def _bracket_path_at(text: str, line: int) -> bool:
+    """Whether a line holds an unquoted key path with an index (``timeline[0].day``), which YAML's flow
+    style reads as the start of a list."""
+    lines = text.splitlines()
+    return 0 <= line < len(lines) and bool(_BRACKET_PATH.search(lines[line]))
+
+
 def parse(text: str, source: str) -> Node | None:
     """Parse one YAML document into a :class:`Node` tree (None for an empty document).
 
@@ -141,6 +159,10 @@ def parse(text: str, source: str) -> Node | None:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = " ".join(str(p) for p in (e.context, e.problem) if p) or "invalid YAML"
+        if mark is not None and _tab_at(text, mark.line, mark.column):
+            message += "; a tab cannot indent YAML, use spaces"
+        elif mark is not None and "flow" in message and _bracket_path_at(text, mark.line):
+            message += "; inside { } or [ ], quote a key path with an index: 'timeline[0].day'"
         raise ScenarioError(
             Problem(f"invalid YAML: {message}", file=source, line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)
         ) from e
