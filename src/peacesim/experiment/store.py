@@ -302,11 +302,6 @@ class Store:
                 (now(), int(result.replications), run_id),
             )
 
-    def delete_run(self, run_id: str) -> None:
-        self.get_run(run_id)
-        with self._tx() as db:
-            db.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
-
     # -- reading -----------------------------------------------------------------------------
     def _record(self, row: sqlite3.Row | tuple[Any, ...], done: int) -> RunRecord:
         (run_id, scenario, variant, text, hash_, seed, reps, conf, options, vers, command, group_id,
