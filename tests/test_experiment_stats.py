@@ -142,3 +142,22 @@ def test_atomic_open_leaves_old_file_when_writing_fails(tmp_path: Path) -> None:
             raise RuntimeError("killed")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.json"]
+
+
+def test_a_bounded_metrics_interval_is_cut_to_where_its_mean_can_lie() -> None:
+    """Three replications of a share (0, 0, 0.9) give a t-interval below 0; the summary cuts it at 0 (and a
+    share's at 1, a day's at 0); a metric the catalog does not know keeps the plain t-interval."""
+    import numpy as np
+
+    from peacesim.experiment.stats import summarize, summarize_all
+
+    values = np.array([0.0, 0.0, 0.9])
+    plain = summarize(values)
+    assert plain.ci_low < 0 < plain.ci_high
+    got = summarize_all({"coverage_mean": values, "stockout_day.x": values * 100, "value": values,
+                         "detection_rate": 1 - values})
+    assert plain.ci_high > 1 and (got["coverage_mean"].ci_low, got["coverage_mean"].ci_high) == (0.0, 1.0)
+    assert got["detection_rate"].ci_high == 1.0
+    assert got["stockout_day.x"].ci_low == 0.0 and math.isclose(got["stockout_day.x"].ci_high, 100 * plain.ci_high)
+    assert got["value"].ci_low == plain.ci_low  # not catalogued: unbounded
+    assert got["coverage_mean"].mean == plain.mean and got["coverage_mean"].std == plain.std

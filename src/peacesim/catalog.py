@@ -339,6 +339,16 @@ def lookup(name: str) -> Metric:
     return CATALOG[key]
 
 
+def bounds(name: str) -> tuple[float, float]:
+    """Where a metric's mean can lie: [0, 1] for shares and probabilities, [0, inf) for every other
+    catalogued quantity (counts, days, hours, outputs: none is signed); unbounded for a name the
+    catalog does not know (a synthetic test model)."""
+    key = pattern_of(name)
+    if key is None:
+        return -math.inf, math.inf
+    return (0.0, 1.0) if CATALOG[key].unit in ("share", "probability") else (0.0, math.inf)
+
+
 def is_headline(name: str, context: Collection[str] = ()) -> bool:
     """True for a concrete metric name whose entry is a headline (windowed names included).
 
