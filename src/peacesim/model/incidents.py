@@ -201,7 +201,7 @@ class Incidents:
         self.pool = QuickReaction(world.env, [c.force.qrf_teams * c.force.units_deployed for c in self.qrf_forces])
         self.bases = [zones[c.force.base_zone] if c.force.base_zone else None for c in self.qrf_forces]
         self.lines = {z.id: Line(z.line) for z in s.zones if z.line}
-        self._origins = Origins([None if b is None else (b.lat, b.lon) for b in self.bases])
+        self.origins = Origins([None if b is None else (b.lat, b.lon) for b in self.bases])
         self.km_to_centre = {z.id: self._km_from_bases(z.lat, z.lon) for z in s.zones}
         self.times: list[float] = []
         self.seen: list[bool] = []
@@ -221,23 +221,6 @@ class Incidents:
     def _km_from_bases(self, lat: float, lon: float) -> list[float]:
         """Distance from each quick-reaction contingent's base (0 for teams without a base)."""
         return [0.0 if b is None else distance_km(b.lat, b.lon, lat, lon) for b in self.bases]
-
-    def _incident(self, name: str, stream_id: str, zone: str, t: float, on_scene: float, u: float, line: Line | None) -> None:
-        """An incident of ``stream_id`` in ``zone`` at ``t`` (now): recorded, checked by surveillance, answered if seen."""
-        w = self.world
-        seen, warning = w.surveillance.detect(stream_id, zone, t)
-        idx = len(self.times)
-        self.times.append(t)
-        self.seen.append(seen)
-        self.warnings.append(warning)
-        self.responses.append(math.nan)
-        self.travel_km.append(math.nan)
-        self.sent.append(-1)
-        if w.trace is not None:
-            w.log(name, "incident", "seen" if seen else "unseen")
-        if seen:
-            km = self.km_to_centre[zone] if line is None else self._origins.km(*line.point_at(u))
-            self._call(idx, zone, on_scene, km)
 
     def _call(self, idx: int, zone: str, on_scene_hours: float, km: Sequence[float]) -> None:
         """A noticed incident calls for a team now.
@@ -298,8 +281,8 @@ class _Arrivals:
     for it, as the process did. Only the process's own end event, which nothing waited on, is gone.
     """
 
-    __slots__ = ("env", "gaps", "horizon", "incidents", "intensity", "line", "name", "next_at", "on_scene", "place",
-                 "rate", "scene", "stream_id", "u", "zone", "_stream")
+    __slots__ = ("detect", "env", "gaps", "horizon", "incidents", "intensity", "line", "name", "next_at", "on_scene",
+                 "place", "rate", "scene", "u", "zone", "_stream")
 
     def __init__(self, incidents: Incidents, stream: IncidentStream, zone: str, intensity: Intensity) -> None:
         self.incidents, self._stream, self.zone, self.intensity = incidents, stream, zone, intensity
@@ -312,11 +295,12 @@ class _Arrivals:
     def _start(self, _event: Event) -> None:
         w, stream, zone = self.incidents.world, self._stream, self.zone
         self.name = name = f"incidents.{stream.id}.{zone}"
-        self.stream_id, self.rate, self.horizon = stream.id, stream.rate_per_day, w.horizon
+        self.rate, self.horizon = stream.rate_per_day, w.horizon
         self.gaps = w.streams.unit_exponential(name + ".arrivals").next
         self.scene = w.streams.stream(name + ".on_scene", stream.on_scene_hours.sample).next
         self.line = self.incidents.lines.get(zone)
         self.place = w.streams.uniform(name + ".place").next if self.line is not None else None
+        self.detect = w.surveillance.detector(stream.id, zone)
         self._wait_next()
 
     def _wait_next(self) -> None:
@@ -331,5 +315,20 @@ class _Arrivals:
         env.timeout(t - env.now).callbacks.append(self._arrive)
 
     def _arrive(self, _event: Event) -> None:
-        self.incidents._incident(self.name, self.stream_id, self.zone, self.next_at, self.on_scene, self.u, self.line)
+        """The incident is now: recorded, checked by surveillance, answered if seen; then the next one."""
+        inc, t = self.incidents, self.next_at
+        seen, warning = self.detect(t)
+        idx = len(inc.times)
+        inc.times.append(t)
+        inc.seen.append(seen)
+        inc.warnings.append(warning)
+        inc.responses.append(math.nan)
+        inc.travel_km.append(math.nan)
+        inc.sent.append(-1)
+        if inc.world.trace is not None:
+            inc.world.log(self.name, "incident", "seen" if seen else "unseen")
+        if seen:
+            line = self.line
+            km = inc.km_to_centre[self.zone] if line is None else inc.origins.km(*line.point_at(self.u))
+            inc._call(idx, self.zone, self.on_scene, km)
         self._wait_next()
