@@ -15,7 +15,6 @@ leaves workers running at 100% CPU.
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import signal
@@ -24,7 +23,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -77,37 +75,6 @@ def run_chunk(simulate: Simulate | None, scenario: Any, seed: int, indices: Sequ
         metrics = {k: float(v) for k, v in res.metrics.items()}
         out.append(RepOutput(i, metrics, series, int(getattr(res, "events", 0) or 0)))
     return out
-
-
-@contextmanager
-def frozen_heap() -> Iterator[None]:
-    """Keep the objects alive now (modules, scenarios) out of the garbage collector's passes until the end.
-
-    A replication allocates many short-lived objects that hold cycles (events, processes, the world), so
-    the collector runs often, and each full pass walked every object of the worker as well: about a
-    tenth of a replication's time. Results do not depend on when garbage is collected.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@contextmanager
-def collected_after() -> Iterator[None]:
-    """No automatic collection inside the block (one replication, or a point's), one collection after it.
-
-    Inside :func:`frozen_heap`, that collection walks only what the block left behind.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.collect()
 
 
 class Executor(Protocol):

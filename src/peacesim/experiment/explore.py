@@ -26,7 +26,7 @@ from ..scenario.schema import Scenario
 from ..scenario.tracked import Node, Origin, from_plain, to_plain
 from ..scenario.uncertain import Space, Uncertain, realise
 from . import runner, scenarios, targets
-from .executors import Executor, RepOutput, Simulate, collected_after, frozen_heap, make_executor, run_chunk
+from .executors import Executor, RepOutput, Simulate, make_executor, run_chunk
 from .explore_design import Design, draw, values_at
 from .explore_ledger import ExploreLedger
 from .store import Store
@@ -228,17 +228,8 @@ def points_per_task(points: int, replications: int, workers: int) -> int:
 
 def run_points(simulate: Simulate | None, items: list[tuple[int, Scenario]], seed: int,
                replications: int) -> list[tuple[int, list[RepOutput]]]:
-    """Run replications ``0..n-1`` of each point (in a worker): the same seeds at every point.
-
-    The garbage collector skips the objects alive at the start and runs once after each point
-    (see :func:`.executors.frozen_heap`): the same results, less time collecting.
-    """
-    out = []
-    with frozen_heap():
-        for k, sc in items:
-            with collected_after():
-                out.append((k, run_chunk(simulate, sc, seed, range(replications), 0)))
-    return out
+    """Run replications ``0..n-1`` of each point (in a worker): the same seeds at every point."""
+    return [(k, run_chunk(simulate, sc, seed, range(replications), 0)) for k, sc in items]
 
 
 # -- internals ---------------------------------------------------------------------------------
