@@ -38,6 +38,7 @@ from simpy.resources.resource import PriorityRequest
 from peacesim.scenario.forces import Zone
 from peacesim.scenario.threats import IncidentStream
 
+from .engine import call_later
 from .geography import Line, Origins, distance_km
 from .timeline import Intensity
 
@@ -234,9 +235,8 @@ class Incidents:
         call = self.pool.call(km, announce=False)
         if call.triggered:
             env = self.world.env
-            done = env.timeout(self._answer(idx, zone, call, km, on_scene_hours, env.now))
             finish = self.pool.finish
-            done.callbacks.append(lambda _e: finish(call))
+            call_later(env, self._answer(idx, zone, call, km, on_scene_hours, env._now), lambda _e: finish(call))
         else:
             self.world.env.process(self._wait(idx, zone, call, km, on_scene_hours))
 
@@ -306,13 +306,13 @@ class _Arrivals:
     def _wait_next(self) -> None:
         """Draw the next incident (time, time on scene, place on the line) and wait for it."""
         env = self.env
-        t = self.intensity.advance(env.now, self.gaps() / self.rate)
+        t = self.intensity.advance(env._now, self.gaps() / self.rate)
         self.on_scene = self.scene()
         self.u = self.place() if self.place is not None else 0.0
         if t >= self.horizon:
             return
         self.next_at = t
-        env.timeout(t - env.now).callbacks.append(self._arrive)
+        call_later(env, t - env._now, self._arrive)
 
     def _arrive(self, _event: Event) -> None:
         """The incident is now: recorded, checked by surveillance, answered if seen; then the next one."""
