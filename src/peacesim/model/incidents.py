@@ -1,10 +1,10 @@
 """Incidents on the ground and the quick-reaction teams that answer them.
 
 Each incident stream produces Poisson arrivals in each of its zones at ``rate_per_day``, scaled by
-the timeline, with one process per (stream, zone). An incident in a point zone happens at the
-zone's centre; in a line zone (``line``: a border, the ceasefire line) at a point uniform along
-the line, drawn from the stream's own ``.place`` stream. Surveillance decides whether an incident
-is noticed.
+the timeline, with one chain of timeouts per (stream, zone) (``_Arrivals``). An incident in a
+point zone happens at the zone's centre; in a line zone (``line``: a border, the ceasefire line)
+at a point uniform along the line, drawn from the stream's own ``.place`` stream. Surveillance
+decides whether an incident is noticed.
 
 A noticed incident calls a quick-reaction team. The teams of all contingents in theatre form one
 pool, a SimPy ``PriorityResource``; when a call is granted, the pool sends the free team whose
