@@ -75,12 +75,13 @@ class Call(PriorityRequest):
         # try the head of the queue, grant it, take it off), step for step, without sorting the queue.
         env = pool._env
         Event.__init__(self, env)
-        self.priority, self.preempt, self.time = 0, True, env.now
-        self.key = (0, self.time, False)
+        now = env._now  # env.now and env.active_process, read without their property calls
+        self.priority, self.preempt, self.time = 0, True, now
+        self.key = (0, now, False)
         self.resource = pool
-        self.proc = env.active_process
+        self.proc = env._active_proc
         pool.users.append(self)
-        self.usage_since = env.now
+        self.usage_since = now
         if announce:
             self.callbacks.append(pool._trigger_get)
             self.succeed()

@@ -67,13 +67,13 @@ class Surveillance:
         key = (threat_id, zone)
         found = self._detectors.get(key)
         if found is None:
-            watch, needed = self._watch(threat_id, zone), self.needs[zone]
-            isnan = math.isnan
+            watch = [(hit.next, warn.next, p, start, end) for hit, warn, p, start, end in self._watch(threat_id, zone)]
+            needed, isnan = self.needs[zone], math.isnan
 
             def detect_at(t: float) -> tuple[bool, float]:
                 warning = math.nan
                 for hit, warn, p, start, end in watch:
-                    u, w = hit.next(), warn.next()
+                    u, w = hit(), warn()
                     if start <= t < end and u < p:
                         warning = w if isnan(warning) else max(warning, w)
                 return not isnan(warning) or not needed, warning
