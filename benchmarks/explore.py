@@ -10,6 +10,7 @@ whether US air defence comes), so the figure means the same either way.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -94,6 +95,7 @@ def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> F
         total = time.perf_counter() - t0
     own1, kids1 = _cpu()
     workers_cpu, parent_cpu = kids1 - kids0, own1 - own0  # the pool's workers count once it has shut down
+    cores = ctx.plan.workers or os.cpu_count() or 1
     n = points * reps
     return Figure(
         "explore_replications_per_s", n / total,
@@ -102,6 +104,9 @@ def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> F
          # CPU seconds: on a shared machine, worker CPU per replication is the steadier figure than the wall time
          "workers_cpu_s": round(workers_cpu, 2), "parent_cpu_s": round(parent_cpu, 2),
          "worker_cpu_ms_per_replication": round(1000 * workers_cpu / n, 2),
+         # what the wall time would be if each worker had a core to itself: planning + worker CPU / workers
+         # (no pool start-up or tail; but CPU time itself grows when the machine is shared)
+         "replications_per_s_if_unshared": round(n / (planned + workers_cpu / cores), 1) if workers_cpu else None,
          "load_average_before": load_before, "load_average_after": load_average()},
         f"{points} points x {reps} replications, planning and pool start-up included ({total:.1f} s)",
     )
