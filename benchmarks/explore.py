@@ -10,6 +10,7 @@ whether US air defence comes), so the figure means the same either way.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from .cases import Context
 from .figures import Figure
+from .machine import load_average
 
 OVERLAY = """\
 extends: {parent}
@@ -51,6 +53,16 @@ def explorable(scenario_path: Path, folder: Path) -> Path:
     return path
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its finished children (0 where not available)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0.0, 0.0
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
 def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> Figure:
     """Time a whole exploration (plan, run, store) on the local pool; pool start-up included."""
     from peacesim.experiment import explore
@@ -72,6 +84,8 @@ def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> F
             path.write_text(text + "variants:\n  bench:\n    set:\n" + sets + "\n")
         variant = "bench" if overrides else None
         ctx.say(f"explore: {points} points x {reps} replications of {path.name}")
+        load_before = load_average()
+        own0, kids0 = _cpu()
         t0 = time.perf_counter()
         ex = explore.plan(path, variant=variant, samples=points, sampler="lhs", replications=reps, seed=ctx.seed)
         planned = time.perf_counter() - t0
@@ -79,10 +93,20 @@ def explore_figure(ctx: Context, scenario_path: Path, overrides: list[str]) -> F
             explore.start(store, ex)
             explore.run(ex, store, executor="local", workers=ctx.plan.workers)
         total = time.perf_counter() - t0
+    own1, kids1 = _cpu()
+    workers_cpu, parent_cpu = kids1 - kids0, own1 - own0  # the pool's workers count once it has shut down
+    cores = ctx.plan.workers or os.cpu_count() or 1
     n = points * reps
     return Figure(
         "explore_replications_per_s", n / total,
         {"points": points, "replications_per_point": reps, "uncertain_values": len(ex.space), "seconds": total,
-         "plan_seconds": planned, "run_seconds": ex.seconds, "workers": ctx.plan.workers},
+         "plan_seconds": planned, "run_seconds": ex.seconds, "workers": ctx.plan.workers,
+         # CPU seconds: on a shared machine, worker CPU per replication is the steadier figure than the wall time
+         "workers_cpu_s": round(workers_cpu, 2), "parent_cpu_s": round(parent_cpu, 2),
+         "worker_cpu_ms_per_replication": round(1000 * workers_cpu / n, 2),
+         # what the wall time would be if each worker had a core to itself: planning + worker CPU / workers
+         # (no pool start-up or tail; but CPU time itself grows when the machine is shared)
+         "replications_per_s_if_unshared": round(n / (planned + workers_cpu / cores), 1) if workers_cpu else None,
+         "load_average_before": load_before, "load_average_after": load_average()},
         f"{points} points x {reps} replications, planning and pool start-up included ({total:.1f} s)",
     )

@@ -16,6 +16,8 @@ import simpy
 
 from peacesim.model import simulate
 from peacesim.model.airdefence import raid_draws
+from peacesim.model.engine import call_later
+from peacesim.model.geography import Origins, distance_km
 from peacesim.model.streams import BLOCK, Stream
 from peacesim.model.timeline import Intensity
 from peacesim.model.world import World
@@ -44,6 +46,31 @@ def test_raid_draws_split_each_raid_as_one_multinomial_would(mean: float) -> Non
     got = [next(draws) for _ in range(2 * BLOCK)]
     assert got == expected
     assert any(n == 0 for n, _ in got) and any(n > 0 for n, _ in got)
+
+
+def test_call_later_queues_the_timeout_env_timeout_would() -> None:
+    """Same fields, same time, priority and event id in the queue, and the callback runs at that time."""
+    a, b = simpy.Environment(initial_time=2.5), simpy.Environment(initial_time=2.5)
+    seen: list[float] = []
+    plain = a.timeout(0.75)
+    plain.callbacks.append(lambda _e: seen.append(a.now))
+    fast = call_later(b, 0.75, lambda _e: seen.append(b.now))
+    assert [entry[:3] for entry in a._queue] == [entry[:3] for entry in b._queue]
+    assert type(fast) is type(plain) and vars(fast).keys() == vars(plain).keys()
+    assert (fast._value, fast._delay, fast._ok, fast.env) == (None, 0.75, True, b)
+    a.run()
+    b.run()
+    assert seen == [3.25, 3.25]
+    with pytest.raises(ValueError):
+        call_later(b, -1.0, print)
+
+
+def test_origins_give_the_distances_distance_km_gives() -> None:
+    rng = np.random.default_rng(3)
+    places = [(float(la), float(lo)) for la, lo in zip(rng.uniform(44, 52, 6), rng.uniform(22, 40, 6))]
+    origins = Origins([*places, None])
+    for lat, lon in zip(rng.uniform(44, 52, 200), rng.uniform(22, 40, 200)):
+        assert origins.km(lat, lon) == [*(distance_km(a, b, lat, lon) for a, b in places), 0.0]
 
 
 def test_stream_serves_its_blocks_in_order() -> None:

@@ -66,6 +66,22 @@ def test_sampled_values_apply_as_overrides_and_removals(tmp_path: Path) -> None:
     assert data["forces"][0]["troops_per_unit"] == 150
 
 
+def test_realise_copies_only_what_it_edits_and_leaves_the_base_as_it_was(tmp_path: Path) -> None:
+    """Points share the untouched parts of the base tree; the base, and earlier points, never change."""
+    r = load_resolved(write(tmp_path, TEXT + "timeline:\n  - {day: 10, change: withdraw, target: pl}\n"))
+    assert r.base is not None
+    before = to_plain(r.base)
+    values = [{"forces.uk.troops_per_unit": 150, "forces.pl": False, "partners": 0},
+              {"forces.uk.troops_per_unit": 30, "forces.pl": True, "partners": 2, "forces.ro.troops_per_unit": 20}]
+    first = realise(r.base, r.space, values[0])
+    first_plain = to_plain(first)
+    second = to_plain(realise(r.base, r.space, values[1]))
+    assert to_plain(r.base) == before and to_plain(first) == first_plain
+    assert [f["id"] for f in first_plain["forces"]] == ["uk"] and first_plain["timeline"] == []
+    assert [f["id"] for f in second["forces"]] == ["uk", "pl", "ro", "cz"] and len(second["timeline"]) == 1
+    assert second["forces"][2]["troops_per_unit"] == 20 and before["forces"][2]["troops_per_unit"] == 10
+
+
 def test_explain_shows_point_value_and_range(tmp_path: Path) -> None:
     text = explain_text(load_resolved(write(tmp_path, TEXT)))
     assert "troops_per_unit: 80" in text and "point value of an uncertain value" in text

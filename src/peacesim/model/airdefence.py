@@ -119,11 +119,21 @@ def raid_draws(sizes: np.random.Generator, sample: Sampler, targets: np.random.G
     raid's own time). The targets generator serves only this stream, a vector multinomial draws each
     row exactly as a single call with that size would, and a raid of size 0 draws nothing, so every
     raid gets the split it would get drawn on its own. Sizes are drawn ``BLOCK`` at a time from
-    their own generator, as a :class:`~.streams.Stream` would, and rounded half to even.
+    their own generator, as a :class:`~.streams.Stream` would, and rounded half to even. The splits
+    are drawn for the first :data:`FIRST_SPLITS` raids of a block, then for twice as many each time:
+    a stream that has a few raids in a run no longer splits a whole block (same rows, same order).
     """
     while True:
         ns = np.maximum(np.rint(np.asarray(sample(sizes, BLOCK), dtype=float)), 0.0).astype(np.int64)
-        yield from zip(ns.tolist(), targets.multinomial(ns, p).tolist())
+        n = ns.tolist()
+        start, step = 0, FIRST_SPLITS
+        while start < BLOCK:
+            yield from zip(n[start:start + step], targets.multinomial(ns[start:start + step], p).tolist())
+            start, step = start + step, step * 2
+
+
+#: Raids split over their target zones by the first vector draw of a block (see :func:`raid_draws`).
+FIRST_SPLITS = 8
 
 
 class Layer(NamedTuple):

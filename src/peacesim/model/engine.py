@@ -9,11 +9,27 @@ the same failure handling, the same event ids) in one loop. A test checks it aga
 
 from __future__ import annotations
 
-from heapq import heappop
+from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import Any
 
 import simpy
 from simpy.core import EmptySchedule, StopSimulation
-from simpy.events import URGENT, Event, EventPriority
+from simpy.events import NORMAL, URGENT, Event, EventPriority, Timeout
+
+
+def call_later(env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> Timeout:
+    """``env.timeout(delay)`` with ``callback`` as its one callback, made without two Python frames.
+
+    The same event as SimPy's: a ``Timeout`` with the same fields, queued at ``now + delay`` with the
+    next event id. For the timeouts made once per incident, the most frequent events of a run.
+    """
+    if delay < 0:
+        raise ValueError(f"Negative delay {delay}")
+    ev = Timeout.__new__(Timeout)
+    ev.env, ev.callbacks, ev._value, ev._delay, ev._ok = env, [callback], None, delay, True
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ev))
+    return ev
 
 
 def run_until(env: simpy.Environment, until: float) -> None:

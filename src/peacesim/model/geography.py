@@ -26,6 +26,36 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
+class Origins:
+    """Fixed places (quick-reaction bases) from which distances to many points are measured.
+
+    Each place's radians and cosine are computed once; :meth:`km` then gives, for every place, the
+    same float as :func:`distance_km` from it (the same operations in the same order), about twice
+    as fast. ``None`` is a place everywhere at distance 0 (a team without a base).
+    """
+
+    def __init__(self, places: Sequence[tuple[float, float] | None]) -> None:
+        self._places = [None if p is None else (p[1], math.radians(p[0]), math.cos(math.radians(p[0]))) for p in places]
+
+    def km(self, lat: float, lon: float) -> list[float]:
+        """Great-circle distance from each place to (lat, lon), in degrees, as :func:`distance_km` gives it."""
+        p2 = math.radians(lat)
+        c2 = math.cos(p2)
+        sin, radians = math.sin, math.radians
+        out = []
+        for place in self._places:
+            if place is None:
+                out.append(0.0)
+                continue
+            lon1, p1, c1 = place
+            h = sin((p2 - p1) / 2) ** 2 + c1 * c2 * sin(radians(lon - lon1) / 2) ** 2
+            out.append(_TWO_R * math.asin(min(1.0, math.sqrt(h))))
+        return out
+
+
+_TWO_R = 2 * EARTH_RADIUS_KM
+
+
 def _vector(lat: float, lon: float) -> Vector:
     p, q = math.radians(lat), math.radians(lon)
     return (math.cos(p) * math.cos(q), math.cos(p) * math.sin(q), math.sin(p))
@@ -56,5 +86,5 @@ class Line:
         a, b = self._ends[i], self._ends[i + 1]
         s = math.sin(angle)
         wa, wb = (math.sin((1 - f) * angle) / s, math.sin(f * angle) / s) if s > 0 else (1 - f, f)
-        x, y, z = (wa * a[k] + wb * b[k] for k in range(3))
+        x, y, z = wa * a[0] + wb * b[0], wa * a[1] + wb * b[1], wa * a[2] + wb * b[2]
         return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))

@@ -1,10 +1,10 @@
 """Incidents on the ground and the quick-reaction teams that answer them.
 
 Each incident stream produces Poisson arrivals in each of its zones at ``rate_per_day``, scaled by
-the timeline, with one process per (stream, zone). An incident in a point zone happens at the
-zone's centre; in a line zone (``line``: a border, the ceasefire line) at a point uniform along
-the line, drawn from the stream's own ``.place`` stream. Surveillance decides whether an incident
-is noticed.
+the timeline, with one chain of timeouts per (stream, zone) (``_Arrivals``). An incident in a
+point zone happens at the zone's centre; in a line zone (``line``: a border, the ceasefire line)
+at a point uniform along the line, drawn from the stream's own ``.place`` stream. Surveillance
+decides whether an incident is noticed.
 
 A noticed incident calls a quick-reaction team. The teams of all contingents in theatre form one
 pool, a SimPy ``PriorityResource``; when a call is granted, the pool sends the free team whose
@@ -32,13 +32,14 @@ from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import Event
+from simpy.events import URGENT, Event
 from simpy.resources.resource import PriorityRequest
 
 from peacesim.scenario.forces import Zone
 from peacesim.scenario.threats import IncidentStream
 
-from .geography import Line, distance_km
+from .engine import call_later
+from .geography import Line, Origins, distance_km
 from .timeline import Intensity
 
 if TYPE_CHECKING:
@@ -59,9 +60,12 @@ class Call(PriorityRequest):
     """An incident's request for a team; ``km`` is the distance to it from each contingent's base.
 
     ``team`` is the index of the contingent whose team was sent, set when the call is granted.
+    ``announce=False`` (for a caller that never waits on the call) grants a call that finds a free
+    place without an event: the event's only effect, when SimPy processed it, was to look at the
+    pool's get queue, which only ever holds a release while it is being made, so is empty.
     """
 
-    def __init__(self, pool: "_Pool", km: Sequence[float]) -> None:
+    def __init__(self, pool: "_Pool", km: Sequence[float], *, announce: bool = True) -> None:
         self.km = km
         self.team = -1
         if pool.put_queue or len(pool.users) >= pool.capacity:
@@ -71,14 +75,18 @@ class Call(PriorityRequest):
         # try the head of the queue, grant it, take it off), step for step, without sorting the queue.
         env = pool._env
         Event.__init__(self, env)
-        self.priority, self.preempt, self.time = 0, True, env.now
-        self.key = (0, self.time, False)
+        now = env._now  # env.now and env.active_process, read without their property calls
+        self.priority, self.preempt, self.time = 0, True, now
+        self.key = (0, now, False)
         self.resource = pool
-        self.proc = env.active_process
-        self.callbacks.append(pool._trigger_get)
+        self.proc = env._active_proc
         pool.users.append(self)
-        self.usage_since = env.now
-        self.succeed()
+        self.usage_since = now
+        if announce:
+            self.callbacks.append(pool._trigger_get)
+            self.succeed()
+        else:
+            self._ok, self._value = True, None
         pool.on_grant(self)
 
 
@@ -93,6 +101,21 @@ class _Pool(simpy.PriorityResource):
         super()._do_put(event)
         if event.triggered and isinstance(event, Call):
             self.on_grant(event)
+
+    def release_now(self, request: simpy.resources.resource.Request) -> None:
+        """``release(request)`` without building SimPy's ``Release``: the same steps and the same event.
+
+        The release takes the request off the users and schedules an event that, when processed,
+        grants the head of the queue (SimPy's ``Release`` does exactly this, through its get queue).
+        """
+        try:
+            self.users.remove(request)
+        except ValueError:
+            pass
+        done = Event(self._env)
+        done.callbacks.append(self._trigger_put)
+        done._ok, done._value = True, None
+        self._env.schedule(done)
 
 
 class QuickReaction:
@@ -111,9 +134,12 @@ class QuickReaction:
         self.blockers: list[PriorityRequest] = []
         self._rebalance()
 
-    def call(self, km: Sequence[float]) -> Call:
-        """Ask for a team for an incident at distances ``km`` from the contingents' bases."""
-        return Call(self.resource, km)
+    def call(self, km: Sequence[float], *, announce: bool = True) -> Call:
+        """Ask for a team for an incident at distances ``km`` from the contingents' bases.
+
+        ``announce=False``: the caller does not wait on a call granted at once (see :class:`Call`).
+        """
+        return Call(self.resource, km, announce=announce)
 
     def set_teams(self, teams: Sequence[int]) -> None:
         """The contingents now have ``teams`` teams in theatre (busy ones included)."""
@@ -121,10 +147,16 @@ class QuickReaction:
         self._rebalance()
 
     def finish(self, call: Call) -> None:
-        """The team of ``call`` is back at base and free (or goes home if its unit has left)."""
-        self.busy[call.team] -= 1
-        self.resource.release(call)
-        self._rebalance()
+        """The team of ``call`` is back at base and free (or goes home if its unit has left).
+
+        While its contingent still has the team in theatre, one more free team and one fewer busy
+        leave the number of blocked places as it was: no rebalance is needed.
+        """
+        i = call.team
+        self.busy[i] -= 1
+        self.resource.release_now(call)
+        if self.teams[i] <= self.busy[i]:
+            self._rebalance()
 
     def _send(self, call: Call) -> None:
         """A call was granted: the nearest contingent with a free team sends one (ties: scenario order)."""
@@ -171,6 +203,7 @@ class Incidents:
         self.pool = QuickReaction(world.env, [c.force.qrf_teams * c.force.units_deployed for c in self.qrf_forces])
         self.bases = [zones[c.force.base_zone] if c.force.base_zone else None for c in self.qrf_forces]
         self.lines = {z.id: Line(z.line) for z in s.zones if z.line}
+        self.origins = Origins([None if b is None else (b.lat, b.lon) for b in self.bases])
         self.km_to_centre = {z.id: self._km_from_bases(z.lat, z.lon) for z in s.zones}
         self.times: list[float] = []
         self.seen: list[bool] = []
@@ -182,7 +215,7 @@ class Incidents:
             if stream.rate_per_day > 0:
                 intensity = Intensity.for_threat(s, stream.id)
                 for zone in stream.zones:
-                    world.env.process(self._arrive(stream, zone, intensity))
+                    _Arrivals(self, stream, zone, intensity)
 
     def teams_changed(self) -> None:
         self.pool.set_teams([c.qrf_teams for c in self.qrf_forces])
@@ -191,47 +224,20 @@ class Incidents:
         """Distance from each quick-reaction contingent's base (0 for teams without a base)."""
         return [0.0 if b is None else distance_km(b.lat, b.lon, lat, lon) for b in self.bases]
 
-    def _arrive(self, stream: IncidentStream, zone: str, intensity: Intensity) -> Proc:
-        """Poisson incidents of one stream in one zone, each placed, then checked by surveillance."""
-        w = self.world
-        name = f"incidents.{stream.id}.{zone}"
-        gaps = w.streams.unit_exponential(name + ".arrivals")
-        scene = w.streams.stream(name + ".on_scene", stream.on_scene_hours.sample)
-        line = self.lines.get(zone)
-        place = w.streams.uniform(name + ".place") if line is not None else None
-        while True:
-            t = intensity.advance(w.env.now, gaps.next() / stream.rate_per_day)
-            on_scene = scene.next()
-            u = place.next() if place is not None else 0.0
-            if t >= w.horizon:
-                return
-            yield w.env.timeout(t - w.env.now)
-            seen, warning = w.surveillance.detect(stream.id, zone, t)
-            idx = len(self.times)
-            self.times.append(t)
-            self.seen.append(seen)
-            self.warnings.append(warning)
-            self.responses.append(math.nan)
-            self.travel_km.append(math.nan)
-            self.sent.append(-1)
-            w.log(name, "incident", "seen" if seen else "unseen")
-            if seen:
-                km = self.km_to_centre[zone] if line is None else self._km_from_bases(*line.point_at(u))
-                self._call(idx, zone, on_scene, km)
-
     def _call(self, idx: int, zone: str, on_scene_hours: float, km: Sequence[float]) -> None:
         """A noticed incident calls for a team now.
 
         A call granted at once is answered here, and the team's return is a timeout callback: no
         process, which cost three resumes and two events per incident (most calls find a free
-        team). The outcome is what a process started now would give: nothing else happens at
-        the incident's instant between the call and its grant.
+        team); nothing waits on the call, so it is granted without an event (:class:`Call`). The
+        outcome is what a process started now would give: nothing else happens at the incident's
+        instant between the call and its grant.
         """
-        call = self.pool.call(km)
+        call = self.pool.call(km, announce=False)
         if call.triggered:
-            delay = self._answer(idx, zone, call, km, on_scene_hours, self.world.env.now)
-            done = self.world.env.timeout(delay)
-            done.callbacks.append(lambda _e: self.pool.finish(call))
+            env = self.world.env
+            finish = self.pool.finish
+            call_later(env, self._answer(idx, zone, call, km, on_scene_hours, env._now), lambda _e: finish(call))
         else:
             self.world.env.process(self._wait(idx, zone, call, km, on_scene_hours))
 
@@ -264,3 +270,66 @@ class Incidents:
             team = self.qrf_forces[call.team].force.id
             w.log("qrf", "respond", f"incident {idx} in {zone}: team of {team}, {travel_km:.0f} km")
         return (r.mobilise_hours + 2 * travel + on_scene_hours) / 24.0
+
+
+class _Arrivals:
+    """Poisson incidents of one stream in one zone, each placed, then checked by surveillance.
+
+    A chain of timeouts, each of whose callback handles its incident and schedules the next. It
+    is what a process looping over ``yield env.timeout(...)`` does, event for event, without a
+    generator resume per incident: it starts the way a process starts (an urgent event now, so
+    at the same place in the order of events), and it draws each arrival's values before waiting
+    for it, as the process did. Only the process's own end event, which nothing waited on, is gone.
+    """
+
+    __slots__ = ("detect", "env", "gaps", "horizon", "incidents", "intensity", "line", "name", "next_at", "on_scene",
+                 "place", "rate", "scene", "u", "zone", "_stream")
+
+    def __init__(self, incidents: Incidents, stream: IncidentStream, zone: str, intensity: Intensity) -> None:
+        self.incidents, self._stream, self.zone, self.intensity = incidents, stream, zone, intensity
+        self.env = incidents.world.env
+        start = Event(self.env)
+        start._ok, start._value = True, None
+        start.callbacks.append(self._start)
+        self.env.schedule(start, URGENT)
+
+    def _start(self, _event: Event) -> None:
+        w, stream, zone = self.incidents.world, self._stream, self.zone
+        self.name = name = f"incidents.{stream.id}.{zone}"
+        self.rate, self.horizon = stream.rate_per_day, w.horizon
+        self.gaps = w.streams.unit_exponential(name + ".arrivals").next
+        self.scene = w.streams.stream(name + ".on_scene", stream.on_scene_hours.sample).next
+        self.line = self.incidents.lines.get(zone)
+        self.place = w.streams.uniform(name + ".place").next if self.line is not None else None
+        self.detect = w.surveillance.detector(stream.id, zone)
+        self._wait_next()
+
+    def _wait_next(self) -> None:
+        """Draw the next incident (time, time on scene, place on the line) and wait for it."""
+        env = self.env
+        t = self.intensity.advance(env._now, self.gaps() / self.rate)
+        self.on_scene = self.scene()
+        self.u = self.place() if self.place is not None else 0.0
+        if t >= self.horizon:
+            return
+        self.next_at = t
+        call_later(env, t - env._now, self._arrive)
+
+    def _arrive(self, _event: Event) -> None:
+        """The incident is now: recorded, checked by surveillance, answered if seen; then the next one."""
+        inc, t = self.incidents, self.next_at
+        seen, warning = self.detect(t)
+        idx = len(inc.times)
+        inc.times.append(t)
+        inc.seen.append(seen)
+        inc.warnings.append(warning)
+        inc.responses.append(math.nan)
+        inc.travel_km.append(math.nan)
+        inc.sent.append(-1)
+        if inc.world.trace is not None:
+            inc.world.log(self.name, "incident", "seen" if seen else "unseen")
+        if seen:
+            line = self.line
+            km = inc.km_to_centre[self.zone] if line is None else inc.origins.km(*line.point_at(self.u))
+            inc._call(idx, self.zone, self.on_scene, km)
+        self._wait_next()

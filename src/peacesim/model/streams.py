@@ -31,6 +31,27 @@ def stream_seed(seed: np.random.SeedSequence, name: str) -> np.random.SeedSequen
     return np.random.SeedSequence(entropy=seed.entropy, spawn_key=tuple(seed.spawn_key) + (key,))
 
 
+#: Stream seeds already made, by (entropy, spawn key, name): the points of an exploration (and the
+#: variants of a comparison) use the same replication seeds, so a worker makes the same seeds
+#: again and again, and a seed costs about half of a new generator. Emptied when it grows large.
+_SEEDS: dict[tuple[object, tuple[int, ...], str], np.random.SeedSequence] = {}
+_SEEDS_MAX = 20_000
+
+
+def _cached_seed(seed: np.random.SeedSequence, name: str) -> np.random.SeedSequence:
+    """:func:`stream_seed`, remembered (a generator only reads its seed, never spawns from it)."""
+    entropy = seed.entropy
+    if not isinstance(entropy, int):
+        return stream_seed(seed, name)
+    key = (entropy, tuple(seed.spawn_key), name)
+    found = _SEEDS.get(key)
+    if found is None:
+        if len(_SEEDS) >= _SEEDS_MAX:
+            _SEEDS.clear()
+        found = _SEEDS[key] = stream_seed(seed, name)
+    return found
+
+
 class Stream:
     """One purpose's supply of random values, refilled a block at a time.
 
@@ -62,7 +83,7 @@ class Streams:
         """A raw generator for vector draws (one call per raid, one per run)."""
         rng = self._generators.get(name)
         if rng is None:
-            rng = np.random.Generator(np.random.PCG64(stream_seed(self._seed, name)))
+            rng = np.random.Generator(np.random.PCG64(_cached_seed(self._seed, name)))
             self._generators[name] = rng
         return rng
 

@@ -18,6 +18,7 @@ The windows are fixed before the run, so this module schedules no SimPy events.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -30,6 +31,8 @@ from .timeline import active_window
 
 #: A sensor's part in detecting one threat in one zone: hit and warning streams, p, window.
 Watch = tuple[Stream, Stream, float, float, float]
+#: Whether an incident at time t is noticed, and the warning in hours (NaN if no sensor saw it).
+Detector = Callable[[float], tuple[bool, float]]
 
 
 class Surveillance:
@@ -45,6 +48,7 @@ class Surveillance:
                 self.watching[z].append((s, start, end))
         self.needs = {z.id: z.needs_surveillance for z in scenario.zones}
         self._draws: dict[tuple[str, str], list[Watch]] = {}
+        self._detectors: dict[tuple[str, str], Detector] = {}
 
     def probability(self, zone: str, t: float) -> float:
         """Chance that the sensors active at ``t`` see an incident in ``zone``."""
@@ -56,13 +60,26 @@ class Surveillance:
 
     def detect(self, threat_id: str, zone: str, t: float) -> tuple[bool, float]:
         """Is an incident of ``threat_id`` in ``zone`` at ``t`` noticed, and the ISR warning in hours (NaN if no sensor saw it)."""
-        warning = math.nan
-        for hit, warn, p, start, end in self._watch(threat_id, zone):
-            u, w = hit.next(), warn.next()
-            if start <= t < end and u < p:
-                warning = w if math.isnan(warning) else max(warning, w)
-        seen = not math.isnan(warning) or not self.needs[zone]
-        return seen, warning
+        return self.detector(threat_id, zone)(t)
+
+    def detector(self, threat_id: str, zone: str) -> Detector:
+        """:meth:`detect` for one (threat, zone), its sensors resolved once: what an incident stream calls per incident."""
+        key = (threat_id, zone)
+        found = self._detectors.get(key)
+        if found is None:
+            watch = [(hit.next, warn.next, p, start, end) for hit, warn, p, start, end in self._watch(threat_id, zone)]
+            needed, isnan = self.needs[zone], math.isnan
+
+            def detect_at(t: float) -> tuple[bool, float]:
+                warning = math.nan
+                for hit, warn, p, start, end in watch:
+                    u, w = hit(), warn()
+                    if start <= t < end and u < p:
+                        warning = w if isnan(warning) else max(warning, w)
+                return not isnan(warning) or not needed, warning
+
+            found = self._detectors[key] = detect_at
+        return found
 
     def _watch(self, threat_id: str, zone: str) -> list[Watch]:
         """The sensors over ``zone`` with their streams for ``threat_id``, resolved on first use.

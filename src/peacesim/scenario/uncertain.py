@@ -188,16 +188,65 @@ class Space:
 
 
 def realise(tree: Node, space: Space, values: dict[str, Any], via: str = "explore") -> Node:
-    """A copy of ``tree`` (as :func:`extract` returns it) with the parameters at ``values``."""
-    out = clone(tree)
+    """A copy of ``tree`` (as :func:`extract` returns it) with the parameters at ``values``.
+
+    Only the nodes on the way to an edited value are copied (shallowly); every other subtree is
+    shared with ``tree``, which is left unchanged. An exploration realises the tree once per point,
+    and a deep copy of it was most of the time spent planning; the copy is only ever read.
+    """
+    out = _shallow(tree)
     overrides, removals = space.edits(values)
     origin = Origin(via, via=via)
     for path, value in overrides.items():
-        set_node(out, parse_path(path), from_plain(value, origin))
+        segments = parse_path(path)
+        _own_way(out, segments)
+        set_node(out, segments, from_plain(value, origin))
     for path in removals:
-        remove_node(out, parse_path(path))
+        segments = parse_path(path)
+        _own_way(out, segments)
+        remove_node(out, segments)
+    timeline = out.get("timeline")
+    if removals and timeline is not None:
+        out.value["timeline"] = _shallow(timeline)
     _drop_moot_changes(out, {str(parse_path(p)[-1]) for p in removals})
     return out
+
+
+def _shallow(node: Node) -> Node:
+    """A new node over a copy of ``node``'s own mapping or list (the children are shared)."""
+    value = node.value
+    if isinstance(value, dict):
+        value = dict(value)
+    elif isinstance(value, list):
+        value = list(value)
+    return Node(value, node.origin, node.key_origin)
+
+
+def _own_way(root: Node, segments: list[Any]) -> None:
+    """Replace the nodes from ``root`` (already a copy) down to the parent of the path's end by shallow copies.
+
+    An edit at the path then changes only copies. Where the path does not resolve, the copies stop
+    and the edit itself reports the problem.
+    """
+    node = root
+    for i, seg in enumerate(segments[:-1]):
+        if isinstance(node.value, dict) and isinstance(seg, str) and seg in node.value:
+            child = node.value[seg] = _shallow(node.value[seg])
+        elif isinstance(node.value, list):
+            at = _list_index(node.value, seg, item_key_field(tuple(segments[:i])))
+            if at is None:
+                return
+            child = node.value[at] = _shallow(node.value[at])
+        else:
+            return
+        node = child
+
+
+def _list_index(items: list[Node], seg: Any, key: str) -> int | None:
+    """The index the path segment ``seg`` picks in ``items``, as :func:`set_node` resolves it (None: not there)."""
+    if isinstance(seg, int):
+        return seg if -len(items) <= seg < len(items) else None
+    return next((n for n, item in enumerate(items) if item_name(item, key) == seg), None)
 
 
 def _drop_moot_changes(tree: Node, removed: set[str]) -> None:
