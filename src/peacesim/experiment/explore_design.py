@@ -143,6 +143,7 @@ def sobol_indices(design: Design, outputs: np.ndarray, name: str, confidence: fl
 
     None when the output is undefined somewhere or does not vary (no variance to share out).
     """
+    from scipy.stats import bootstrap
     from scipy.stats import sobol_indices as scipy_sobol
 
     if design.sampler != "sobol":
@@ -154,19 +155,38 @@ def sobol_indices(design: Design, outputs: np.ndarray, name: str, confidence: fl
     d = (design.points // n) - 2
     f_a, f_b = y[:n][None, :], y[n:2 * n][None, :]
     f_ab = y[2 * n:].reshape(d, 1, n)
+    # SciPy's own SobolResult.bootstrap draws from an unseeded generator, so its intervals changed from
+    # one call to the next; the same BCa bootstrap over the base points is run here with the seeded one
+    centre = float(np.mean([f_a, f_b]))  # SciPy centres the outputs once (Sobol' and Levitan 1999), then resamples
+    c_a, c_b, c_ab = f_a - centre, f_b - centre, f_ab - centre
+
+    def statistic(idx: np.ndarray) -> np.ndarray:
+        first, total = saltelli_2010(c_a[:, idx], c_b[:, idx], c_ab[..., idx])
+        return np.concatenate([first, total])
+
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # a resample of n points is no Sobol' sequence: SciPy says so, rightly
         rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=BOOTSTRAP_STREAM))
-        res = scipy_sobol(func={"f_A": f_a, "f_B": f_b, "f_AB": f_ab}, n=n, random_state=rng)
-        boot = res.bootstrap(confidence_level=confidence, n_resamples=resamples)
+        res = scipy_sobol(func={"f_A": f_a, "f_B": f_b, "f_AB": f_ab}, n=n)
+        boot = bootstrap((np.arange(n),), statistic, vectorized=False, method="BCa", n_resamples=resamples,
+                         confidence_level=confidence, rng=rng)
+    low, high = np.asarray(boot.confidence_interval.low, float), np.asarray(boot.confidence_interval.high, float)
     first, total = np.asarray(res.first_order, float).ravel(), np.asarray(res.total_order, float).ravel()
-    return Indices(name, first, _ci(boot.first_order, first), total, _ci(boot.total_order, total))
+    return Indices(name, first, _ci(low[:d], high[:d], first), total, _ci(low[d:], high[d:], total))
 
 
-def _ci(boot: Any, estimate: np.ndarray) -> np.ndarray:
+def saltelli_2010(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First-order (Saltelli 2010, table 2 b) and total (Jansen, table 2 f) indices of one output, as SciPy
+    computes them; here for the bootstrap resamples, which SciPy's own function refuses (not 2^k points)."""
+    var = np.var([f_a, f_b], axis=(0, -1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = np.ravel(np.mean(f_b * (f_ab - f_a), axis=-1) / var)
+        total = np.ravel(0.5 * np.mean((f_a - f_ab) ** 2, axis=-1) / var)
+    return np.where(np.isfinite(first), first, 0.0), np.where(np.isfinite(total), total, 0.0)  # no variance: 0
+
+
+def _ci(lo: np.ndarray, hi: np.ndarray, estimate: np.ndarray) -> np.ndarray:
     """(d, 2) interval; a degenerate bootstrap (every resample equal, e.g. an index of exactly 0) is the estimate."""
-    lo = np.asarray(boot.confidence_interval.low, float).ravel()
-    hi = np.asarray(boot.confidence_interval.high, float).ravel()
     lo = np.where(np.isfinite(lo), lo, estimate)
     hi = np.where(np.isfinite(hi), hi, estimate)
     return np.column_stack([np.minimum(lo, estimate), np.maximum(hi, estimate)])
