@@ -1,7 +1,9 @@
 """``size_seconds``: one real sizing on the baseline, as an analyst would type it, timed end to end.
 
 The question: the smallest UK and French troops per rotation (one value for both,
-100 to 20,000) for IOC by day 90 and a mean coverage of at least 0.6, with P(met) >= 0.9. It runs
+100 to 20,000) for full operating capability by day 90 and a mean coverage of at least 0.9, with
+P(met) >= 0.9 (docs/sizing.md's example; the earlier IOC-and-0.6 question was met at the lowest
+value on the ceasefire baseline, so it timed no search). It runs
 in a fresh results store on the local pool; the time includes planning, every probe and storing.
 """
 
@@ -15,7 +17,7 @@ from pathlib import Path
 from .figures import Figure, Plan
 
 VARY = "forces.{uk,france}.troops_per_unit=100:20000"  # from "hundreds": the shipped contingents rotate as 3 companies
-TARGET = "ioc_day <= 90 and coverage_mean >= 0.6"
+TARGET = "foc_day <= 90 and coverage_mean >= 0.9"
 
 
 def size_figure(scenario_path: Path, plan: Plan, overrides: list[str], say: Callable[[str], None]) -> Figure:
