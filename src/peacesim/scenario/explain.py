@@ -119,7 +119,7 @@ def diff_lines(base: Scenario, other: Scenario) -> list[str]:
     a, b = canonical_data(base), canonical_data(other)
     for data in (a, b):  # bookkeeping, not content: the loader sets these for a variant
         data.pop("variants", None)
-        for key in ("variant", "description"):
+        for key in ("variant", "description", "variant_kind"):
             data["metadata"].pop(key, None)
     _diff(a, b, "", out)
     return out
