@@ -81,3 +81,13 @@ def test_diff_lists_timeline_changes_one_per_line() -> None:
     lines = diff_lines(base, other)
     assert 'timeline: added day 180.0, change "withdraw", target "us_patriot"' in lines
     assert all("claims" not in line for line in lines)
+
+
+def test_diff_notes_a_values_changed_source_on_its_own_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """rotation_two_deep changes each contingent's depth and its source: one line per value, the source a note,
+    and the variant's kind (stress or option) is bookkeeping, not a change."""
+    lines = explain(capsys, "scenarios/baseline.yaml", "--diff", "--variant", "rotation_two_deep")
+    assert lines[1] == 'forces.uk.rotation_depth: 3 -> 2 (source: "derived" -> "assumption")'
+    assert len(lines) == 13 and not any(".sources." in line for line in lines)
+    stress = explain(capsys, "scenarios/baseline.yaml", "--diff", "--variant", "ceasefire_fails")
+    assert not any("variant_kind" in line for line in stress)

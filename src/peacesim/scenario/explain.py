@@ -8,6 +8,7 @@ schema's default applies.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .loader import Resolved, canonical_data
@@ -122,7 +123,30 @@ def diff_lines(base: Scenario, other: Scenario) -> list[str]:
         for key in ("variant", "description", "variant_kind"):
             data["metadata"].pop(key, None)
     _diff(a, b, "", out)
-    return out
+    return _fold_sources(out)
+
+
+_SOURCE = re.compile(r"(?P<owner>.+)\.sources\.(?P<key>[^.]+)(?:\.(?P<field>[^.]+))?$")
+
+
+def _fold_sources(lines: list[str]) -> list[str]:
+    """A value's changed provenance as a note on the value's own line, not four lines of its own.
+
+    ``forces.uk.rotation_depth: 3 -> 2 (source: "derived" -> "assumption")``; a source that changes
+    while its value does not keeps its lines (that change is the news).
+    """
+    changed = {line.partition(": ")[0] for line in lines}
+    notes: dict[str, str] = {}
+    kept: list[str] = []
+    for line in lines:
+        path, _, change = line.partition(": ")
+        m = _SOURCE.match(path)
+        value = f"{m['owner']}.{m['key']}" if m else ""
+        if not m or value not in changed:
+            kept.append(line)
+        elif m["field"] in (None, "kind") or value not in notes:
+            notes[value] = f"source: {change}" if m["field"] in (None, "kind") else "source updated"
+    return [f"{line} ({notes[p]})" if (p := line.partition(": ")[0]) in notes else line for line in kept]
 
 
 def _named(items: list[Any]) -> dict[str, Any] | None:
