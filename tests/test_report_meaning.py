@@ -290,3 +290,13 @@ def test_every_stated_change_is_large_enough_to_matter(shipped: Comparison) -> N
     for f, (label, diffs) in zip([f for f in out if f.lead], shipped.differences.items(), strict=True):
         by_metric = {d.metric: d for d in diffs}
         assert all(is_material(by_metric[m]) for m in f.metrics if m in by_metric), (label, f.text)
+
+
+def test_forest_panels_name_elements_as_people_do(shipped: Comparison) -> None:
+    """A per-element panel is titled with the element's name ('United States Patriot'), not its id."""
+    from peacesim.report.charts_compare import plot_difference_forest
+
+    fig = plot_difference_forest(shipped, ["cover_days.us_patriot", "coverage_mean"])
+    titles = " ".join(ax.get_title("left").replace("\n", " ") + " " + " ".join(t.get_text() for t in ax.get_yticklabels())
+                      for ax in fig.axes)
+    assert "United States Patriot" in titles and "us_patriot" not in titles

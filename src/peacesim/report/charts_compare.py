@@ -25,7 +25,7 @@ from peacesim.catalog import lookup, pattern_of
 from peacesim.errors import ReportError
 from peacesim.experiment.results import Comparison, Difference, MetricSummary, RunResult
 
-from .context import run_tag
+from .context import element_names, run_tag
 from .labels import metric_label
 from .phrasing import MULTIPLE_ABOVE, multiple_interval, sig, words
 from .style import (
@@ -148,6 +148,7 @@ def _forest_single(comparison: Comparison, diffs: list[Difference]) -> Figure:
     days of events in days (as the findings give them; per cent of a day number means nothing)."""
     groups = [(False, [d for d in diffs if not _in_days(d.metric)]), (True, [d for d in diffs if _in_days(d.metric)])]
     groups = [(days, ds) for days, ds in groups if ds]
+    names = element_names(comparison.reference)
     fig = new_figure(7.5, sum(0.32 * len(ds) + 0.9 for _, ds in groups) + 0.7)
     gs = fig.add_gridspec(len(groups), 1, height_ratios=[len(ds) + 1.5 for _, ds in groups])
     drawn = ForestDrawn()
@@ -156,7 +157,7 @@ def _forest_single(comparison: Comparison, diffs: list[Difference]) -> Figure:
         y = np.arange(len(ds))[::-1]
         panel = _forest_rows(ax, list(y), ds, days)
         drawn = ForestDrawn(drawn.cut or panel.cut, drawn.multiple or panel.multiple)
-        ax.set_yticks(y, [metric_label(d.metric).text for d in ds])
+        ax.set_yticks(y, [metric_label(d.metric, names).text for d in ds])
         ax.set_ylim(-0.6, len(ds) - 0.4)
         ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
         ax.set_xlabel("Paired difference from the reference (days later)" if days else
@@ -280,7 +281,7 @@ def _forest_panels(comparison: Comparison, rows: list[tuple[str, Difference]], n
         ax.axvline(0, color=REFERENCE_COLOUR, linewidth=1)
         ax.set_ylim(-0.6, len(others) - 0.4)
         ax.set_yticks(y, names if i % ncols == 0 else [""] * len(others), fontsize=7.5)
-        title = metric_label(metric).text + (" (days later)" if days else "")
+        title = metric_label(metric, element_names(comparison.reference)).text + (" (days later)" if days else "")
         ax.set_title(textwrap.fill(title, PANEL_TITLE_CHARS), fontsize=8.5)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.grid(axis="y", visible=False)

@@ -50,6 +50,18 @@ def zone_names(result: RunResult, limit: int = 26) -> dict[str, str]:
     return {z.id: short_name(z.name, limit) for z in scenario.zones} if scenario else {}
 
 
+def element_names(result: RunResult, limit: int = 26) -> dict[str, str]:
+    """Id -> short human name of every zone, contingent and air-defence system, for chart titles
+    ("Interceptor cover: US Patriot", not "us_patriot"); empty when the scenario is not known."""
+    scenario = scenario_of(result)
+    if scenario is None:
+        return {}
+    names = {f.id: f.nation for f in scenario.forces}
+    names.update({a.id: f"{a.provider} {a.system.split(' (')[0]}" for a in scenario.enablers.air_defence})
+    names.update({z.id: z.name for z in scenario.zones})
+    return {k: short_name(v, limit) for k, v in names.items()}
+
+
 def suffixed(names: Iterable[str], stem: str) -> list[str]:
     """The suffixes of names ``stem.<suffix>``, in the order given (``coverage.kyiv`` -> ``kyiv``)."""
     prefix = stem + "."

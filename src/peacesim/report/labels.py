@@ -7,6 +7,7 @@ the id; windowed names add their days.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from peacesim.catalog import element_of, format_value, lookup, split_window
@@ -32,14 +33,17 @@ class MetricLabel:
         return f"{self.text} ({unit})" if unit else self.text
 
 
-def metric_label(name: str) -> MetricLabel:
-    """The label for a metric or series name, from the catalog; unknown names are shown as they are."""
+def metric_label(name: str, names: Mapping[str, str] | None = None) -> MetricLabel:
+    """The label for a metric or series name, from the catalog; unknown names are shown as they are.
+
+    ``names`` maps element ids to human names (:func:`peacesim.report.context.element_names`).
+    """
     try:
         m = lookup(name)
     except KeyError:
         return MetricLabel(name.replace("_", " "), "")
     element = element_of(name)
-    text = f"{m.label}: {element}" if element else m.label
+    text = f"{m.label}: {(names or {}).get(element, element)}" if element else m.label
     _, window = split_window(name)
     if window:
         text += f", days {window[0]:g}\u2013{window[1]:g}"
