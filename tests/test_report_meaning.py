@@ -300,3 +300,14 @@ def test_forest_panels_name_elements_as_people_do(shipped: Comparison) -> None:
     titles = " ".join(ax.get_title("left").replace("\n", " ") + " " + " ".join(t.get_text() for t in ax.get_yticklabels())
                       for ax in fig.axes)
     assert "United States Patriot" in titles and "us_patriot" not in titles
+
+
+def test_a_withdrawn_system_is_measured_against_the_days_it_is_in_place() -> None:
+    """US withdrawal on day 180 as the reference: the Patriot's cover is read against its 180 days in
+    place, not as '180 days out of 730'."""
+    from peacesim.report.findings import level_findings
+
+    run = _run("us_withdrawal_day_180")
+    text = " ".join(f.text for f in level_findings(run))
+    assert "the United States Patriot never runs out of interceptors while in place (days 0\u2013180)" in text, text
+    assert "out of 730" not in text

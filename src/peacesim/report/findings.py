@@ -199,30 +199,49 @@ def _unmeasured_findings(run: RunResult) -> list[Finding]:
     return out
 
 
-def _covered_throughout(run: RunResult, cover: str, horizon: int | None) -> bool:
-    """Whether a system has interceptors in stock on every day of every replication."""
+def _presence(run: RunResult, system: str, horizon: int | None) -> tuple[float, float] | None:
+    """The days an air-defence system is in place, when that is less than the whole run (it starts
+    late, ends or is withdrawn); None when it is there throughout or the scenario is not known."""
+    from peacesim.model.timeline import active_window
+
+    scenario = scenario_of(run)
+    spec = next((a for a in scenario.enablers.air_defence if a.id == system), None) if scenario else None
+    if spec is None or scenario is None or horizon is None:
+        return None
+    start, end = active_window(scenario, spec.id, spec.start_day, spec.end_day)
+    start, end = max(0.0, start), min(float(horizon), end)
+    return None if (start, end) == (0.0, float(horizon)) or end <= start else (start, end)
+
+
+def _covered_throughout(run: RunResult, cover: str, days: float | None) -> bool:
+    """Whether a system has interceptors in stock on every day it is in place, in every replication."""
     values = run.metrics.get(cover)
-    if horizon is None or values is None or values.size == 0:
+    if days is None or values is None or values.size == 0:
         return False
-    return bool(np.all(np.abs(values - horizon) <= 1e-9 * horizon))
+    return bool(np.all(np.abs(values - days) <= 1e-9 * max(days, 1.0)))
 
 
 def _stock_clauses(run: RunResult, covers: Sequence[str], stockouts: Sequence[str]) -> list[str]:
     """Each system's interceptor cover and stock-out, said once: 'the X never runs out of interceptors in
-    the 730 days' when it has stock on every day of every replication."""
+    the 730 days' when it has stock on every day of every replication; a system in place for part of
+    the run is measured against that part ('... while in place, days 0-180')."""
     s, conf, horizon = run.summary, run.confidence, _horizon(run)
     parts = []
     said: set[str] = set()
     for m in covers:
         system = element_of(m)
+        name = system_name(run, system)
         stockout = f"stockout_day.{system}"
-        if _covered_throughout(run, m, horizon) and (stockout not in s or s[stockout].n == 0):
-            parts.append(f"the {system_name(run, system)} never runs out of interceptors in the {_days(horizon or 0)}")
+        window = _presence(run, system, horizon)
+        days = (window[1] - window[0]) if window else horizon
+        place = f"while in place (days {window[0]:g}\u2013{window[1]:g})" if window else ""
+        if _covered_throughout(run, m, days) and (stockout not in s or s[stockout].n == 0):
+            parts.append(f"the {name} never runs out of interceptors " + (place or f"in the {_days(horizon or 0)}"))
             said.add(stockout)
             continue
-        out_of = f" out of {_days(horizon)}" if horizon else ""
-        parts.append(f"the {system_name(run, system)} has interceptors in stock for "
-                     f"{_with_ci(s[m], m, conf, run)}{out_of}")
+        out_of = f" of the {days:g} days it is in place" if window and days else (
+            f" out of {_days(horizon)}" if horizon else "")
+        parts.append(f"the {name} has interceptors in stock for {_with_ci(s[m], m, conf, run)}{out_of}")
     return parts + [_event_clause(run, m) for m in stockouts if m not in said]
 
 
