@@ -87,3 +87,16 @@ def test_run_window_option_adds_windowed_metrics(tmp_path: Path, monkeypatch: py
     assert main(["run", "mini.yaml", "-n", "2", "--executor", "serial", "-q", "--window", "five"]) == 2
     assert "--window expects START:END" in capsys.readouterr().err
 
+
+
+def test_precision_on_a_window_the_run_does_not_declare_is_refused_before_any_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--precision 'leakers.kyiv[0,30]=0.1'` without that window: exit 2 naming --window, no run stored."""
+    import sqlite3
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    db = tmp_path / "s.db"
+    assert main(["run", str(base), "-n", "2", "--precision", "leakers.kyiv[0,30]=0.1", "--db", str(db), "-q"]) == 2
+    assert "declares no window [0,30]" in capsys.readouterr().err
+    runs = sqlite3.connect(db).execute("SELECT COUNT(*) FROM runs").fetchone()[0] if db.exists() else 0
+    assert runs == 0

@@ -252,6 +252,8 @@ def command(file: str | None, variants: tuple[str, ...], all_variants: bool,
                 overrides.append(window_override(scenarios.load(file, None, overrides, scales), windows))
             names = scenarios.list_variants(file) if all_variants else list(variants)
             loaded = load_variants(file, names, overrides, scales)  # validate all before running any
+            if rule is not None:
+                rule.check_windows(loaded)
             check_claims(file, [None, *names], overrides)
             check_work(loaded, replications, allow_large)
             reports = project_reports(db, file)  # beside the project's store, not the working folder's

@@ -70,6 +70,23 @@ class Precision:
             raise UsageError(f"--precision names {what}; list them with: peacesim metrics --kind scalar")
         return cls(name.strip(), value)
 
+    def check_windows(self, loaded: Sequence[Scenario]) -> None:
+        """A windowed metric (``leakers[0,30]``) names a window every run declares: else the rule would
+        find no such metric after the first batch, with the run already stored (and left incomplete)."""
+        from ..catalog import split_window
+
+        _, window = split_window(self.metric)
+        if window is None:
+            return
+        for sc in loaded:
+            declared = [(w.start_day, w.end_day) for w in sc.metrics.windows]
+            if tuple(window) not in declared:
+                have = ", ".join(f"[{a},{b}]" for a, b in declared) or "none"
+                label = sc.metadata.name + (f":{sc.metadata.variant}" if sc.metadata.variant else "")
+                raise UsageError(f"--precision names {self.metric!r}, but {label} declares no window "
+                                 f"[{window[0]:g},{window[1]:g}] (its windows: {have}); add it with "
+                                 f"--window {window[0]:g}:{window[1]:g} or in metrics.windows")
+
 
 def model_spec(simulate: Simulate | None) -> str | None:
     """``module:function`` of a model function (None for the real model)."""
