@@ -42,10 +42,9 @@ import yaml
 from ..errors import Problem, ScenarioError, UsageError
 from ..scenario.schema import Scenario
 from . import runner, scenarios, targets
-from .collect import Collector
-from .executors import Executor, Simulate, run_chunks
+from .executors import Executor, Simulate
 from .ledger import working
-from .sizing_ledger import SizingLedger, probe_key
+from .sizing_ledger import SizingLedger
 from .store import Store
 
 DEFAULT_FIRST, DEFAULT_CAP, DEFAULT_LEVEL = 20, 320, 0.95
@@ -93,7 +92,7 @@ class Vary:
 
     @property
     def text(self) -> str:
-        return f"{self.path}={_show(self.low)}:{_show(self.high)} (step {_show(self.step)})"
+        return f"{self.path}={show_value(self.low)}:{show_value(self.high)} (step {show_value(self.step)})"
 
 
 def parse_vary(text: str, step: float | None = None, integer: bool = False) -> Vary:
@@ -119,15 +118,15 @@ def parse_vary(text: str, step: float | None = None, integer: bool = False) -> V
     integer = integer or field_int
     low, high = nums[0], nums[1]
     if not high > low:
-        raise UsageError(f"--vary {path}: needs LOW < HIGH (got {_show(low)}:{_show(high)})")
+        raise UsageError(f"--vary {path}: needs LOW < HIGH (got {show_value(low)}:{show_value(high)})")
     s = nums[2] if len(nums) == 3 else step
     if s is None:  # a resolution finer than the noise costs probes and says nothing more
         s = (high - low) / DEFAULT_STEPS
         s = float(max(1, round(s))) if integer else s
     if not s > 0:
-        raise UsageError(f"--vary {path}: the step must be positive (got {_show(s)})")
+        raise UsageError(f"--vary {path}: the step must be positive (got {show_value(s)})")
     if integer and (low != int(low) or high != int(high) or s != int(s)):
-        raise UsageError(f"--vary {path}: an integer search needs integer LOW, HIGH and step (got {text!r}, step {_show(s)})")
+        raise UsageError(f"--vary {path}: an integer search needs integer LOW, HIGH and step (got {text!r}, step {show_value(s)})")
     return Vary(path, low, high, float(s), integer)
 
 
@@ -297,7 +296,7 @@ def build(sizing: Sizing, overrides: dict[str, Any], raw: dict[str, Any] | None 
     try:
         return scenarios.from_data(data, "--vary")
     except ScenarioError as e:
-        shown = ", ".join(f"{k}={_show(v)}" for k, v in overrides.items())
+        shown = ", ".join(f"{k}={show_value(v)}" for k, v in overrides.items())
         problems = [Problem(p.message, file="--vary", path=p.path, got=p.got, hint=f"at {shown}") for p in e.problems]
         reason = refusal(e, data)
         if reason is not None:
@@ -365,7 +364,9 @@ def run(sizing: Sizing, store: Store, *, executor: str | Executor = "local", wor
         raise UsageError("start the sizing (peacesim.experiment.sizing.start) before running it")
     ledger = SizingLedger(store.path)
     with working(ledger, sizing.sizing_id, executor, workers, scheduler, lambda: SizingInterrupted(sizing.sizing_id)) as ex:
-        session = _Session(sizing, store, ledger, ex, runner.resolve_model(sizing.model), say, command)
+        from .sizing_search import Search
+
+        session = Search(sizing, store, ledger, ex, runner.resolve_model(sizing.model), say, command)
         try:
             searched = sizing.varies[-1]
             fixes = [{sizing.varies[0].path: a} for a in sizing.frontier_values()] or [{}]
@@ -376,140 +377,6 @@ def run(sizing: Sizing, store: Store, *, executor: str | Executor = "local", wor
     return SizingResult(sizing, answers)
 
 
-class _Session:
-    """One process working on a sizing: runs probes (sequential tests) and the bisection."""
-
-    def __init__(self, sizing: Sizing, store: Store, ledger: SizingLedger, ex: Executor, simulate: Simulate | None,
-                 say: Say | None, command: str | None) -> None:
-        self.sizing, self.store, self.ledger, self.ex, self.simulate = sizing, store, ledger, ex, simulate
-        self.say, self.command = say, command
-        self.target = targets.parse(sizing.target)
-        self.done: dict[str, Probe] = {}
-        self.open_run: str | None = None
-        self.raw = yaml.safe_load(sizing.base_text)
-
-    def abandon(self) -> None:
-        if self.open_run is not None:
-            self.store.mark_incomplete(self.open_run)
-
-    def probe(self, overrides: dict[str, Any], x: float) -> Probe:
-        """Run the sequential test at one value (continuing from stored replications)."""
-        key = probe_key(overrides)
-        if key in self.done:
-            return self.done[key]
-        s = self.sizing
-        try:
-            scenario = build(s, overrides, self.raw)
-        except RefusedValue as e:
-            return self._refused(overrides, x, key, e.reason)
-        text, digest = scenarios.resolved_text(scenario), scenarios.scenario_hash(scenario)
-        run_id = s.probes.get(key)
-        collector = self._open(run_id, scenario, key, text, digest)
-        run_id = s.probes[key]
-        self.open_run = run_id
-        level, state = s.look_level, "inconclusive"
-        for n in schedule(s.first, s.cap):
-            missing = collector.missing(n)
-            if missing:
-                self.store.set_replications(run_id, n)
-                self._simulate(scenario, collector, missing, run_id)
-            arrays = collector.metric_arrays(n)
-            met = self.target.met(arrays)
-            k = int(met.sum())
-            low, high = targets.interval(k, n, level, s.method)
-            if low >= s.confidence or high < s.confidence:
-                state = "meets" if low >= s.confidence else "fails"
-                break
-        result = collector.result(scenario_name=scenario.metadata.name, variant=scenario.metadata.variant, seed=s.seed,
-                                  n=n, confidence=s.level, scenario_text=text, scenario_hash=digest, run_id=run_id)
-        self.store.complete(run_id, result)
-        self.open_run = None
-        probe = Probe(overrides, float(x), n, k, self.target.undefined(arrays), low, high, state, run_id)
-        self.done[key] = probe
-        if self.say:
-            where = ", ".join(f"{p}={_show(v)}" for p, v in overrides.items())
-            self.say(f"{where}: P(met) {probe.p:.3f} [{low:.3f}, {high:.3f}] over {n} replications: {state}")
-        return probe
-
-    def _refused(self, overrides: dict[str, Any], x: float, key: str, reason: str) -> Probe:
-        """A value the scenario refuses fails the target without a replication (the same on resume)."""
-        probe = Probe(overrides, float(x), 0, 0, 0, 0.0, 0.0, "fails", "", reason)
-        self.done[key] = probe
-        if self.say:
-            where = ", ".join(f"{p}={_show(v)}" for p, v in overrides.items())
-            self.say(f"{where}: refused by the scenario ({reason}): fails")
-        return probe
-
-    def _open(self, run_id: str | None, scenario: Scenario, key: str, text: str, digest: str) -> Collector:
-        from ..errors import StoreError
-
-        if run_id is not None:
-            try:
-                rec = self.store.get_run(run_id)
-            except StoreError:
-                rec = None  # deleted from the store: run the probe again
-            if rec is not None:
-                self.store.claim(rec.run_id, reopen=True)  # a value tried again gets more replications
-                return self.store.load_collector(rec.run_id, 0)
-        s = self.sizing
-        new = self.store.create_run(
-            scenario=scenario.metadata.name, variant=scenario.metadata.variant,
-            scenario_text=text, scenario_hash=digest, seed=s.seed, replications=s.first, confidence=s.level,
-            options={"series_cap": 0, "model": s.model, "sizing": s.sizing_id, "target": s.target},
-            command=f"{self.command or 'peacesim size'} [sizing {s.sizing_id}: {json_text(key)}]", group_id=s.sizing_id)
-        self.ledger.set_probe(s.sizing_id, key, new)
-        s.probes[key] = new
-        return Collector(0)
-
-    def _simulate(self, scenario: Scenario, collector: Collector, missing: list[int], run_id: str) -> None:
-        from ..errors import SimulationError
-
-        for chunk in run_chunks(self.ex, self.simulate, scenario, self.sizing.seed, missing, 0):
-            for out in chunk:
-                if out.error is not None:
-                    raise SimulationError(scenario.metadata.name, out.index, self.sizing.seed, out.error)
-                collector.add(out.index, out.metrics, None, out.events)
-            self.store.add_replications(run_id, chunk)
-
-    def search(self, fixed: dict[str, Any], v: Vary) -> Answer:
-        """Bisection on the grid of ``v`` with ``fixed`` overrides (see the module docstring)."""
-        probes: dict[int, Probe] = {}
-
-        def at(k: int) -> Probe:
-            if k not in probes:
-                probes[k] = self.probe({**fixed, v.path: v.value(k)}, v.value(k))
-            return probes[k]
-
-        top = v.count - 1
-        if at(top).state == "fails":
-            return self._answer(fixed, v, probes, "not_met", None, None)
-        if at(0).state == "meets":
-            return self._answer(fixed, v, probes, "met_at_low", 0, 0)
-        while True:
-            upper = min((k for k, p in probes.items() if p.state == "meets"), default=top + 1)
-            lower = max((k for k, p in probes.items() if p.state == "fails" and k < upper), default=-1)
-            inc = sorted(k for k, p in probes.items() if p.state == "inconclusive" and lower < k < upper)
-            gaps = [(lower, inc[0]), (inc[-1], upper)] if inc else [(lower, upper)]
-            a, b = max(gaps, key=lambda g: g[1] - g[0])
-            if b - a <= 1:
-                break
-            at((a + b) // 2)
-        status = "open" if upper > top else "found"
-        return self._answer(fixed, v, probes, status, upper if upper <= top else None, lower + 1)
-
-    def _answer(self, fixed: dict[str, Any], v: Vary, probes: dict[int, Probe], status: str, upper: int | None,
-                lower: int | None) -> Answer:
-        ordered = [probes[k] for k in sorted(probes)]
-        estimate = None
-        if lower is not None:
-            hi = upper if upper is not None else v.count - 1
-            above = [k for k in sorted(probes) if lower <= k <= hi]
-            ok = [k for k in above if all(probes[j].p >= self.sizing.confidence for j in above if j >= k)]
-            estimate = v.value(ok[0]) if ok else None
-        return Answer(fixed, status, v.value(upper) if upper is not None else None,
-                      v.value(lower) if lower is not None else None, estimate, ordered, monotone_warning(ordered, v.path))
-
-
 def monotone_warning(probes: list[Probe], path: str) -> str | None:
     """A warning when P(met) clearly falls as the value grows (a decisive reversal)."""
     for i, a in enumerate(probes):
@@ -517,9 +384,9 @@ def monotone_warning(probes: list[Probe], path: str) -> str | None:
             if a.refused is not None:
                 continue
             if (a.state == "meets" and b.state == "fails") or b.high < a.low:
-                then = (f"the scenario refuses {_show(b.x)} ({b.refused})" if b.refused is not None else
-                        f"{b.p:.2f} [{b.low:.2f}, {b.high:.2f}] at {_show(b.x)}")
-                return (f"P(met) is not monotone in {path}: {a.p:.2f} [{a.low:.2f}, {a.high:.2f}] at {_show(a.x)} but "
+                then = (f"the scenario refuses {show_value(b.x)} ({b.refused})" if b.refused is not None else
+                        f"{b.p:.2f} [{b.low:.2f}, {b.high:.2f}] at {show_value(b.x)}")
+                return (f"P(met) is not monotone in {path}: {a.p:.2f} [{a.low:.2f}, {a.high:.2f}] at {show_value(a.x)} but "
                         f"{then}; the answer is the smallest value shown to meet the target, and some larger values may not")
     return None
 
@@ -528,7 +395,7 @@ def json_text(key: str) -> str:
     """A probe key (JSON of the overrides) as ``path=value, ...`` for run records."""
     import json
 
-    return ", ".join(f"{k}={_show(v)}" for k, v in json.loads(key).items())
+    return ", ".join(f"{k}={show_value(v)}" for k, v in json.loads(key).items())
 
 
 def probe_table(answer: Answer) -> list[Probe]:
@@ -536,7 +403,8 @@ def probe_table(answer: Answer) -> list[Probe]:
     return sorted(answer.probes, key=lambda p: p.x)
 
 
-def _show(x: Any) -> str:
+def show_value(x: Any) -> str:
+    """A probed value as the evidence and errors print it (floats to 6 significant figures)."""
     if isinstance(x, float) and not math.isnan(x):
         return f"{x:.6g}"
     return str(x)
