@@ -107,7 +107,9 @@ def plot_zone_map(result: RunResult) -> Figure:
         if z.id in air:
             ax.plot(z.lon, z.lat, marker="H", markersize=ring + 14, markerfacecolor="none",
                     markeredgecolor=AD_COLOUR, markeredgewidth=1.6, linestyle="none", zorder=3)
-        labels.append(ax.annotate(short_name(z.name, 22), (z.lon, z.lat), xytext=(0, -(ring / 2 + 9)),
+        # a line zone is named at the middle of its line (its nominal centre may lie far off it)
+        at, below = (_line_middle(z.line), 8.0) if z.line else ((z.lon, z.lat), ring / 2 + 9)
+        labels.append(ax.annotate(short_name(z.name, 22), at, xytext=(0, -below),
                                   textcoords="offset points", ha="center", va="top", fontsize=7.5, zorder=5,
                                   bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
                                         "alpha": 0.7}))
@@ -139,6 +141,20 @@ def plot_zone_map(result: RunResult) -> Figure:
     hidden = sum(not text.get_visible() for text in labels)
     note(fig, CREDIT + (f" {hidden} of {len(labels)} zone names left out where they would overlap." if hidden else ""))
     return fig
+
+
+def _line_middle(line: Any) -> tuple[float, float]:
+    """(lon, lat) of the point half-way along a polyline of [lat, lon] pairs (by length in degrees)."""
+    pts = np.asarray(line, dtype=float)
+    seg = np.hypot(np.diff(pts[:, 0]), np.diff(pts[:, 1]))
+    if seg.sum() == 0:
+        return float(pts[0, 1]), float(pts[0, 0])
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    half = cum[-1] / 2
+    i = min(int(np.searchsorted(cum, half, side="right")) - 1, len(seg) - 1)
+    f = (half - cum[i]) / seg[i] if seg[i] else 0.0
+    lat, lon = pts[i] + f * (pts[i + 1] - pts[i])
+    return float(lon), float(lat)
 
 
 def _overlaps(box: Any, placed: list[Any]) -> bool:
