@@ -55,21 +55,21 @@ def _bullet(shipped: Comparison, variant: str) -> str:
 def _lines(shipped: Comparison, columns: int = 80) -> list[str]:
     ref = shipped.reference
     runs = [ref, *shipped.others]
-    names = tables.select_metrics({m for r in runs for m in r.summary}, context=tables.context_elements(ref))
+    names = tables.select_metrics({m for r in runs for m in r.summary}, context=ref.context_elements)
     return tables.comparison_lines(shipped, names, columns, unpaired(shipped))
 
 
 # --- 1. the context layer is an input, not a headline ----------------------------------------------
 
 def test_context_elements_come_from_the_scenario_roles(shipped: Comparison) -> None:
-    assert tables.context_elements(shipped.reference) == {CONTEXT}
+    assert shipped.reference.context_elements == {CONTEXT}
     assert not is_headline(f"cover_days.{CONTEXT}", {CONTEXT}) and is_headline("cover_days.us_patriot", {CONTEXT})
 
 
 def test_context_layer_metrics_are_kept_but_are_no_headlines(shipped: Comparison, text: str) -> None:
     ref = shipped.reference
     assert f"cover_days.{CONTEXT}" in ref.summary and f"stockout_day.{CONTEXT}" in ref.summary  # still in the files
-    names = tables.select_metrics(ref.summary, context=tables.context_elements(ref))
+    names = tables.select_metrics(ref.summary, context=ref.context_elements)
     assert "cover_days.us_patriot" in names and not any(CONTEXT in n for n in names)
     assert not any(CONTEXT in line for line in _lines(shipped))
     assert "Ukraine air defence" not in text, text

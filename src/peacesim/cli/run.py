@@ -61,7 +61,7 @@ def print_summary(result: RunResult, patterns: tuple[str, ...] = (), all_metrics
     from . import tables
 
     names = tables.select_metrics(result.summary, patterns, all_metrics, strict=False,
-                                  context=tables.context_elements(result))
+                                  context=result.context_elements)
     echo_lines(tables.summary_lines(result, names))
 
 
@@ -75,7 +75,7 @@ def print_comparison(comparison: Comparison, patterns: tuple[str, ...] = (), all
 
     runs = [comparison.reference, *comparison.others]
     names = tables.select_metrics({m for r in runs for m in r.summary}, patterns, all_metrics,
-                                  context=tables.context_elements(comparison.reference))
+                                  context=comparison.reference.context_elements)
     if not patterns and not all_metrics:
         names = sorted([*names, *tables.windowed_changes(comparison)], key=tables.sort_key)
     columns = shutil.get_terminal_size().columns

@@ -66,16 +66,11 @@ def check_patterns(patterns: Sequence[str]) -> None:
                          f"such as leakers.* (see peacesim metrics), got {pat!r}")
 
 
-def context_elements(result: RunResult) -> frozenset[str]:
-    """Ids of the run's context elements (``role: context``): their metrics are inputs, never headlines."""
-    return result.context_elements
-
-
 def windowed_changes(comparison: Comparison) -> list[str]:
     """Windowed headline metrics that some compared run changes distinguishably (what a dated change costs)."""
     from peacesim.catalog import is_headline, split_window
 
-    context = context_elements(comparison.reference)
+    context = comparison.reference.context_elements
     return sorted({d.metric for diffs in comparison.differences.values() for d in diffs
                    if d.distinguishable and split_window(d.metric)[1] is not None and is_headline(d.metric, context)})
 
@@ -90,7 +85,7 @@ def select_metrics(names: Iterable[str], patterns: Sequence[str] = (), all_metri
             patterns (``leakers.<zone_id>``); with ``strict`` each must match at least one name.
         all_metrics: every name. Otherwise, without patterns, the headline metrics (or every
             name when none is a headline metric, as with the synthetic test models).
-        context: ids of the scenario's context elements (:func:`context_elements`), whose
+        context: ids of the scenario's context elements (``RunResult.context_elements``), whose
             metrics are no headlines.
     """
     from peacesim.catalog import is_headline, pattern_of, split_window

@@ -204,7 +204,7 @@ class Incidents:
         self.bases = [zones[c.force.base_zone] if c.force.base_zone else None for c in self.qrf_forces]
         self.lines = {z.id: Line(z.line) for z in s.zones if z.line}
         self.origins = Origins([None if b is None else (b.lat, b.lon) for b in self.bases])
-        self.km_to_centre = {z.id: self._km_from_bases(z.lat, z.lon) for z in s.zones}
+        self.km_to_centre = {z.id: self.origins.km(z.lat, z.lon) for z in s.zones}
         self.times: list[float] = []
         self.seen: list[bool] = []
         self.warnings: list[float] = []
@@ -219,10 +219,6 @@ class Incidents:
 
     def teams_changed(self) -> None:
         self.pool.set_teams([c.qrf_teams for c in self.qrf_forces])
-
-    def _km_from_bases(self, lat: float, lon: float) -> list[float]:
-        """Distance from each quick-reaction contingent's base (0 for teams without a base)."""
-        return [0.0 if b is None else distance_km(b.lat, b.lon, lat, lon) for b in self.bases]
 
     def _call(self, idx: int, zone: str, on_scene_hours: float, km: Sequence[float]) -> None:
         """A noticed incident calls for a team now.

@@ -27,12 +27,6 @@ def scenario_of(result: RunResult) -> Scenario | None:
         raise ReportError(f"run {result.run_id or result.label}: stored scenario text is not valid: {first}") from e
 
 
-def context_elements(result: RunResult) -> frozenset[str]:
-    """Ids of the run's context elements (Ukraine's own air defence): their metrics are inputs, no headlines."""
-    scenario = scenario_of(result)
-    return scenario.enablers.context_ids if scenario is not None else frozenset()
-
-
 def run_tag(result: RunResult) -> str:
     """The short name of a run on a chart axis or legend: its variant, or the scenario name."""
     return result.variant or result.label

@@ -26,7 +26,7 @@ from peacesim.catalog import (
 )
 from peacesim.experiment.results import Difference, RunResult
 
-from .context import context_elements, scenario_of
+from .context import scenario_of
 
 #: Relative changes smaller than this are given as absolute differences instead.
 MIN_RELATIVE = 0.01
@@ -105,13 +105,13 @@ def headline_order(names: Iterable[str], run: RunResult | None = None) -> list[s
     are left out: Ukraine's own air defence is an input, so its cover is no finding.
     """
     rank = {p: i for i, p in enumerate(HEADLINE_METRICS)}
-    context = context_elements(run) if run is not None else frozenset()
+    context = run.context_elements if run is not None else frozenset()
     return sorted((n for n in names if is_headline(n, context)), key=lambda n: (rank[pattern_of(n) or ""], n))
 
 
 def is_headline_of(name: str, run: RunResult | None = None) -> bool:
     """Whether ``name`` is a headline metric of ``run``'s scenario (see :func:`headline_order`)."""
-    return is_headline(name, context_elements(run) if run is not None else ())
+    return is_headline(name, run.context_elements if run is not None else ())
 
 
 def system_name(run: RunResult, system_id: str) -> str:
