@@ -7,7 +7,10 @@ Skips when Chromium is absent (install it with ``apt-get install chromium``), un
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,31 +40,38 @@ def _browser_or_skip() -> None:
         pytest.skip(missing)
 
 
-def test_report_renders_in_chromium(tmp_path):
-    _browser_or_skip()
+@contextmanager
+def _opened(path: Path, width: int) -> Iterator[tuple[Any, list[str], list[str]]]:
+    """The report at ``path`` loaded in headless Chromium ``width`` px wide: the page, the console and
+    page errors so far, and every URL it requested."""
     from playwright.sync_api import sync_playwright
 
-    base, worse = make_pair()
-    path = write_report([base, worse], tmp_path, comparison=paired_comparison(base, [worse]),
-                        command="peacesim report r-base r-noad", claims=fake_register())
     errors: list[str] = []
     requests: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page = browser.new_page(viewport={"width": width, "height": 900})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("request", lambda r: requests.append(r.url))
             page.goto(path.as_uri(), wait_until="load")
-            images = page.evaluate(
-                "() => Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
-            first = page.evaluate("() => document.querySelector('main section').id")
-            title = page.title()
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=False)
+            yield page, errors, requests
         finally:
             browser.close()
+
+
+def test_report_renders_in_chromium(tmp_path):
+    _browser_or_skip()
+    base, worse = make_pair()
+    path = write_report([base, worse], tmp_path, comparison=paired_comparison(base, [worse]),
+                        command="peacesim report r-base r-noad", claims=fake_register())
+    with _opened(path, 1200) as (page, errors, requests):
+        images = page.evaluate("() => Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
+        first = page.evaluate("() => document.querySelector('main section').id")
+        title = page.title()
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=False)
     assert errors == []
     assert first == "summary"
     assert len(images) >= 12
@@ -93,21 +103,12 @@ def _long_named_runs() -> list:
 def test_report_has_no_horizontal_scrollbar_at_1300_px(tmp_path):
     """Long code strings, wide tables and images stay inside the page: no sideways scrolling."""
     _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
     runs = _long_named_runs()
     path = write_report(runs, tmp_path, comparison=paired_comparison(runs[0], runs[1:]),
                         command="peacesim run baseline.yaml --all-variants --report", claims=fake_register())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1300, "height": 900})
-            page.goto(path.as_uri(), wait_until="load")
-            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-            scroll_width, inner_width = page.evaluate(
-                "() => [document.documentElement.scrollWidth, window.innerWidth]")
-        finally:
-            browser.close()
+    with _opened(path, 1300) as (page, _, _):
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        scroll_width, inner_width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width
 
 
@@ -140,34 +141,23 @@ def test_nine_run_brief_reads_and_prints(tmp_path):
     """Nine runs of the baseline: summary first, no sideways scrolling at 1,300 px, every image loads,
     no console error, every table whole in print, and at most MAX_PAGES A4 pages."""
     _browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
     runs = _nine_baseline_runs()
     assert len(runs) == 9
     path = write_report(runs, tmp_path, comparison=paired_comparison(runs[0], runs[1:]),
                         command="peacesim run scenarios/baseline.yaml --all-variants --report", claims=fake_register())
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1300, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri(), wait_until="load")
-            first = page.evaluate("() => document.querySelector('main section').id")
-            images = page.evaluate("() => Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
-            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-            widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-            sideways = page.evaluate("() => Array.from(document.querySelectorAll('.wide')).filter("
-                                     "w => w.scrollWidth > w.clientWidth + 1).length")
-            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
-            page.emulate_media(media="print")
-            page.set_viewport_size({"width": 718, "height": 1000})  # A4 less the print margins, at 96 dpi
-            cut = page.evaluate("() => Array.from(document.querySelectorAll('table')).filter("
-                                "t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length")
-            pdf = page.pdf(format="A4", print_background=True)
-        finally:
-            browser.close()
+    with _opened(path, 1300) as (page, errors, _):
+        first = page.evaluate("() => document.querySelector('main section').id")
+        images = page.evaluate("() => Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        sideways = page.evaluate("() => Array.from(document.querySelectorAll('.wide')).filter("
+                                 "w => w.scrollWidth > w.clientWidth + 1).length")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 718, "height": 1000})  # A4 less the print margins, at 96 dpi
+        cut = page.evaluate("() => Array.from(document.querySelectorAll('table')).filter("
+                            "t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length")
+        pdf = page.pdf(format="A4", print_background=True)
     assert errors == []
     assert first == "summary"
     assert images and [alt for alt, complete, width in images if not complete or width <= 0] == []
