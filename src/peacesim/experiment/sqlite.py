@@ -23,6 +23,7 @@ import os
 import socket
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,7 +160,7 @@ def connect(path: Path, schema: str, what: str, readonly: bool = False) -> sqlit
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA busy_timeout = 60000")
-        db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         with transaction(db, path) as tx:
@@ -176,6 +177,27 @@ def connect(path: Path, schema: str, what: str, readonly: bool = False) -> sqlit
             db.close()
         raise StoreError(f"{path}: cannot open {what}: {_reason(e)}") from e
     return db
+
+
+def _use_wal(db: sqlite3.Connection, seconds: float = 60.0) -> None:
+    """Switch the file to WAL, waiting for other openers as the busy timeout would.
+
+    Two processes opening one new store together once failed here with "database is locked" in the
+    full test suite (tests/test_store.py::test_concurrent_writers) despite the busy timeout; the switch
+    is retried, with growing pauses, until the same 60 s have passed. Once the file is WAL (which
+    persists), the pragma is a no-op and succeeds at the first try.
+    """
+    deadline = time.monotonic() + seconds
+    pause = 0.01
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(2 * pause, 0.5)
 
 
 def _connect_readonly(path: Path, what: str) -> sqlite3.Connection:
