@@ -127,3 +127,22 @@ def test_parquet_columns_are_typed_even_when_empty_in_every_row(tmp_path):
     outputs.export_tables({"t": (["a", "b", "c"], [(None, 1, "x"), (None, 2.5, "y")])}, tmp_path / "inferred", "parquet")
     t = pq.read_table(tmp_path / "inferred" / "t.parquet").schema
     assert [str(t.field(c).type) for c in "abc"] == ["double", "double", "string"]
+
+
+def test_a_run_id_made_twice_in_one_second_is_drawn_again(tmp_path, monkeypatch):
+    """Two runs in the same second whose 4 random hex digits collide: the second gets a fresh id, not an error
+    (the retry used to catch an IntegrityError that the transaction had already turned into a StoreError)."""
+    from peacesim.experiment import sqlite as conventions
+    from peacesim.experiment.sweep_ledger import Ledger
+
+    digits = iter(["aaaa", "aaaa", "bbbb", "cccc", "cccc", "dddd"])
+    monkeypatch.setattr(conventions.secrets, "token_hex", lambda n: next(digits))
+    monkeypatch.setattr(conventions.time, "strftime", lambda fmt: "20261202-120000-")
+    with Store(tmp_path / "r.db") as st:
+        ids = [st.create_run(scenario="mini", variant=None, scenario_text=MINI, scenario_hash="h", seed=1,
+                             replications=1, confidence=0.95) for _ in range(2)]
+    assert ids == ["20261202-120000-aaaa", "20261202-120000-bbbb"]
+    ledger = Ledger(tmp_path / "r.db")
+    ledger._db.execute("CREATE TABLE jobs (job TEXT PRIMARY KEY)")
+    made = [ledger._insert(lambda db, job: db.execute("INSERT INTO jobs VALUES (?)", (job,))) for _ in range(2)]
+    assert made == [f"{ledger.prefix}20261202-120000-cccc", f"{ledger.prefix}20261202-120000-dddd"]

@@ -11,9 +11,7 @@ unique prefix of it is enough to name it. Subclasses add the tables of their own
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -21,7 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from ..errors import StoreError
-from .sqlite import connect, here, now, process_alive, transaction
+from .sqlite import connect, here, insert_new, now, process_alive, transaction
 
 if TYPE_CHECKING:
     from .executors import Executor
@@ -55,15 +53,7 @@ class JobLedger:
 
     def _insert(self, write: Callable[[sqlite3.Connection, str], None]) -> str:
         """Allocate a new job id and let ``write`` store the job's rows under it, in one transaction."""
-        for _ in range(5):
-            job_id = self.prefix + time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-            try:
-                with self._tx() as db:
-                    write(db, job_id)
-                return job_id
-            except sqlite3.IntegrityError:
-                continue
-        raise StoreError(f"could not allocate a unique {self.noun} id")
+        return insert_new(self._db, self.path, self.prefix, write, self.noun)
 
     def _resolve(self, job_id: str, columns: str) -> tuple[Any, ...]:
         """The row of the job ``job_id`` names (a unique prefix is enough): ``key`` then ``columns``."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import socket
 import sqlite3
 import sys
@@ -248,6 +249,26 @@ def transaction(db: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connecti
         except sqlite3.DatabaseError as e:
             _rollback(db)
             raise StoreError(f"{path}: cannot write to the results store: {_reason(e)}") from e
+
+
+def insert_new(db: sqlite3.Connection, path: Path, prefix: str, write: Callable[[sqlite3.Connection, str], None],
+               noun: str = "run") -> str:
+    """Allocate a new id (``PREFIX20261202-143015-3fa9``) and let ``write`` store its rows, in one transaction.
+
+    Ids made in the same second differ only in their 4 random hex digits; when two collide, the
+    write fails on the key's uniqueness (:func:`transaction` turns that into a :class:`StoreError`
+    caused by an ``IntegrityError``) and a fresh id is tried.
+    """
+    for _ in range(8):
+        new = prefix + time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+        try:
+            with transaction(db, path) as tx:
+                write(tx, new)
+            return new
+        except StoreError as e:
+            if not isinstance(e.__cause__, sqlite3.IntegrityError):
+                raise
+    raise StoreError(f"{path}: could not allocate a unique {noun} id")
 
 
 def _rollback(db: sqlite3.Connection) -> None:

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import json
 import math
-import secrets
 import sqlite3
 import sys
-import time
 import zlib
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -33,7 +31,7 @@ from .collect import Collector
 from .executors import RepOutput
 from .outputs import IDENTITY_COLUMNS
 from .results import RunResult, SeriesBand, run_label
-from .sqlite import STORE_VERSION, connect, here, now, process_alive, transaction
+from .sqlite import STORE_VERSION, connect, here, insert_new, now, process_alive, transaction
 
 DEFAULT_PATH = Path("reports") / "peacesim.db"
 #: Environment variable naming the results store when none is given.
@@ -218,22 +216,17 @@ class Store:
         group_id: str | None = None,
     ) -> str:
         """Add a run in status ``running`` and return its new id."""
-        for _ in range(5):
-            run_id = time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
-            try:
-                with self._tx() as db:
-                    db.execute(
-                        "INSERT INTO runs (run_id, scenario, variant, scenario_text, scenario_hash, seed,"
-                        " replications, confidence, options, versions, command, group_id, host, pid, started, status)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
-                        (run_id, scenario, variant, scenario_text, scenario_hash, int(seed), int(replications),
-                         float(confidence), json.dumps(options or {}, sort_keys=True), json.dumps(versions()),
-                         command, group_id, *here(), now()),
-                    )
-                return run_id
-            except sqlite3.IntegrityError:
-                continue
-        raise StoreError("could not allocate a unique run id")
+        def write(db: sqlite3.Connection, run_id: str) -> None:
+            db.execute(
+                "INSERT INTO runs (run_id, scenario, variant, scenario_text, scenario_hash, seed,"
+                " replications, confidence, options, versions, command, group_id, host, pid, started, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                (run_id, scenario, variant, scenario_text, scenario_hash, int(seed), int(replications),
+                 float(confidence), json.dumps(options or {}, sort_keys=True), json.dumps(versions()),
+                 command, group_id, *here(), now()),
+            )
+
+        return insert_new(self._db, self.path, "", write)
 
     def add_replications(self, run_id: str, outputs: Iterable[RepOutput]) -> None:
         """Store finished replications (metrics and series) in one transaction."""
